@@ -1,0 +1,60 @@
+//! The command line (clap derive). Each subcommand lives in its own file with its arguments
+//! and a `run` that returns the process exit code: 0 pass, 1 fail, 2 usage error.
+
+pub mod check;
+mod check_api;
+mod check_webhook;
+mod questionnaires;
+mod review;
+
+pub use check::{human as human_results, json as json_results};
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code for a usage error (clap uses the same for its own).
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "certcockpit",
+    version,
+    about = "A terminal cockpit for API integration certification reviews, with live evidence checks."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the cockpit on a dossier (created if missing).
+    Review(review::ReviewArgs),
+    /// List the built-in questionnaires.
+    Questionnaires,
+    /// Check a questionnaire file: syntax, unknown keys, duplicate ids, unknown check ids.
+    Validate(questionnaires::ValidateArgs),
+    /// Run live evidence checks headlessly (exit 0 pass, 1 fail, 2 usage error).
+    #[command(subcommand)]
+    Check(check::CheckCommand),
+}
+
+/// Parses the command line, runs it, and turns errors into a message and an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => review::run(review::ReviewArgs::default()),
+        Some(Command::Review(args)) => review::run(args),
+        Some(Command::Questionnaires) => questionnaires::list(),
+        Some(Command::Validate(args)) => questionnaires::validate(&args),
+        Some(Command::Check(cmd)) => check::run(cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("certcockpit: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,374 @@
+//! The dossier's data model. Every table keeps the keys it does not know (`extra`), so a
+//! dossier written by a newer version or edited by hand loses nothing when saved.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::checks::{CheckResult, Figures, Verdict};
+use crate::questionnaire::Questionnaire;
+
+/// The dossier file format version this program writes.
+pub const DOSSIER_FORMAT: u32 = 1;
+
+/// Review status of one question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStatus {
+    #[default]
+    Open,
+    Answered,
+    Ok,
+    NeedsWork,
+    #[serde(rename = "na")]
+    NotApplicable,
+}
+
+impl ReviewStatus {
+    pub const ALL: [ReviewStatus; 5] =
+        [Self::Open, Self::Answered, Self::Ok, Self::NeedsWork, Self::NotApplicable];
+
+    /// The next status in the reviewer's cycle: open → answered → ok → needs work → n.a. → open.
+    pub fn next(self) -> Self {
+        match self {
+            Self::Open => Self::Answered,
+            Self::Answered => Self::Ok,
+            Self::Ok => Self::NeedsWork,
+            Self::NeedsWork => Self::NotApplicable,
+            Self::NotApplicable => Self::Open,
+        }
+    }
+
+    /// A symbol for every status, so it reads without colour.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Open => "○",
+            Self::Answered => "◐",
+            Self::Ok => "✔",
+            Self::NeedsWork => "✘",
+            Self::NotApplicable => "–",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Answered => "answered",
+            Self::Ok => "ok",
+            Self::NeedsWork => "needs work",
+            Self::NotApplicable => "n.a.",
+        }
+    }
+
+    /// Whether the question counts as done for progress (answered or reviewed).
+    pub fn is_done(self) -> bool {
+        !matches!(self, Self::Open)
+    }
+}
+
+impl fmt::Display for ReviewStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// `[dossier]`: which questionnaire, the cover fields and dates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    #[serde(default = "default_format")]
+    pub format: u32,
+    pub questionnaire: String,
+    #[serde(default)]
+    pub questionnaire_version: String,
+    #[serde(default)]
+    pub integration: String,
+    #[serde(default)]
+    pub partner: String,
+    #[serde(default)]
+    pub reviewer: String,
+    #[serde(default)]
+    pub partner_engineer: String,
+    /// The review date (free text, usually YYYY-MM-DD).
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub created: String,
+    #[serde(default)]
+    pub updated: String,
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
+fn default_format() -> u32 {
+    DOSSIER_FORMAT
+}
+
+/// `[answers.<question id>]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Answer {
+    #[serde(default)]
+    pub answer: String,
+    #[serde(default)]
+    pub status: ReviewStatus,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
+impl Answer {
+    pub fn is_empty(&self) -> bool {
+        self.answer.is_empty()
+            && self.note.is_empty()
+            && self.status == ReviewStatus::Open
+            && self.extra.is_empty()
+    }
+}
+
+/// `[[evidence]]`: one check result, filed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub check: String,
+    /// When the check ended, RFC 3339.
+    pub at: String,
+    pub verdict: Verdict,
+    pub summary: String,
+    #[serde(default)]
+    pub figures: Figures,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observations: Vec<String>,
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
+impl Evidence {
+    pub fn from_result(result: CheckResult, at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            check: result.id,
+            at: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            verdict: result.verdict,
+            summary: result.summary,
+            figures: result.figures,
+            observations: result.observations,
+            extra: toml::Table::new(),
+        }
+    }
+}
+
+/// `[settings.webhook]`: where and how the webhook checks deliver.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookSettings {
+    #[serde(default)]
+    pub url: String,
+    /// `standard-webhooks`, `hmac-sha256` or `static-header`.
+    #[serde(default = "default_scheme")]
+    pub scheme: String,
+    /// Header for the `hmac-sha256` and `static-header` schemes.
+    #[serde(default)]
+    pub header: String,
+    /// The *name* of the environment variable holding the secret — never the secret.
+    #[serde(default = "default_secret_env")]
+    pub secret_env: String,
+    #[serde(default = "default_deadline")]
+    pub deadline_secs: f64,
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
+fn default_scheme() -> String {
+    "standard-webhooks".into()
+}
+fn default_secret_env() -> String {
+    "WEBHOOK_SECRET".into()
+}
+fn default_deadline() -> f64 {
+    15.0
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            url: String::new(),
+            scheme: default_scheme(),
+            header: String::new(),
+            secret_env: default_secret_env(),
+            deadline_secs: default_deadline(),
+            extra: toml::Table::new(),
+        }
+    }
+}
+
+/// `[settings.api]`: the evidence API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiSettings {
+    /// Listen address; loopback unless the user asks otherwise.
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:0".into()
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        Self { listen: default_listen(), extra: toml::Table::new() }
+    }
+}
+
+/// `[settings]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Settings {
+    #[serde(default)]
+    pub webhook: WebhookSettings,
+    #[serde(default)]
+    pub api: ApiSettings,
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
+/// A whole dossier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dossier {
+    pub dossier: Meta,
+    #[serde(default)]
+    pub settings: Settings,
+    /// Keyed by question id, never by position.
+    #[serde(default)]
+    pub answers: BTreeMap<String, Answer>,
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
+impl Dossier {
+    /// A fresh dossier for a questionnaire.
+    pub fn new(q: &Questionnaire) -> Self {
+        let now = chrono::Utc::now();
+        Self {
+            dossier: Meta {
+                format: DOSSIER_FORMAT,
+                questionnaire: q.id.clone(),
+                questionnaire_version: q.version.clone(),
+                integration: String::new(),
+                partner: String::new(),
+                reviewer: String::new(),
+                partner_engineer: String::new(),
+                date: now.format("%Y-%m-%d").to_string(),
+                created: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                updated: String::new(),
+                extra: toml::Table::new(),
+            },
+            settings: Settings::default(),
+            answers: BTreeMap::new(),
+            evidence: Vec::new(),
+            extra: toml::Table::new(),
+        }
+    }
+
+    pub fn answer(&self, question_id: &str) -> Option<&Answer> {
+        self.answers.get(question_id)
+    }
+
+    /// The answer for a question, created empty if missing.
+    pub fn answer_mut(&mut self, question_id: &str) -> &mut Answer {
+        self.answers.entry(question_id.to_owned()).or_default()
+    }
+
+    pub fn status(&self, question_id: &str) -> ReviewStatus {
+        self.answers.get(question_id).map_or(ReviewStatus::Open, |a| a.status)
+    }
+
+    /// Files a check result as evidence (newest last).
+    pub fn file_evidence(&mut self, result: CheckResult, at: chrono::DateTime<chrono::Utc>) {
+        self.evidence.push(Evidence::from_result(result, at));
+    }
+
+    /// The newest evidence record for a check.
+    pub fn latest_evidence(&self, check: &str) -> Option<&Evidence> {
+        self.evidence.iter().rev().find(|e| e.check == check)
+    }
+
+    /// Serializes to TOML text.
+    pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
+        toml::to_string_pretty(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::CheckResult;
+
+    #[test]
+    fn unknown_keys_survive_a_round_trip() {
+        let src = r#"
+future_top = "kept"
+
+[dossier]
+questionnaire = "uniwise-wiseflow"
+integration = "Acme"
+colour = "blue"
+
+[settings.webhook]
+url = "http://127.0.0.1:9/hook"
+tls_pin = "abc"
+
+[answers."auth.method"]
+answer = "OAuth 2.0"
+status = "ok"
+confidence = 3
+
+[[evidence]]
+check = "retry.backoff"
+at = "2026-11-22T10:00:00Z"
+verdict = "pass"
+summary = "gaps grow"
+figures = { attempts = 4, gaps_ms = [1.0, 400.0] }
+origin = "ci"
+
+[custom]
+x = 1
+"#;
+        let d: Dossier = toml::from_str(src).expect("parse");
+        assert_eq!(d.answers["auth.method"].status, ReviewStatus::Ok);
+        let out = d.to_toml().expect("serialize");
+        let back: Dossier = toml::from_str(&out).expect("reparse");
+        assert_eq!(back, d);
+        for key in ["future_top", "colour", "tls_pin", "confidence", "origin", "[custom]"] {
+            assert!(out.contains(key), "{key} lost:\n{out}");
+        }
+    }
+
+    #[test]
+    fn status_cycle_visits_every_status() {
+        let mut s = ReviewStatus::Open;
+        let mut seen = vec![s];
+        for _ in 0..4 {
+            s = s.next();
+            seen.push(s);
+        }
+        assert_eq!(s.next(), ReviewStatus::Open);
+        for st in ReviewStatus::ALL {
+            assert!(seen.contains(&st));
+        }
+        let t = toml::to_string(&Answer { status: ReviewStatus::NotApplicable, ..Answer::default() })
+            .expect("ser");
+        assert!(t.contains("status = \"na\""), "{t}");
+    }
+
+    #[test]
+    fn latest_evidence_is_the_newest() {
+        let q = crate::questionnaire::load("uniwise-wiseflow").expect("builtin");
+        let mut d = Dossier::new(&q);
+        let t = chrono::Utc::now();
+        d.file_evidence(CheckResult::new("retry.backoff", Verdict::Fail, "constant"), t);
+        d.file_evidence(CheckResult::new("retry.backoff", Verdict::Pass, "grows"), t);
+        assert_eq!(d.latest_evidence("retry.backoff").map(|e| e.verdict), Some(Verdict::Pass));
+        assert!(d.latest_evidence("retry.limit").is_none());
+    }
+}

@@ -1,0 +1,15 @@
+//! certcockpit: a terminal cockpit for API integration certification reviews.
+//!
+//! - [`questionnaire`]: the questions, one TOML file per provider, embedded in the binary.
+//! - [`dossier`]: the review's TOML file — answers, statuses, notes, evidence — saved atomically.
+//! - [`checks`]: the live evidence checks and their pure judges.
+//! - [`ui`] and [`tui`]: the terminal interface (The Elm Architecture).
+//! - [`cli`]: the command line.
+//!
+//! Domain and check code never imports ratatui; only `ui` and `tui` do.
+
+pub mod checks;
+pub mod cli;
+pub mod dossier;
+pub mod questionnaire;
+pub mod span;
