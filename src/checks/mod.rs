@@ -9,8 +9,10 @@ pub mod api;
 mod catalogue;
 mod progress;
 mod result;
+mod secret;
 pub mod webhook;
 
 pub use catalogue::{CATALOGUE, CheckFamily, CheckInfo, check_info, is_known_check};
 pub use progress::{CheckEvent, NoProgress, ProgressSink};
 pub use result::{CheckResult, Figure, Figures, Verdict};
+pub use secret::{Secret, SecretError};
