@@ -10,6 +10,7 @@
 
 pub mod checks;
 pub mod cli;
+pub mod demo;
 pub mod dossier;
 pub mod questionnaire;
 pub mod span;
