@@ -93,10 +93,7 @@ pub fn render(r: &Report) -> String {
                     ReadinessLevel::Incomplete => "incomplete",
                 };
                 p { span class=(format!("readiness {level}")) { "Readiness: " (rd.symbol()) " " (rd.headline()) } }
-                p.progress {
-                    (rd.reviewed) " of " (rd.total) " questions reviewed; " (rd.open) " open, "
-                    (rd.awaiting_review) " awaiting review; " (rd.checks_not_run) " linked checks never run."
-                }
+                p.progress { (rd.progress()) }
                 @for (i, s) in r.sections.iter().enumerate() {
                     h2 { (i + 1) ". " (s.title) }
                     @for q in &s.questions {

@@ -30,9 +30,9 @@ fn write_report(out: &mut String, r: &Report) -> std::fmt::Result {
     }
     writeln!(
         out,
-        "| Questionnaire | {} (`{}`), version {} |",
+        "| Questionnaire | {} ({}), version {} |",
         cell(&c.questionnaire_title),
-        c.questionnaire_id,
+        code(&c.questionnaire_id),
         cell(&c.questionnaire_version)
     )?;
     if let Some(v) = &c.dossier_questionnaire_version {
@@ -46,17 +46,13 @@ fn write_report(out: &mut String, r: &Report) -> std::fmt::Result {
     let rd = &r.readiness;
     writeln!(out, "**Readiness: {} {}**", rd.symbol(), rd.headline())?;
     writeln!(out)?;
-    writeln!(
-        out,
-        "{} of {} questions reviewed; {} open, {} awaiting review; {} linked checks never run.",
-        rd.reviewed, rd.total, rd.open, rd.awaiting_review, rd.checks_not_run
-    )?;
+    writeln!(out, "{}", rd.progress())?;
 
     for (i, s) in r.sections.iter().enumerate() {
         writeln!(out, "\n## {}. {}", i + 1, inline(&s.title))?;
         for q in &s.questions {
             writeln!(out, "\n### {} {} — {}", q.status.symbol(), q.status.label(), inline(&q.text))?;
-            writeln!(out, "\n`{}`\n", q.id)?;
+            writeln!(out, "\n{}\n", code(&q.id))?;
             if q.answer.trim().is_empty() {
                 writeln!(out, "*No answer.*")?;
             } else {
@@ -85,7 +81,7 @@ fn write_report(out: &mut String, r: &Report) -> std::fmt::Result {
     if !r.orphan_answers.is_empty() {
         writeln!(out, "\n## Answers to questions not in this questionnaire version\n")?;
         for (id, answer) in &r.orphan_answers {
-            writeln!(out, "- `{id}`: {}", inline(or_dash(answer)))?;
+            writeln!(out, "- {}: {}", code(id), inline(or_dash(answer)))?;
         }
     }
 
@@ -103,18 +99,18 @@ fn write_report(out: &mut String, r: &Report) -> std::fmt::Result {
 
 fn evidence_item(out: &mut String, e: &CheckEvidence) -> std::fmt::Result {
     match &e.latest {
-        None => writeln!(out, "- ○ `{}` ({}): not run", e.check, inline(&e.title)),
+        None => writeln!(out, "- ○ {} ({}): not run", code(&e.check), inline(&e.title)),
         Some(ev) => {
             let runs = if e.runs > 1 { format!(", latest of {} runs", e.runs) } else { String::new() };
             writeln!(
                 out,
-                "- {} **{}** `{}` ({}): {} — {}{runs}",
+                "- {} **{}** {} ({}): {} — {}{runs}",
                 ev.verdict.symbol(),
                 ev.verdict,
-                e.check,
+                code(&e.check),
                 inline(&e.title),
                 inline(&ev.summary),
-                ev.at
+                inline(&ev.at)
             )?;
             let figures = figure_pairs(ev);
             if !figures.is_empty() {
@@ -129,7 +125,7 @@ fn remediation_item(out: &mut String, n: usize, item: &Remediation) -> std::fmt:
     match &item.source {
         RemediationSource::Question { id, section, text, answer, note } => {
             writeln!(out, "{n}. **{}**", inline(&item.requirement))?;
-            writeln!(out, "   - Question ({}, `{id}`): {}", inline(section), inline(text))?;
+            writeln!(out, "   - Question ({}, {}): {}", inline(section), code(id), inline(text))?;
             writeln!(out, "   - Marked needs work by the reviewer.")?;
             if note.trim().is_empty() {
                 writeln!(out, "   - No reviewer's note.")?;
@@ -140,10 +136,10 @@ fn remediation_item(out: &mut String, n: usize, item: &Remediation) -> std::fmt:
             writeln!(out, "{n}. **{}**", inline(&item.requirement))?;
             writeln!(
                 out,
-                "   - Check `{}` ({}) failed on {}: {}",
-                evidence.check,
+                "   - Check {} ({}) failed on {}: {}",
+                code(&evidence.check),
                 inline(title),
-                evidence.at,
+                inline(&evidence.at),
                 inline(&evidence.summary)
             )?;
             let figures = figure_pairs(evidence);
@@ -154,7 +150,7 @@ fn remediation_item(out: &mut String, n: usize, item: &Remediation) -> std::fmt:
                 writeln!(out, "   - Observed: {}", inline(o))?;
             }
             if !questions.is_empty() {
-                let ids: Vec<String> = questions.iter().map(|q| format!("`{q}`")).collect();
+                let ids: Vec<String> = questions.iter().map(|q| code(q)).collect();
                 writeln!(out, "   - Concerns: {}", ids.join(", "))?;
             }
         }
@@ -191,6 +187,14 @@ fn inline(s: &str) -> String {
     out
 }
 
+/// An id as a code span. Ids come from files a user edits; one that is not a plain id (letters,
+/// digits, `.`, `_`, `-`) could break out of the span, so it is shown as escaped text instead.
+fn code(id: &str) -> String {
+    let plain =
+        !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if plain { format!("`{id}`") } else { inline(id) }
+}
+
 /// Inline text inside a table cell.
 fn cell(s: &str) -> String {
     inline(s)
@@ -215,6 +219,8 @@ mod tests {
     #[test]
     fn inline_text_cannot_inject_markup() {
         assert_eq!(inline("a | b\n<script>*x*"), "a \\| b \\<script>\\*x\\*");
+        assert_eq!(code("webhook.signature"), "`webhook.signature`");
+        assert_eq!(code("x`<b>"), "x\\`\\<b>");
         assert_eq!(inline("token_required & [link](u)"), "token_required & \\[link\\](u)");
     }
 }

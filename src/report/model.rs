@@ -40,6 +40,8 @@ pub struct Readiness {
     pub awaiting_review: usize,
     /// Linked checks that were never run.
     pub checks_not_run: usize,
+    /// Checks whose latest verdict is inconclusive.
+    pub checks_inconclusive: usize,
     pub reviewed: usize,
     pub total: usize,
 }
@@ -100,8 +102,25 @@ impl Readiness {
                 }
                 format!("incomplete: {}", parts.join(", "))
             }
+            // Ready is the reviewer's call; unrun checks are said, not held against it.
+            ReadinessLevel::Ready if self.checks_not_run > 0 => {
+                format!("ready ({} never run)", plural(self.checks_not_run, "linked check", "linked checks"))
+            }
             ReadinessLevel::Ready => "ready".to_owned(),
         }
+    }
+
+    /// The counts behind the headline, one sentence.
+    pub fn progress(&self) -> String {
+        format!(
+            "{} of {} questions reviewed; {} open, {} awaiting review; {} never run, {} inconclusive.",
+            self.reviewed,
+            self.total,
+            self.open,
+            self.awaiting_review,
+            plural(self.checks_not_run, "linked check", "linked checks"),
+            self.checks_inconclusive
+        )
     }
 }
 
@@ -239,8 +258,12 @@ impl Report {
         }
 
         let mut failed_checks = 0;
+        let mut checks_inconclusive = 0;
         for check in checks_with_evidence(d) {
             let Some(latest) = d.latest_evidence(&check) else { continue };
+            if latest.verdict == Verdict::Inconclusive {
+                checks_inconclusive += 1;
+            }
             if latest.verdict != Verdict::Fail {
                 continue;
             }
@@ -276,6 +299,7 @@ impl Report {
             open: count(ReviewStatus::Open),
             awaiting_review: count(ReviewStatus::Answered),
             checks_not_run: linked.iter().filter(|c| d.latest_evidence(c).is_none()).count(),
+            checks_inconclusive,
             reviewed: statuses
                 .iter()
                 .filter(|s| {
@@ -333,7 +357,23 @@ mod tests {
         for question in q.questions() {
             d.answer_mut(&question.id).status = ReviewStatus::Ok;
         }
-        assert_eq!(Report::build(&q, &d).readiness.headline(), "ready");
+        assert_eq!(Report::build(&q, &d).readiness.headline(), "ready (6 linked checks never run)");
+        for c in [
+            "webhook.delivery",
+            "webhook.ordering",
+            "webhook.duplicate",
+            "webhook.deadline",
+            "webhook.signature",
+        ] {
+            d.file_evidence(CheckResult::new(c, Verdict::Pass, "fine"), at());
+        }
+        d.file_evidence(CheckResult::new("webhook.replay", Verdict::Inconclusive, "no answer"), at());
+        let r = Report::build(&q, &d);
+        assert_eq!(r.readiness.headline(), "ready");
+        assert_eq!(
+            r.readiness.progress(),
+            "9 of 9 questions reviewed; 0 open, 0 awaiting review; 0 linked checks never run, 1 inconclusive."
+        );
         d.answer_mut("verify.library").status = ReviewStatus::Answered;
         assert_eq!(Report::build(&q, &d).readiness.headline(), "incomplete: 1 answer awaiting review");
         d.answer_mut("verify.signature").status = ReviewStatus::NeedsWork;
