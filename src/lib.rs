@@ -3,6 +3,7 @@
 //! - [`questionnaire`]: the questions, one TOML file per provider, embedded in the binary.
 //! - [`dossier`]: the review's TOML file — answers, statuses, notes, evidence — saved atomically.
 //! - [`checks`]: the live evidence checks and their pure judges.
+//! - [`report`]: the Markdown and HTML report with its remediation list.
 //! - [`ui`] and [`tui`]: the terminal interface (The Elm Architecture).
 //! - [`cli`]: the command line.
 //!
@@ -13,4 +14,5 @@ pub mod cli;
 pub mod demo;
 pub mod dossier;
 pub mod questionnaire;
+pub mod report;
 pub mod span;

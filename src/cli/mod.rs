@@ -4,7 +4,9 @@
 pub mod check;
 mod check_api;
 mod check_webhook;
+mod init;
 mod questionnaires;
+mod report;
 mod review;
 
 pub use check::{human as human_results, json as json_results};
@@ -38,6 +40,10 @@ pub enum Command {
     /// Run live evidence checks headlessly (exit 0 pass, 1 fail, 2 usage error).
     #[command(subcommand)]
     Check(check::CheckCommand),
+    /// Write the readable report of a dossier (Markdown or HTML) with its remediation list.
+    Report(report::ReportArgs),
+    /// Write a new dossier with every question present and commented, ready to fill in by hand.
+    Init(init::InitArgs),
 }
 
 /// Parses the command line, runs it, and turns errors into a message and an exit code.
@@ -49,6 +55,8 @@ pub fn main() -> ExitCode {
         Some(Command::Questionnaires) => questionnaires::list(),
         Some(Command::Validate(args)) => questionnaires::validate(&args),
         Some(Command::Check(cmd)) => check::run(cmd),
+        Some(Command::Report(args)) => report::run(&args),
+        Some(Command::Init(args)) => init::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -20,9 +20,11 @@
 mod lock;
 mod model;
 mod store;
+mod template;
 
 pub use lock::DossierLock;
 pub use model::{
     Answer, ApiSettings, DOSSIER_FORMAT, Dossier, Evidence, Meta, ReviewStatus, Settings, WebhookSettings,
 };
-pub use store::{DossierError, DossierStore, load, save_atomic, update};
+pub use store::{DossierError, DossierStore, load, parse, save_atomic, update};
+pub use template::template;

@@ -14,10 +14,13 @@ pub struct Builtin {
 }
 
 /// Every built-in questionnaire; the first is the default.
-pub const BUILTIN: &[Builtin] = &[Builtin {
-    name: "uniwise-wiseflow",
-    source: include_str!("../../questionnaires/uniwise-wiseflow.toml"),
-}];
+pub const BUILTIN: &[Builtin] = &[
+    Builtin { name: "uniwise-wiseflow", source: include_str!("../../questionnaires/uniwise-wiseflow.toml") },
+    Builtin { name: "okra-integration", source: include_str!("../../questionnaires/okra-integration.toml") },
+    Builtin { name: "okhi-webhooks", source: include_str!("../../questionnaires/okhi-webhooks.toml") },
+    Builtin { name: "cobalt-go-live", source: include_str!("../../questionnaires/cobalt-go-live.toml") },
+    Builtin { name: "okendo-webhooks", source: include_str!("../../questionnaires/okendo-webhooks.toml") },
+];
 
 /// Parses a built-in questionnaire by name.
 pub fn builtin(name: &str) -> Option<Result<Questionnaire, QuestionnaireError>> {

@@ -1,0 +1,226 @@
+//! The report as Markdown: readable as plain text (the remediation list pastes straight into an
+//! email) and rendered well by any Markdown viewer.
+
+use std::fmt::Write;
+
+use super::model::{CheckEvidence, Remediation, RemediationSource, Report, figure_pairs};
+
+/// Renders the report as Markdown.
+pub fn render(r: &Report) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_report(&mut out, r);
+    out
+}
+
+fn write_report(out: &mut String, r: &Report) -> std::fmt::Result {
+    let c = &r.cover;
+    writeln!(out, "# Certification review: {}", inline(or_dash(&c.integration)))?;
+    writeln!(out)?;
+    writeln!(out, "| | |")?;
+    writeln!(out, "|---|---|")?;
+    for (k, v) in [
+        ("Integration", c.integration.as_str()),
+        ("Partner", &c.partner),
+        ("Reviewer", &c.reviewer),
+        ("Partner engineer", &c.partner_engineer),
+        ("Date", &c.date),
+    ] {
+        writeln!(out, "| {k} | {} |", cell(or_dash(v)))?;
+    }
+    writeln!(
+        out,
+        "| Questionnaire | {} ({}), version {} |",
+        cell(&c.questionnaire_title),
+        code(&c.questionnaire_id),
+        cell(&c.questionnaire_version)
+    )?;
+    if let Some(v) = &c.dossier_questionnaire_version {
+        writeln!(out, "| Dossier started with | version {} |", cell(v))?;
+    }
+    writeln!(out, "| Source | {} |", cell(&c.source))?;
+    if !c.updated.is_empty() {
+        writeln!(out, "| Last saved | {} |", cell(&c.updated))?;
+    }
+    writeln!(out)?;
+    let rd = &r.readiness;
+    writeln!(out, "**Readiness: {} {}**", rd.symbol(), rd.headline())?;
+    writeln!(out)?;
+    writeln!(out, "{}", rd.progress())?;
+
+    for (i, s) in r.sections.iter().enumerate() {
+        writeln!(out, "\n## {}. {}", i + 1, inline(&s.title))?;
+        for q in &s.questions {
+            writeln!(out, "\n### {} {} — {}", q.status.symbol(), q.status.label(), inline(&q.text))?;
+            writeln!(out, "\n{}\n", code(&q.id))?;
+            if q.answer.trim().is_empty() {
+                writeln!(out, "*No answer.*")?;
+            } else {
+                quote(out, &q.answer)?;
+            }
+            if !q.note.trim().is_empty() {
+                writeln!(out, "\n**Reviewer's note:**\n")?;
+                quote(out, &q.note)?;
+            }
+            if !q.evidence.is_empty() {
+                writeln!(out, "\nEvidence:\n")?;
+                for e in &q.evidence {
+                    evidence_item(out, e)?;
+                }
+            }
+        }
+    }
+
+    if !r.other_evidence.is_empty() {
+        writeln!(out, "\n## Other evidence\n")?;
+        writeln!(out, "Checks run for this dossier that no question of this questionnaire links to.\n")?;
+        for e in &r.other_evidence {
+            evidence_item(out, e)?;
+        }
+    }
+    if !r.orphan_answers.is_empty() {
+        writeln!(out, "\n## Answers to questions not in this questionnaire version\n")?;
+        for (id, answer) in &r.orphan_answers {
+            writeln!(out, "- {}: {}", code(id), inline(or_dash(answer)))?;
+        }
+    }
+
+    writeln!(out, "\n## Remediation\n")?;
+    if r.remediation.is_empty() {
+        writeln!(out, "Nothing to remediate: no question is marked needs work and no check failed.")?;
+    } else {
+        writeln!(out, "The following requirements must be met before production access is granted.\n")?;
+        for (i, item) in r.remediation.iter().enumerate() {
+            remediation_item(out, i + 1, item)?;
+        }
+    }
+    Ok(())
+}
+
+fn evidence_item(out: &mut String, e: &CheckEvidence) -> std::fmt::Result {
+    match &e.latest {
+        None => writeln!(out, "- ○ {} ({}): not run", code(&e.check), inline(&e.title)),
+        Some(ev) => {
+            let runs = if e.runs > 1 { format!(", latest of {} runs", e.runs) } else { String::new() };
+            writeln!(
+                out,
+                "- {} **{}** {} ({}): {} — {}{runs}",
+                ev.verdict.symbol(),
+                ev.verdict,
+                code(&e.check),
+                inline(&e.title),
+                inline(&ev.summary),
+                inline(&ev.at)
+            )?;
+            let figures = figure_pairs(ev);
+            if !figures.is_empty() {
+                writeln!(out, "  - figures: {}", inline(&figures.join(", ")))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn remediation_item(out: &mut String, n: usize, item: &Remediation) -> std::fmt::Result {
+    match &item.source {
+        RemediationSource::Question { id, section, text, answer, note } => {
+            writeln!(out, "{n}. **{}**", inline(&item.requirement))?;
+            writeln!(out, "   - Question ({}, {}): {}", inline(section), code(id), inline(text))?;
+            writeln!(out, "   - Marked needs work by the reviewer.")?;
+            if note.trim().is_empty() {
+                writeln!(out, "   - No reviewer's note.")?;
+            }
+            writeln!(out, "   - Answer given: {}", inline(or_dash(answer)))?;
+        }
+        RemediationSource::Check { evidence, title, questions } => {
+            writeln!(out, "{n}. **{}**", inline(&item.requirement))?;
+            writeln!(
+                out,
+                "   - Check {} ({}) failed on {}: {}",
+                code(&evidence.check),
+                inline(title),
+                inline(&evidence.at),
+                inline(&evidence.summary)
+            )?;
+            let figures = figure_pairs(evidence);
+            if !figures.is_empty() {
+                writeln!(out, "   - Measured: {}", inline(&figures.join(", ")))?;
+            }
+            for o in evidence.observations.iter().take(MAX_OBSERVATIONS) {
+                writeln!(out, "   - Observed: {}", inline(o))?;
+            }
+            if !questions.is_empty() {
+                let ids: Vec<String> = questions.iter().map(|q| code(q)).collect();
+                writeln!(out, "   - Concerns: {}", ids.join(", "))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Observations quoted per failed check in the remediation list: enough to show the gap,
+/// few enough for an email.
+pub const MAX_OBSERVATIONS: usize = 5;
+
+fn or_dash(s: &str) -> &str {
+    if s.trim().is_empty() { "—" } else { s }
+}
+
+/// User text on one line: newlines folded, and the characters that would turn into Markdown
+/// structure, links or HTML escaped, so an answer can never inject markup into the report.
+/// Backslash escapes (CommonMark) rather than entities, so the plain text stays readable.
+/// `_`, `>` and `&` stay as they are: intraword `_` is not emphasis in CommonMark, and an escaped
+/// `&` would make the plain text (pasted into an email) hard to read.
+fn inline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.trim().chars() {
+        match ch {
+            '\r' => {}
+            '\n' => out.push(' '),
+            '\\' | '`' | '*' | '[' | ']' | '|' | '<' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// An id as a code span. Ids come from files a user edits; one that is not a plain id (letters,
+/// digits, `.`, `_`, `-`) could break out of the span, so it is shown as escaped text instead.
+fn code(id: &str) -> String {
+    let plain =
+        !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if plain { format!("`{id}`") } else { inline(id) }
+}
+
+/// Inline text inside a table cell.
+fn cell(s: &str) -> String {
+    inline(s)
+}
+
+/// Multi-line user text as a block quote, each line escaped.
+fn quote(out: &mut String, s: &str) -> std::fmt::Result {
+    for line in s.trim().lines() {
+        if line.trim().is_empty() {
+            writeln!(out, ">")?;
+        } else {
+            writeln!(out, "> {}", inline(line))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_text_cannot_inject_markup() {
+        assert_eq!(inline("a | b\n<script>*x*"), "a \\| b \\<script>\\*x\\*");
+        assert_eq!(code("webhook.signature"), "`webhook.signature`");
+        assert_eq!(code("x`<b>"), "x\\`\\<b>");
+        assert_eq!(inline("token_required & [link](u)"), "token_required & \\[link\\](u)");
+    }
+}
