@@ -13,3 +13,5 @@ pub mod cli;
 pub mod dossier;
 pub mod questionnaire;
 pub mod span;
+pub mod tui;
+pub mod ui;
