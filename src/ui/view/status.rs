@@ -6,7 +6,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme;
 use crate::ui::app::{App, Mode};
-use crate::ui::keys::help_for;
+use crate::ui::keys::{KeyHelp, help_for};
 
 pub struct StatusLine<'a>(pub &'a App);
 
@@ -84,7 +84,7 @@ impl Widget for StatusLine<'_> {
             tail.push(Span::styled(format!(" API {addr} "), Style::new().fg(Color::Cyan)));
         }
         // Help and quit always show (at the right); the rest fill the line in order.
-        let (pinned, others): (Vec<_>, Vec<_>) =
+        let (pinned, others): (Vec<&KeyHelp>, Vec<&KeyHelp>) =
             help_for(app.mode).iter().partition(|k| matches!(k.action, "help" | "quit"));
         for k in pinned {
             tail.push(Span::styled(k.keys, theme::key()));
