@@ -94,10 +94,15 @@ impl Field {
             }
             Self::Header => w.header = value.to_owned(),
             Self::SecretEnv => {
-                if !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                    return Err(format!(
-                        "'{value}' is not an environment variable name (letters, digits, _): store the variable's name, never the secret"
-                    ));
+                // Conventional names only (upper case): a pasted secret such as `whsec_…` or
+                // a token never looks like one, so it is refused instead of being stored.
+                let looks_like_name = value.chars().next().is_some_and(|c| c.is_ascii_uppercase() || c == '_')
+                    && value.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+                if !looks_like_name {
+                    return Err(
+                        "give the NAME of the environment variable that holds the secret (A-Z, 0-9, _; e.g. WEBHOOK_SECRET), never the secret itself"
+                            .to_owned(),
+                    );
                 }
                 w.secret_env = value.to_owned();
             }

@@ -328,3 +328,7 @@ fn on_check(app: &mut App, event: CheckEvent, at: chrono::DateTime<chrono::Utc>)
         }
     }
 }
+
+#[cfg(test)]
+#[path = "update_tests.rs"]
+mod tests;
