@@ -96,8 +96,9 @@ impl Field {
             Self::SecretEnv => {
                 // Conventional names only (upper case): a pasted secret such as `whsec_…` or
                 // a token never looks like one, so it is refused instead of being stored.
-                let looks_like_name = value.chars().next().is_some_and(|c| c.is_ascii_uppercase() || c == '_')
-                    && value.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+                let looks_like_name =
+                    value.chars().next().is_some_and(|c| c.is_ascii_uppercase() || c == '_')
+                        && value.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
                 if !looks_like_name {
                     return Err(
                         "give the NAME of the environment variable that holds the secret (A-Z, 0-9, _; e.g. WEBHOOK_SECRET), never the secret itself"

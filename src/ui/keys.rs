@@ -10,18 +10,31 @@ pub struct KeyHelp {
     pub action: &'static str,
 }
 
+impl KeyHelp {
+    /// The first key only, for the status line (the popup lists the alternatives).
+    pub fn main_key(&self) -> &'static str {
+        self.keys.split(' ').next().unwrap_or(self.keys)
+    }
+
+    /// The action's first word, for the status line.
+    pub fn brief(&self) -> &'static str {
+        self.action.split([' ', '/']).next().unwrap_or(self.action)
+    }
+}
+
 const fn k(keys: &'static str, action: &'static str) -> KeyHelp {
     KeyHelp { keys, action }
 }
 
+/// In order of importance: the status line shows as many as fit.
 const BROWSE: &[KeyHelp] = &[
+    k("Enter", "edit answer"),
+    k("s", "status cycle"),
+    k("n", "note"),
+    k("r", "run linked checks"),
+    k(", S", "settings"),
     k("↑↓ jk", "question"),
     k("←→ hl Tab", "section"),
-    k("Enter", "edit answer"),
-    k("s", "status"),
-    k("n", "note"),
-    k("r", "run checks"),
-    k(", S", "settings"),
     k("?", "help"),
     k("q", "quit"),
 ];

@@ -93,16 +93,23 @@ impl<B: Backend> Runner<B> {
         &self.terminal
     }
 
-    /// Runs until `update` emits `Effect::Quit` (after the final save) or every sender is gone.
+    /// Runs until `update` emits `Effect::Quit` (after the final save).
     pub async fn run(&mut self, app: &mut App) -> Result<(), RunError> {
+        self.run_until(app, |_| false).await.map(|_| ())
+    }
+
+    /// Runs until the user quits (`Ok(true)`) or `pause(app)` holds after a batch (`Ok(false)`;
+    /// call again to carry on). Lets tests and embedders step the loop without sleeping.
+    pub async fn run_until(&mut self, app: &mut App, pause: impl Fn(&App) -> bool) -> Result<bool, RunError> {
         let ticker = spawn_ticker(self.tx.clone(), self.tick);
-        let result = self.run_loop(app).await;
+        let result = self.run_loop(app, pause).await;
         ticker.abort();
         result
     }
 
-    async fn run_loop(&mut self, app: &mut App) -> Result<(), RunError> {
+    async fn run_loop(&mut self, app: &mut App, pause: impl Fn(&App) -> bool) -> Result<bool, RunError> {
         self.draw(app)?;
+        // The runner holds a sender itself, so `recv` only ends by quitting or pausing.
         while let Some(first) = self.rx.recv().await {
             let mut batch = vec![first];
             while let Ok(more) = self.rx.try_recv() {
@@ -112,14 +119,17 @@ impl<B: Backend> Runner<B> {
                 for effect in update(app, msg) {
                     if matches!(effect, Effect::Quit) {
                         self.draw(app)?;
-                        return Ok(());
+                        return Ok(true);
                     }
                     self.execute(effect);
                 }
             }
             self.draw(app)?;
+            if pause(app) {
+                return Ok(false);
+            }
         }
-        Ok(())
+        Ok(true)
     }
 
     fn draw(&mut self, app: &App) -> Result<(), RunError> {

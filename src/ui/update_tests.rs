@@ -288,7 +288,10 @@ fn check_events_show_progress_and_file_evidence() {
     update(&mut a, Msg::Check { event: CheckEvent::Started { id: "auth.refresh".into() }, at });
     update(
         &mut a,
-        Msg::Check { event: CheckEvent::Progress { id: "auth.refresh".into(), message: "token 1 issued".into() }, at },
+        Msg::Check {
+            event: CheckEvent::Progress { id: "auth.refresh".into(), message: "token 1 issued".into() },
+            at,
+        },
     );
     assert_eq!(a.running["auth.refresh"].last, "token 1 issued");
     tick(&mut a, Duration::from_millis(1500));
@@ -302,7 +305,8 @@ fn check_events_show_progress_and_file_evidence() {
         other => panic!("{other:?}"),
     }
 
-    let result = CheckResult::new("auth.refresh", Verdict::Pass, "renewed after 401").figure("tokens", 2usize);
+    let result =
+        CheckResult::new("auth.refresh", Verdict::Pass, "renewed after 401").figure("tokens", 2usize);
     update(&mut a, Msg::Check { event: CheckEvent::Finished(result), at });
     assert!(a.running.is_empty());
     let e = a.dossier.latest_evidence("auth.refresh").expect("filed");

@@ -45,7 +45,8 @@ impl Widget for EvidencePane<'_> {
             }
             match app.dossier.latest_evidence(id) {
                 Some(e) if !app.running.contains_key(id) => {
-                    let when = e.at.get(..16).unwrap_or(&e.at).replace('T', " ");
+                    // Month, day and time: the year is the review's.
+                    let when = e.at.get(5..16).unwrap_or(&e.at).replace('T', " ");
                     lines.push(Line::from(vec![
                         Span::styled(
                             format!("{} {:<5} ", e.verdict.symbol(), e.verdict.as_str()),

@@ -45,7 +45,7 @@ impl Widget for &App {
         SectionsPane(self).render(left, buf);
         if area.width >= WIDE {
             let [middle, right] =
-                Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(rest);
+                Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rest);
             QuestionPane(self).render(middle, buf);
             EvidencePane(self).render(right, buf);
         } else {

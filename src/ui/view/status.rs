@@ -87,19 +87,26 @@ impl Widget for StatusLine<'_> {
         let (pinned, others): (Vec<&KeyHelp>, Vec<&KeyHelp>) =
             help_for(app.mode).iter().partition(|k| matches!(k.action, "help" | "quit"));
         for k in pinned {
-            tail.push(Span::styled(k.keys, theme::key()));
-            tail.push(Span::raw(format!(" {} ", k.action)));
+            tail.push(Span::styled(k.main_key(), theme::key()));
+            tail.push(Span::raw(format!(" {} ", k.brief())));
         }
         let tail_width: usize = tail.iter().map(Span::width).sum();
+        // The full wording when it all fits, else the short one for as many keys as fit.
+        let full = |k: &KeyHelp| (k.keys, k.action);
+        let short = |k: &KeyHelp| (k.main_key(), k.brief());
+        let item_width = |(key, action): (&str, &str)| key.chars().count() + action.chars().count() + 3;
+        let full_width: usize = others.iter().map(|k| item_width(full(k))).sum();
+        let form: &dyn Fn(&KeyHelp) -> (&'static str, &'static str) =
+            if used + full_width + tail_width <= width { &full } else { &short };
         for k in others {
-            let item_width = k.keys.chars().count() + k.action.chars().count() + 3;
-            if used + item_width + tail_width > width {
-                break;
+            let (key, action) = form(k);
+            if used + item_width((key, action)) + tail_width > width {
+                continue;
             }
             spans.push(Span::raw(" "));
-            spans.push(Span::styled(k.keys, theme::key()));
-            spans.push(Span::raw(format!(" {} ", k.action)));
-            used += item_width;
+            spans.push(Span::styled(key, theme::key()));
+            spans.push(Span::raw(format!(" {action} ")));
+            used += item_width((key, action));
         }
         let pad = width.saturating_sub(used + tail_width);
         spans.push(Span::raw(" ".repeat(pad)));
