@@ -190,3 +190,16 @@ fn a_dossier_open_elsewhere_is_refused() {
     tmux.keys(&["q"]);
     assert_eq!(tmux.wait_exit(), "0");
 }
+
+#[test]
+fn bare_certcockpit_opens_dossier_toml_in_the_current_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tmux = Tmux::start(dir.path(), 80, 24);
+    tmux.spawn(dir.path(), "");
+    tmux.wait_for("Integration Overview");
+    tmux.keys(&["s", "q"]);
+    assert_eq!(tmux.wait_exit(), "0", "screen:\n{}", tmux.capture());
+    let d = certcockpit::dossier::load(&dir.path().join("dossier.toml")).expect("dossier.toml written");
+    assert_eq!(d.dossier.questionnaire, "uniwise-wiseflow");
+    assert_eq!(d.status("overview.use_case"), certcockpit::dossier::ReviewStatus::Answered);
+}
