@@ -45,7 +45,8 @@ fn app_with_evidence() -> App {
         CheckResult::new("auth.refresh", Verdict::Pass, "new token fetched 60 s before expiry; no 401 seen")
             .figure("tokens_issued", 3usize)
             .figure("refresh_before_expiry_s", 60.0)
-            .figure("grant", "refresh_token");
+            .figure("grant", "refresh_token")
+            .figure("gaps_ms", vec![1.0, 410.0, 830.0, 1620.0]);
     let at = chrono::DateTime::parse_from_rfc3339("2026-11-20T09:14:03Z").expect("date").to_utc();
     d.file_evidence(result, at);
     update(&mut a, Msg::Check { event: CheckEvent::Started { id: "auth.token_reuse".into() }, at });
@@ -142,5 +143,14 @@ fn save_error_is_shown_80x24() {
         )),
     );
     let t = render(&a, 80, 24);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn checks_not_run_yet_100x30() {
+    let mut a = app();
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Down);
+    let t = render(&a, 100, 30);
     insta::assert_snapshot!(t.backend());
 }

@@ -85,7 +85,14 @@ impl Field {
             Self::Reviewer => d.dossier.reviewer = value.to_owned(),
             Self::PartnerEngineer => d.dossier.partner_engineer = value.to_owned(),
             Self::Date => d.dossier.date = value.to_owned(),
-            Self::WebhookUrl => w.url = value.to_owned(),
+            Self::WebhookUrl => {
+                if !(value.is_empty() || value.starts_with("http://") || value.starts_with("https://")) {
+                    return Err(format!(
+                        "the webhook URL must start with http:// or https://, not '{value}'"
+                    ));
+                }
+                w.url = value.to_owned();
+            }
             Self::Scheme => {
                 if !SCHEMES.contains(&value) {
                     return Err(format!("signature scheme must be one of {}", SCHEMES.join(", ")));

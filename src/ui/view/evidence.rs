@@ -6,13 +6,39 @@ use ratatui::prelude::*;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::theme;
-use crate::checks::check_info;
+use crate::checks::{Figure, check_info};
 use crate::ui::app::App;
 
 pub struct EvidencePane<'a>(pub &'a App);
 
 /// Figures shown per check; the dossier and reports hold all of them.
 const KEY_FIGURES: usize = 4;
+/// Pane height from which a not-yet-run check also shows its bar for a pass.
+const ROOM_FOR_BARS: u16 = 10;
+const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// A figure as text; a list of three or more numbers (gaps, latencies) also gets a sparkline,
+/// so a growing backoff or a latency spike shows at a glance.
+fn show_figure(f: &Figure) -> String {
+    let Figure::List(items) = f else { return f.to_string() };
+    let numbers: Vec<f64> = items
+        .iter()
+        .filter_map(|x| match x {
+            Figure::Int(i) => Some(*i as f64),
+            Figure::Float(v) => Some(*v),
+            _ => None,
+        })
+        .collect();
+    if numbers.len() < 3 || numbers.len() != items.len() {
+        return f.to_string();
+    }
+    let max = numbers.iter().copied().fold(f64::MIN, f64::max);
+    let min = numbers.iter().copied().fold(f64::MAX, f64::min);
+    let span = (max - min).max(f64::EPSILON);
+    let top = (BARS.len() - 1) as f64;
+    let line: String = numbers.iter().map(|v| BARS[(((v - min) / span) * top).round() as usize]).collect();
+    format!("{line} {f}")
+}
 
 impl Widget for EvidencePane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
@@ -56,8 +82,12 @@ impl Widget for EvidencePane<'_> {
                         Span::styled(format!("  {when}"), theme::dim()),
                     ]));
                     lines.push(Line::raw(format!("  {}", e.summary)));
-                    let figures: Vec<String> =
-                        e.figures.iter().take(KEY_FIGURES).map(|(k, v)| format!("{k} {v}")).collect();
+                    let figures: Vec<String> = e
+                        .figures
+                        .iter()
+                        .take(KEY_FIGURES)
+                        .map(|(k, v)| format!("{k} {}", show_figure(v)))
+                        .collect();
                     if !figures.is_empty() {
                         lines.push(Line::styled(
                             format!("  {}", figures.join(" · ")),
@@ -67,12 +97,16 @@ impl Widget for EvidencePane<'_> {
                 }
                 Some(_) => {}
                 None if !app.running.contains_key(id) => {
-                    let title = check_info(id).map_or("", |c| c.title);
+                    let info = check_info(id);
                     lines.push(Line::from(vec![
                         Span::styled("· not run ", theme::dim()),
                         Span::styled(id.clone(), theme::title()),
-                        Span::styled(format!("  {title}"), theme::dim()),
+                        Span::styled(format!("  {}", info.map_or("", |c| c.title)), theme::dim()),
                     ]));
+                    // The bar for a pass, when there is room: what the reviewer is looking for.
+                    if let Some(info) = info.filter(|_| area.height >= ROOM_FOR_BARS) {
+                        lines.push(Line::styled(format!("  pass when {}", info.pass_when), theme::dim()));
+                    }
                 }
                 None => {}
             }
