@@ -16,3 +16,5 @@ pub mod dossier;
 pub mod questionnaire;
 pub mod report;
 pub mod span;
+pub mod tui;
+pub mod ui;

@@ -1,0 +1,137 @@
+//! The fields of the settings popup: the cover of the dossier and the webhook target. Only the
+//! *name* of the secret's environment variable is a field — the secret itself never is.
+
+use crate::dossier::Dossier;
+
+/// The webhook signature schemes the checks understand (cycled with Enter).
+pub const SCHEMES: [&str; 3] = ["standard-webhooks", "hmac-sha256", "static-header"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Integration,
+    Partner,
+    Reviewer,
+    PartnerEngineer,
+    Date,
+    WebhookUrl,
+    Scheme,
+    Header,
+    SecretEnv,
+    Deadline,
+}
+
+impl Field {
+    pub const ALL: [Field; 10] = [
+        Self::Integration,
+        Self::Partner,
+        Self::Reviewer,
+        Self::PartnerEngineer,
+        Self::Date,
+        Self::WebhookUrl,
+        Self::Scheme,
+        Self::Header,
+        Self::SecretEnv,
+        Self::Deadline,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Integration => "Integration",
+            Self::Partner => "Partner",
+            Self::Reviewer => "Reviewer",
+            Self::PartnerEngineer => "Partner engineer",
+            Self::Date => "Review date",
+            Self::WebhookUrl => "Webhook URL",
+            Self::Scheme => "Signature scheme",
+            Self::Header => "Signature header",
+            Self::SecretEnv => "Secret env var (name)",
+            Self::Deadline => "Deadline (s)",
+        }
+    }
+
+    /// Whether the field starts a new group in the popup (the webhook target).
+    pub fn starts_group(self) -> bool {
+        matches!(self, Self::WebhookUrl)
+    }
+
+    /// Enter cycles this field through fixed values instead of opening an editor.
+    pub fn is_cycled(self) -> bool {
+        matches!(self, Self::Scheme)
+    }
+
+    pub fn get(self, d: &Dossier) -> String {
+        let w = &d.settings.webhook;
+        match self {
+            Self::Integration => d.dossier.integration.clone(),
+            Self::Partner => d.dossier.partner.clone(),
+            Self::Reviewer => d.dossier.reviewer.clone(),
+            Self::PartnerEngineer => d.dossier.partner_engineer.clone(),
+            Self::Date => d.dossier.date.clone(),
+            Self::WebhookUrl => w.url.clone(),
+            Self::Scheme => w.scheme.clone(),
+            Self::Header => w.header.clone(),
+            Self::SecretEnv => w.secret_env.clone(),
+            Self::Deadline => format_deadline(w.deadline_secs),
+        }
+    }
+
+    /// Stores a value; a value the field cannot hold is an error naming the field.
+    pub fn set(self, d: &mut Dossier, value: &str) -> Result<(), String> {
+        let value = value.trim();
+        let w = &mut d.settings.webhook;
+        match self {
+            Self::Integration => d.dossier.integration = value.to_owned(),
+            Self::Partner => d.dossier.partner = value.to_owned(),
+            Self::Reviewer => d.dossier.reviewer = value.to_owned(),
+            Self::PartnerEngineer => d.dossier.partner_engineer = value.to_owned(),
+            Self::Date => d.dossier.date = value.to_owned(),
+            Self::WebhookUrl => {
+                if !(value.is_empty() || value.starts_with("http://") || value.starts_with("https://")) {
+                    return Err(format!(
+                        "the webhook URL must start with http:// or https://, not '{value}'"
+                    ));
+                }
+                w.url = value.to_owned();
+            }
+            Self::Scheme => {
+                if !SCHEMES.contains(&value) {
+                    return Err(format!("signature scheme must be one of {}", SCHEMES.join(", ")));
+                }
+                w.scheme = value.to_owned();
+            }
+            Self::Header => w.header = value.to_owned(),
+            Self::SecretEnv => {
+                // Conventional names only (upper case): a pasted secret such as `whsec_…` or
+                // a token never looks like one, so it is refused instead of being stored.
+                let looks_like_name =
+                    value.chars().next().is_some_and(|c| c.is_ascii_uppercase() || c == '_')
+                        && value.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+                if !looks_like_name {
+                    return Err(
+                        "give the NAME of the environment variable that holds the secret (A-Z, 0-9, _; e.g. WEBHOOK_SECRET), never the secret itself"
+                            .to_owned(),
+                    );
+                }
+                w.secret_env = value.to_owned();
+            }
+            Self::Deadline => match value.parse::<f64>() {
+                Ok(s) if s.is_finite() && s > 0.0 => w.deadline_secs = s,
+                _ => return Err(format!("deadline must be a positive number of seconds, not '{value}'")),
+            },
+        }
+        Ok(())
+    }
+
+    /// The next value of a cycled field.
+    pub fn cycle(self, d: &mut Dossier) {
+        if self == Self::Scheme {
+            let w = &mut d.settings.webhook;
+            let i = SCHEMES.iter().position(|s| *s == w.scheme).map_or(0, |i| (i + 1) % SCHEMES.len());
+            w.scheme = SCHEMES[i].to_owned();
+        }
+    }
+}
+
+fn format_deadline(s: f64) -> String {
+    if s.fract() == 0.0 { format!("{s:.0}") } else { format!("{s}") }
+}

@@ -1,0 +1,69 @@
+//! The keys that work in each mode: one table feeds both the status line and the `?` popup,
+//! so they can never disagree.
+
+use super::app::Mode;
+
+/// One key and what it does here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyHelp {
+    pub keys: &'static str,
+    pub action: &'static str,
+}
+
+impl KeyHelp {
+    /// The first key only, for the status line (the popup lists the alternatives).
+    pub fn main_key(&self) -> &'static str {
+        self.keys.split(' ').next().unwrap_or(self.keys)
+    }
+
+    /// The action's first word, for the status line.
+    pub fn brief(&self) -> &'static str {
+        self.action.split([' ', '/']).next().unwrap_or(self.action)
+    }
+}
+
+const fn k(keys: &'static str, action: &'static str) -> KeyHelp {
+    KeyHelp { keys, action }
+}
+
+/// In order of importance: the status line shows as many as fit.
+const BROWSE: &[KeyHelp] = &[
+    k("Enter", "edit answer"),
+    k("s", "status cycle"),
+    k("n", "note"),
+    k("r", "run linked checks"),
+    k(", S", "settings"),
+    k("↑↓ jk", "question"),
+    k("←→ hl Tab", "section"),
+    k("?", "help"),
+    k("q", "quit"),
+];
+
+const EDIT: &[KeyHelp] =
+    &[k("Esc", "done (keeps text)"), k("Enter", "new line"), k("Ctrl-U/R", "undo/redo"), k("Ctrl-C", "quit")];
+
+const SETTINGS: &[KeyHelp] =
+    &[k("↑↓ jk", "field"), k("Enter", "edit / cycle"), k("Esc ,", "close"), k("q", "quit")];
+
+const EDIT_SETTING: &[KeyHelp] = &[k("Enter Esc", "done"), k("Ctrl-C", "quit")];
+
+const HELP: &[KeyHelp] = &[k("Esc ? q", "close help")];
+
+/// The keys that work in `mode`.
+pub fn help_for(mode: Mode) -> &'static [KeyHelp] {
+    match mode {
+        Mode::Browse => BROWSE,
+        Mode::EditAnswer | Mode::EditNote => EDIT,
+        Mode::Settings => SETTINGS,
+        Mode::EditSetting => EDIT_SETTING,
+        Mode::Help => HELP,
+    }
+}
+
+/// Every mode with a title, for the help popup.
+pub const ALL_MODES: [(Mode, &str); 4] = [
+    (Mode::Browse, "Browsing"),
+    (Mode::EditAnswer, "Editing an answer or note"),
+    (Mode::Settings, "Settings"),
+    (Mode::EditSetting, "Editing a setting"),
+];

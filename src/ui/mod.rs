@@ -1,0 +1,20 @@
+//! The review TUI as The Elm Architecture: one [`App`] state, one [`Msg`] enum, a pure
+//! [`update`] that turns a message into state changes plus [`Effect`]s (no I/O), views that
+//! draw from `&App` only, and a [`Runner`] that executes effects and draws once per drained
+//! batch of messages. The runner is generic over the ratatui backend, so tests drive the
+//! whole loop with `TestBackend` and synthetic keys; `crate::tui` wires it to a real terminal.
+
+mod app;
+mod fields;
+mod keys;
+mod msg;
+mod runner;
+mod update;
+pub mod view;
+
+pub use app::{App, Mode, Notice, RunningCheck, SaveState};
+pub use fields::Field;
+pub use keys::{KeyHelp, help_for};
+pub use msg::{Effect, Msg};
+pub use runner::{CheckLauncher, CheckSink, RunError, Runner};
+pub use update::{DEBOUNCE, MAX_UNSAVED, update};

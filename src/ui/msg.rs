@@ -1,0 +1,38 @@
+//! Messages into the update function and the effects it asks the runner to perform.
+
+use std::time::Instant;
+
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::checks::CheckEvent;
+use crate::dossier::{Dossier, Settings};
+
+use super::app::Notice;
+
+/// Everything that can happen to the app. All of it arrives on the runner's one channel.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// A key *press* (release and repeat events are filtered out before they get here).
+    Key(KeyEvent),
+    /// The clock: drives the autosave debounce, spinners and elapsed times.
+    Tick(Instant),
+    /// The terminal changed size (the next draw adapts; nothing else to do).
+    Resize(u16, u16),
+    /// A save finished (the error is already rendered to text: it is shown, never swallowed).
+    Saved(Result<(), String>),
+    /// A running check reported something; `at` is when the runner received it.
+    Check { event: CheckEvent, at: chrono::DateTime<chrono::Utc> },
+    /// Something the runner wants the user to know (e.g. no live checks in this build).
+    Notice(Notice),
+}
+
+/// What `update` asks the runner to do. The runner performs it and reports back with a `Msg`.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// Save this snapshot of the dossier on a blocking task; report `Msg::Saved`.
+    Save(Box<Dossier>),
+    /// Start these live checks with these settings; events come back as `Msg::Check`.
+    RunChecks { ids: Vec<String>, settings: Box<Settings> },
+    /// Leave the loop (only emitted once the final save has succeeded or the user insisted).
+    Quit,
+}

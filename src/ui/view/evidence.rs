@@ -1,0 +1,120 @@
+//! The evidence pane: for the selected question, every linked check with its latest verdict
+//! (colour and symbol), when it ran, its summary and key figures — or, while it runs, a
+//! spinner with the elapsed time and the latest progress line.
+
+use ratatui::prelude::*;
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::theme;
+use crate::checks::{Figure, check_info};
+use crate::ui::app::App;
+
+pub struct EvidencePane<'a>(pub &'a App);
+
+/// Figures shown per check; the dossier and reports hold all of them.
+const KEY_FIGURES: usize = 4;
+/// Pane height from which a not-yet-run check also shows its bar for a pass.
+const ROOM_FOR_BARS: u16 = 10;
+const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// A figure as text; a list of three or more numbers (gaps, latencies) also gets a sparkline,
+/// so a growing backoff or a latency spike shows at a glance.
+fn show_figure(f: &Figure) -> String {
+    let Figure::List(items) = f else { return f.to_string() };
+    let numbers: Vec<f64> = items
+        .iter()
+        .filter_map(|x| match x {
+            Figure::Int(i) => Some(*i as f64),
+            Figure::Float(v) => Some(*v),
+            _ => None,
+        })
+        .collect();
+    if numbers.len() < 3 || numbers.len() != items.len() {
+        return f.to_string();
+    }
+    let max = numbers.iter().copied().fold(f64::MIN, f64::max);
+    let min = numbers.iter().copied().fold(f64::MAX, f64::min);
+    let span = (max - min).max(f64::EPSILON);
+    let top = (BARS.len() - 1) as f64;
+    let line: String = numbers.iter().map(|v| BARS[(((v - min) / span) * top).round() as usize]).collect();
+    format!("{line} {f}")
+}
+
+impl Widget for EvidencePane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.0;
+        let checks = app.current_question().map(|q| q.checks.as_slice()).unwrap_or_default();
+        let block = Block::bordered()
+            .border_style(theme::border())
+            .title(Line::styled(" Evidence ", theme::title()))
+            .title(if checks.is_empty() {
+                Line::default()
+            } else {
+                Line::styled(format!(" r: run {} ", plural(checks.len(), "check")), theme::dim())
+                    .right_aligned()
+            });
+        let mut lines: Vec<Line> = Vec::new();
+        if checks.is_empty() {
+            lines.push(Line::styled("No live check gives evidence for this question.", theme::dim()));
+        }
+        for id in checks {
+            if let Some(running) = app.running.get(id) {
+                let elapsed = app.elapsed(running);
+                let frame = theme::SPINNER[(elapsed.as_millis() / 100) as usize % theme::SPINNER.len()];
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{frame} running {:>5.1}s ", elapsed.as_secs_f64()), theme::key()),
+                    Span::styled(id.clone(), theme::title()),
+                ]));
+                if !running.last.is_empty() {
+                    lines.push(Line::styled(format!("  {}", running.last), theme::dim()));
+                }
+            }
+            match app.dossier.latest_evidence(id) {
+                Some(e) if !app.running.contains_key(id) => {
+                    // Month, day and time: the year is the review's.
+                    let when = e.at.get(5..16).unwrap_or(&e.at).replace('T', " ");
+                    lines.push(Line::from(vec![
+                        Span::styled(
+                            format!("{} {:<5} ", e.verdict.symbol(), e.verdict.as_str()),
+                            theme::verdict_style(e.verdict),
+                        ),
+                        Span::styled(id.clone(), theme::title()),
+                        Span::styled(format!("  {when}"), theme::dim()),
+                    ]));
+                    lines.push(Line::raw(format!("  {}", e.summary)));
+                    let figures: Vec<String> = e
+                        .figures
+                        .iter()
+                        .take(KEY_FIGURES)
+                        .map(|(k, v)| format!("{k} {}", show_figure(v)))
+                        .collect();
+                    if !figures.is_empty() {
+                        lines.push(Line::styled(
+                            format!("  {}", figures.join(" · ")),
+                            Style::new().fg(Color::Cyan),
+                        ));
+                    }
+                }
+                Some(_) => {}
+                None if !app.running.contains_key(id) => {
+                    let info = check_info(id);
+                    lines.push(Line::from(vec![
+                        Span::styled("· not run ", theme::dim()),
+                        Span::styled(id.clone(), theme::title()),
+                        Span::styled(format!("  {}", info.map_or("", |c| c.title)), theme::dim()),
+                    ]));
+                    // The bar for a pass, when there is room: what the reviewer is looking for.
+                    if let Some(info) = info.filter(|_| area.height >= ROOM_FOR_BARS) {
+                        lines.push(Line::styled(format!("  pass when {}", info.pass_when), theme::dim()));
+                    }
+                }
+                None => {}
+            }
+        }
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(block).render(area, buf);
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+}

@@ -1,0 +1,88 @@
+//! Views: pure functions of `&App` into a ratatui buffer, one file per pane. The layout adapts
+//! to the terminal: three columns when wide, the evidence pane below the question when narrow.
+
+mod evidence;
+mod header;
+mod help;
+mod question;
+mod sections;
+mod settings;
+mod status;
+mod theme;
+
+use ratatui::prelude::*;
+
+use super::app::{App, Mode};
+
+pub use evidence::EvidencePane;
+pub use header::Header;
+pub use help::HelpPopup;
+pub use question::QuestionPane;
+pub use sections::SectionsPane;
+pub use settings::SettingsPopup;
+pub use status::StatusLine;
+
+/// Wide enough for three columns.
+const WIDE: u16 = 120;
+
+impl Widget for &App {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let status_height = StatusLine::height(self, area.width).min(area.height.saturating_sub(4));
+        let [top, body, bottom] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(status_height)])
+                .areas(area);
+        Header(self).render(top, buf);
+        StatusLine(self).render(bottom, buf);
+
+        let left_width = match area.width {
+            w if w >= 180 => 40,
+            w if w >= WIDE => 34,
+            w if w >= 100 => 30,
+            _ => 28,
+        };
+        let [left, rest] =
+            Layout::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(body);
+        SectionsPane(self).render(left, buf);
+        if area.width >= WIDE {
+            let [middle, right] =
+                Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rest);
+            QuestionPane(self).render(middle, buf);
+            EvidencePane(self).render(right, buf);
+        } else {
+            let evidence_height = (rest.height * 2 / 5).max(7);
+            let [middle, below] =
+                Layout::vertical([Constraint::Min(0), Constraint::Length(evidence_height)]).areas(rest);
+            QuestionPane(self).render(middle, buf);
+            EvidencePane(self).render(below, buf);
+        }
+
+        match self.mode {
+            Mode::Help => HelpPopup(self).render(body, buf),
+            Mode::Settings | Mode::EditSetting => SettingsPopup(self).render(body, buf),
+            _ => {}
+        }
+    }
+}
+
+/// Shortens `text` to at most `width` characters, ending in `…` when cut.
+pub(crate) fn fit(text: &str, width: usize) -> String {
+    let first_line = text.lines().next().unwrap_or("");
+    let n = first_line.chars().count();
+    if n <= width && first_line.len() == text.len() {
+        return first_line.to_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let keep = if n <= width { n.min(width - 1) } else { width - 1 };
+    let mut s: String = first_line.chars().take(keep).collect();
+    s.push('…');
+    s
+}
+
+/// A rectangle of at most `width`×`height`, centred in `area`.
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
