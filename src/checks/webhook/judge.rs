@@ -64,12 +64,29 @@ fn not_sent(expected: &[Case], obs: &[Observation]) -> String {
     if missing == 0 { String::new() } else { format!("; {missing} not sent after that") }
 }
 
+/// A delivery that never reached the listener (refused, unresolvable, TLS failure) decides the
+/// check the same way everywhere: a fail that says why, whatever the case was.
+fn unreachable(id: &str, obs: &[Observation], deadline: Duration, planned: usize) -> Option<CheckResult> {
+    let reason = obs.iter().find_map(|o| match &o.outcome {
+        super::Outcome::Unreachable(reason) => Some(reason.clone()),
+        _ => None,
+    })?;
+    let summary = format!(
+        "the listener could not be reached ({reason}); {} of {planned} deliveries answered",
+        obs.iter().filter(|o| o.status().is_some()).count()
+    );
+    Some(base(id, Verdict::Fail, summary, obs, deadline))
+}
+
 fn ms(o: &Observation) -> String {
     format!("{} ms", o.latency_ms())
 }
 
 /// `webhook.delivery`: one correctly signed sample event, answered 2xx within the deadline.
 pub fn delivery(obs: &[Observation], deadline: Duration) -> CheckResult {
+    if let Some(r) = unreachable(DELIVERY, obs, deadline, 1) {
+        return r;
+    }
     let Some(o) = find(obs, Case::Genuine) else {
         return base(DELIVERY, Verdict::Inconclusive, "nothing was delivered".into(), obs, deadline);
     };
@@ -100,9 +117,6 @@ pub fn delivery(obs: &[Observation], deadline: Duration) -> CheckResult {
                 capitalize(&o.describe(deadline))
             ),
         ),
-        Treatment::Late | Treatment::NoAnswer if matches!(o.outcome, super::Outcome::Unreachable(_)) => {
-            (Verdict::Fail, format!("the listener could not be reached: {}", o.describe(deadline)))
-        }
         Treatment::Late | Treatment::NoAnswer => (
             Verdict::Fail,
             format!(
@@ -131,6 +145,9 @@ fn refusal_problem(o: &Observation, deadline: Duration, what: &str) -> Option<St
 /// while the genuine one is accepted.
 pub fn signature(obs: &[Observation], deadline: Duration, scheme: Scheme) -> CheckResult {
     let expected = signature_cases(scheme);
+    if let Some(r) = unreachable(SIGNATURE, obs, deadline, expected.len()) {
+        return r;
+    }
     if obs.is_empty() {
         return base(SIGNATURE, Verdict::Inconclusive, "nothing was delivered".into(), obs, deadline);
     }
@@ -190,6 +207,9 @@ pub fn replay_unsupported(scheme: Scheme, deadline: Duration) -> CheckResult {
 /// `webhook.replay`: correctly signed deliveries with timestamps 10 minutes old and 10 minutes
 /// ahead are refused, while a fresh one is accepted.
 pub fn replay(obs: &[Observation], deadline: Duration) -> CheckResult {
+    if let Some(r) = unreachable(REPLAY, obs, deadline, REPLAY_CASES.len()) {
+        return r.figure("signs_timestamp", true);
+    }
     if obs.is_empty() {
         return base(REPLAY, Verdict::Inconclusive, "nothing was delivered".into(), obs, deadline);
     }
@@ -235,6 +255,9 @@ pub fn replay(obs: &[Observation], deadline: Duration) -> CheckResult {
 
 /// `webhook.duplicate`: the same event (same id, same signature) twice, both acknowledged.
 pub fn duplicate(obs: &[Observation], deadline: Duration) -> CheckResult {
+    if let Some(r) = unreachable(DUPLICATE, obs, deadline, DUPLICATE_CASES.len()) {
+        return r;
+    }
     let (Some(first), second) = (find(obs, Case::First), find(obs, Case::Redelivery)) else {
         return base(DUPLICATE, Verdict::Inconclusive, "nothing was delivered".into(), obs, deadline);
     };
@@ -286,6 +309,9 @@ pub fn ordering(obs: &[Observation], deadline: Duration) -> CheckResult {
         })
         .collect();
     let with_order = |r: CheckResult| r.figure("sent_order", order.clone());
+    if let Some(r) = unreachable(ORDERING, obs, deadline, ORDERING_CASES.len()) {
+        return with_order(r);
+    }
     if obs.is_empty() {
         return with_order(base(
             ORDERING,
@@ -352,6 +378,8 @@ pub fn deadline(obs: &[Observation], deadline: Duration, planned: usize) -> Chec
     let figures = format!("p50 {p50} ms, p95 {p95} ms, max {max} ms");
     let (verdict, summary) = if obs.is_empty() {
         (Verdict::Inconclusive, "nothing was delivered".to_owned())
+    } else if let Some(r) = unreachable(DEADLINE, obs, deadline, planned) {
+        (r.verdict, r.summary)
     } else if let Some(first) = missed.first() {
         let cut = if n < planned { format!("; {} not sent after that", planned - n) } else { String::new() };
         (

@@ -147,6 +147,25 @@ fn ordering_rules() {
 }
 
 #[test]
+fn unreachable_is_the_same_clear_fail_everywhere() {
+    let refused = |c: Case| {
+        Observation::new(c, Outcome::Unreachable("could not connect: Connection refused".into()), D)
+    };
+    let results = [
+        delivery(&[refused(Case::Genuine)], D),
+        signature(&[refused(Case::Forged)], D, Scheme::HmacSha256),
+        replay(&[refused(Case::Stale)], D),
+        duplicate(&[refused(Case::First)], D),
+        ordering(&[refused(Case::Step(3))], D),
+        deadline(&[refused(Case::Timed(1))], D, 10),
+    ];
+    for r in results {
+        assert_eq!(r.verdict, Verdict::Fail, "{}", r.id);
+        assert!(r.summary.starts_with("the listener could not be reached (could not connect: Connection refused)"), "{}", r.summary);
+    }
+}
+
+#[test]
 fn deadline_reports_percentiles_and_misses() {
     let obs: Vec<Observation> = (1..=10)
         .map(|i| {
