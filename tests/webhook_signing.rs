@@ -37,7 +37,10 @@ fn the_reference_library_verifies_our_genuine_signature_and_refuses_every_varian
 
     // And the reference library's own signature equals ours.
     let theirs = reference.sign(&msg.id, now, msg.body.as_bytes()).expect("sign");
-    assert_eq!(headers(&genuine).get("webhook-signature").and_then(|v| v.to_str().ok()), Some(theirs.as_str()));
+    assert_eq!(
+        headers(&genuine).get("webhook-signature").and_then(|v| v.to_str().ok()),
+        Some(theirs.as_str())
+    );
 
     for variant in [Variant::ForgedSignature, Variant::WrongSecret, Variant::TamperedBody] {
         let w = signer.wire(&msg, variant);

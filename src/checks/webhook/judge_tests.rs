@@ -161,7 +161,12 @@ fn unreachable_is_the_same_clear_fail_everywhere() {
     ];
     for r in results {
         assert_eq!(r.verdict, Verdict::Fail, "{}", r.id);
-        assert!(r.summary.starts_with("the listener could not be reached (could not connect: Connection refused)"), "{}", r.summary);
+        assert!(
+            r.summary
+                .starts_with("the listener could not be reached (could not connect: Connection refused)"),
+            "{}",
+            r.summary
+        );
     }
 }
 

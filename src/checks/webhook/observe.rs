@@ -157,7 +157,7 @@ impl Observation {
             (Outcome::Answered { status, .. }, Treatment::Rejected) => format!("rejected ({status})"),
             (Outcome::Answered { status, .. }, Treatment::Crashed) => format!("crashed ({status})"),
             (Outcome::Answered { status, detail }, Treatment::Redirected) if !detail.is_empty() => {
-                format!("redirected ({status} to {detail})")
+                format!("redirected ({status} to {})", shorten(detail, 200))
             }
             (Outcome::Answered { status, .. }, Treatment::Redirected) => format!("redirected ({status})"),
             (Outcome::Answered { status, .. }, _) => format!("answered {status}"),
@@ -174,7 +174,7 @@ impl Observation {
                 format!("{}: {status} in {ms} ms", self.case.key())
             }
             Outcome::Answered { status, detail } => {
-                format!("{}: {status} in {ms} ms ({detail})", self.case.key())
+                format!("{}: {status} in {ms} ms ({})", self.case.key(), shorten(detail, DETAIL_CHARS))
             }
             Outcome::TimedOut => format!("{}: no answer, gave up after {ms} ms", self.case.key()),
             Outcome::Unreachable(reason) => {
@@ -187,6 +187,18 @@ impl Observation {
 impl fmt::Display for Observation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.line())
+    }
+}
+
+/// How much of an answer's body an observation line shows.
+pub const DETAIL_CHARS: usize = 80;
+
+/// At most `max` characters, with an ellipsis when cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() > max {
+        format!("{}…", text.chars().take(max).collect::<String>())
+    } else {
+        text.to_owned()
     }
 }
 
@@ -226,6 +238,12 @@ mod tests {
         assert_eq!(t.describe(d), "no answer within 2 s");
         assert_eq!(t.status_figure(), Figure::from("timeout"));
         assert_eq!(ans(401, 3).line(), "forged: 401 in 3 ms");
+        let long = Observation::new(
+            Case::Forged,
+            Outcome::Answered { status: 400, detail: "x".repeat(100) },
+            Duration::from_millis(1),
+        );
+        assert_eq!(long.line(), format!("forged: 400 in 1 ms ({}…)", "x".repeat(DETAIL_CHARS)));
         assert_eq!(secs(Duration::from_millis(15_000)), "15 s");
         assert_eq!(secs(Duration::from_millis(250)), "0.25 s");
     }

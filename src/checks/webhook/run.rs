@@ -53,12 +53,12 @@ pub async fn run_checks(
         sink.send(CheckEvent::Started { id: id.to_owned() });
         let result = match &prepared {
             Ok((signer, sender)) => {
-                let run = Run { target, signer, sender, sink, id };
+                let run = Run { target, signer, sender, sink, id, redactor: Redactor::new(secret) };
                 run.check().await
             }
             Err(reason) => CheckResult::new(id, Verdict::Inconclusive, reason.clone()),
         };
-        let result = redact(result, secret);
+        let result = Redactor::new(secret).result(result);
         sink.send(CheckEvent::Finished(result.clone()));
         results.push(result);
     }
@@ -71,6 +71,7 @@ struct Run<'a> {
     sender: &'a Sender,
     sink: &'a dyn ProgressSink,
     id: &'static str,
+    redactor: Redactor,
 }
 
 impl Run<'_> {
@@ -150,7 +151,8 @@ impl Run<'_> {
     async fn deliver(&self, plan: &[(Case, &Message, Variant)]) -> Vec<Observation> {
         let mut out = Vec::with_capacity(plan.len());
         for (case, msg, variant) in plan {
-            let obs = self.sender.send(*case, self.signer.wire(msg, *variant)).await;
+            let obs =
+                self.redactor.observation(self.sender.send(*case, self.signer.wire(msg, *variant)).await);
             self.sink.send(CheckEvent::Progress { id: self.id.to_owned(), message: obs.line() });
             let stop = obs.treatment(self.target.deadline) == Treatment::NoAnswer;
             out.push(obs);
@@ -172,27 +174,52 @@ fn signature_variant(case: Case) -> Variant {
     }
 }
 
-/// Removes the secret (and, for `whsec_` secrets, the bare key) from everything a result says,
-/// in case a listener echoed it back in an error body.
-fn redact(mut r: CheckResult, secret: &Secret) -> CheckResult {
-    let bare = secret.expose().strip_prefix(super::signing::STANDARD_SECRET_PREFIX).map(Secret::new);
-    let clean = |s: &str| {
-        let s = secret.redact(s);
-        bare.as_ref().map_or(s.clone(), |b| b.redact(&s))
-    };
-    r.summary = clean(&r.summary);
-    r.observations = r.observations.iter().map(|o| clean(o)).collect();
-    for fig in r.figures.values_mut() {
-        redact_figure(fig, &clean);
-    }
-    r
+/// Removes the secret from everything a check says, in case a listener echoed it back in an
+/// answer body: the secret, its bare key (`whsec_` secrets) and its near miss (what the
+/// `static-header` wrong-secret case sends).
+struct Redactor {
+    forms: Vec<Secret>,
 }
 
-fn redact_figure(f: &mut Figure, clean: &dyn Fn(&str) -> String) {
-    match f {
-        Figure::Text(s) => *s = clean(s),
-        Figure::List(items) => items.iter_mut().for_each(|i| redact_figure(i, clean)),
-        _ => {}
+impl Redactor {
+    fn new(secret: &Secret) -> Self {
+        let mut forms = vec![secret.clone(), super::signing::near_miss(secret)];
+        if let Some(bare) = secret.expose().strip_prefix(super::signing::STANDARD_SECRET_PREFIX) {
+            forms.push(Secret::new(bare));
+        }
+        Self { forms }
+    }
+
+    fn text(&self, s: &str) -> String {
+        self.forms.iter().fold(s.to_owned(), |acc, f| f.redact(&acc))
+    }
+
+    /// Redacts what a listener sent back before anything shortens or shows it (a secret cut
+    /// in half by a shortened line would no longer be recognised).
+    fn observation(&self, mut o: Observation) -> Observation {
+        match &mut o.outcome {
+            super::Outcome::Answered { detail, .. } => *detail = self.text(detail),
+            super::Outcome::Unreachable(reason) => *reason = self.text(reason),
+            super::Outcome::TimedOut => {}
+        }
+        o
+    }
+
+    fn result(&self, mut r: CheckResult) -> CheckResult {
+        r.summary = self.text(&r.summary);
+        r.observations = r.observations.iter().map(|o| self.text(o)).collect();
+        for fig in r.figures.values_mut() {
+            self.figure(fig);
+        }
+        r
+    }
+
+    fn figure(&self, f: &mut Figure) {
+        match f {
+            Figure::Text(s) => *s = self.text(s),
+            Figure::List(items) => items.iter_mut().for_each(|i| self.figure(i)),
+            _ => {}
+        }
     }
 }
 
@@ -231,7 +258,7 @@ mod tests {
             CheckResult::new("webhook.signature", Verdict::Fail, "echoed MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
                 .figure("x", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
                 .observe("forged: 500 in 1 ms (whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw)");
-        let text = format!("{:?}", redact(r, &secret));
+        let text = format!("{:?}", Redactor::new(&secret).result(r));
         assert!(!text.contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), "{text}");
     }
 }

@@ -12,8 +12,6 @@ use super::signing::Wire;
 
 /// At most this much of an answer's body is read (a listener may answer with megabytes).
 pub const MAX_BODY: usize = 4096;
-/// At most this much of it is kept in an observation line.
-const SNIPPET: usize = 80;
 
 /// Sends deliveries to one listener.
 #[derive(Debug, Clone)]
@@ -48,7 +46,13 @@ impl Sender {
             Ok(Err(e)) if e.is_timeout() => {
                 return Observation::new(case, Outcome::TimedOut, start.elapsed());
             }
-            Ok(Err(e)) => return Observation::new(case, Outcome::Unreachable(reason(&e)), start.elapsed()),
+            Ok(Err(e)) => {
+                return Observation::new(
+                    case,
+                    Outcome::Unreachable(reason(&e, self.url.scheme() == "https")),
+                    start.elapsed(),
+                );
+            }
             Ok(Ok(resp)) => resp,
         };
         let latency = start.elapsed();
@@ -57,9 +61,10 @@ impl Sender {
         let remaining = self.deadline.saturating_sub(latency);
         let body = tokio::time::timeout(remaining, read_capped(resp)).await.unwrap_or_default();
         let detail = match location {
-            Some(loc) if (300..400).contains(&status) => snippet(&loc, 200),
+            Some(loc) if (300..400).contains(&status) => one_line(&loc),
             _ if (200..300).contains(&status) => String::new(),
-            _ => snippet(&String::from_utf8_lossy(&body), SNIPPET),
+            // Kept whole (up to MAX_BODY) so the secret can be redacted before it is shortened.
+            _ => one_line(&String::from_utf8_lossy(&body)),
         };
         Observation::new(case, Outcome::Answered { status, detail }, latency)
     }
@@ -77,20 +82,14 @@ async fn read_capped(mut resp: reqwest::Response) -> Vec<u8> {
     buf
 }
 
-/// One line of printable text, at most `max` characters.
-fn snippet(text: &str, max: usize) -> String {
-    let one_line: String =
-        text.split_whitespace().collect::<Vec<_>>().join(" ").chars().filter(|c| !c.is_control()).collect();
-    if one_line.chars().count() > max {
-        format!("{}…", one_line.chars().take(max).collect::<String>())
-    } else {
-        one_line
-    }
+/// One line of printable text.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").chars().filter(|c| !c.is_control()).collect()
 }
 
 /// The reason a request failed, from reqwest's error chain (which ends in the OS or TLS error
 /// that says what really happened), without the URL.
-fn reason(e: &reqwest::Error) -> String {
+fn reason(e: &reqwest::Error, https: bool) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
     while let Some(s) = source {
@@ -100,7 +99,13 @@ fn reason(e: &reqwest::Error) -> String {
         }
         source = s.source();
     }
-    let kind = if e.is_connect() {
+    let has = |needle: &str| parts.iter().any(|p| p.contains(needle));
+    let kind = if e.is_connect() && has("dns error") {
+        "could not resolve the host"
+    } else if e.is_connect() && !has("tcp connect error") && https {
+        // Connected, but the handshake failed (certificate, protocol, plain HTTP on the port).
+        "TLS handshake failed"
+    } else if e.is_connect() {
         "could not connect"
     } else if e.is_builder() {
         "could not build the request"
@@ -118,11 +123,10 @@ fn reason(e: &reqwest::Error) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::snippet;
+    use super::one_line;
 
     #[test]
-    fn snippets_are_one_short_line() {
-        assert_eq!(snippet("invalid\n  signature\r\n", 80), "invalid signature");
-        assert_eq!(snippet("abcdef", 3), "abc…");
+    fn details_are_one_line() {
+        assert_eq!(one_line("invalid\n  signature\r\n"), "invalid signature");
     }
 }

@@ -167,14 +167,7 @@ impl Signer {
     fn wrong_key(&self) -> Key {
         match &self.key {
             Key::Bytes(_) => Key::Bytes(rand::random::<[u8; 32]>().to_vec()),
-            // A near miss (last character changed) catches listeners that compare a prefix.
-            Key::Static(s) => {
-                let mut v: Vec<char> = s.expose().chars().collect();
-                if let Some(last) = v.last_mut() {
-                    *last = if *last == 'x' { 'y' } else { 'x' };
-                }
-                Key::Static(Secret::new(v.into_iter().collect::<String>()))
-            }
+            Key::Static(s) => Key::Static(near_miss(s)),
         }
     }
 
@@ -217,6 +210,17 @@ impl Signer {
         }
         Wire { headers, body }
     }
+}
+
+/// The secret with its last character changed: the `static-header` "wrong secret", a near
+/// miss that catches listeners comparing only a prefix. It gives away almost the whole secret,
+/// so it is redacted like the secret itself wherever a listener might echo it.
+pub fn near_miss(secret: &Secret) -> Secret {
+    let mut v: Vec<char> = secret.expose().chars().collect();
+    if let Some(last) = v.last_mut() {
+        *last = if *last == 'x' { 'y' } else { 'x' };
+    }
+    Secret::new(v.into_iter().collect::<String>())
 }
 
 /// Changes one digit of the body (the first one), which keeps JSON valid and alters a value

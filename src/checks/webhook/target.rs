@@ -30,7 +30,7 @@ pub enum TargetError {
     HeaderRequired(Scheme),
     #[error("'{0}' is not a valid HTTP header name")]
     BadHeader(String),
-    #[error("the deadline must be between 0 and {max} seconds, got {0}", max = MAX_DEADLINE.as_secs())]
+    #[error("the deadline must be more than 0 and at most {max} seconds, got {0}", max = MAX_DEADLINE.as_secs())]
     BadDeadline(String),
 }
 
