@@ -244,3 +244,25 @@ async fn a_secret_echoed_by_the_listener_is_redacted_everywhere() {
     assert!(everything.contains("x-okhi-token: ***"), "the echo should be visible, redacted");
     assert!(!everything.contains(&STATIC[..16]), "the secret leaked: {everything}");
 }
+
+/// How the TUI runs the checks: on a spawned task (the future must be `Send + 'static` once
+/// its inputs are moved in), with progress arriving on a channel while the UI stays free.
+#[tokio::test]
+async fn runs_on_a_spawned_task_reporting_through_a_channel() {
+    let url = listen(Behaviour::Correct).await;
+    let t = target(&url, 2.0);
+    let secret = Secret::new(SECRET);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<CheckEvent>();
+    let ids = vec!["webhook.duplicate".to_owned()];
+    let task = tokio::spawn(async move { run_checks(&t, &secret, &ids, &tx).await });
+    let mut seen = Vec::new();
+    while let Some(event) = rx.recv().await {
+        seen.push(event);
+    }
+    let results = task.await.expect("task");
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0].verdict, Verdict::Pass, "{}", results[0].summary);
+    assert!(matches!(seen.first(), Some(CheckEvent::Started { id }) if id == "webhook.duplicate"));
+    assert_eq!(seen.iter().filter(|e| matches!(e, CheckEvent::Progress { .. })).count(), 2);
+    assert!(matches!(seen.last(), Some(CheckEvent::Finished(r)) if r.verdict == Verdict::Pass));
+}

@@ -364,21 +364,20 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// `webhook.deadline`: `planned` deliveries, every one answered 2xx within the deadline.
-pub fn deadline(obs: &[Observation], deadline: Duration, planned: usize) -> CheckResult {
+pub fn deadline(obs: &[Observation], limit: Duration, planned: usize) -> CheckResult {
     let mut lat: Vec<f64> = obs.iter().map(Observation::latency_ms).collect();
     let latencies = lat.clone();
     lat.sort_by(f64::total_cmp);
     let (p50, p95, max) = (percentile(&lat, 0.5), percentile(&lat, 0.95), lat.last().copied().unwrap_or(0.0));
-    let d = secs(deadline);
+    let d = secs(limit);
     let n = obs.len();
-    let count = |t: Treatment| obs.iter().filter(|o| o.treatment(deadline) == t).count();
-    let missed =
-        obs.iter().filter(|o| matches!(o.treatment(deadline), Treatment::Late | Treatment::NoAnswer));
+    let count = |t: Treatment| obs.iter().filter(|o| o.treatment(limit) == t).count();
+    let missed = obs.iter().filter(|o| matches!(o.treatment(limit), Treatment::Late | Treatment::NoAnswer));
     let missed: Vec<&Observation> = missed.collect();
     let figures = format!("p50 {p50} ms, p95 {p95} ms, max {max} ms");
     let (verdict, summary) = if obs.is_empty() {
         (Verdict::Inconclusive, "nothing was delivered".to_owned())
-    } else if let Some(r) = unreachable(DEADLINE, obs, deadline, planned) {
+    } else if let Some(r) = unreachable(DEADLINE, obs, limit, planned) {
         (r.verdict, r.summary)
     } else if let Some(first) = missed.first() {
         let cut = if n < planned { format!("; {} not sent after that", planned - n) } else { String::new() };
@@ -388,7 +387,7 @@ pub fn deadline(obs: &[Observation], deadline: Duration, planned: usize) -> Chec
                 "{} of {n} deliveries not answered within {d} ({} was {}){cut}",
                 missed.len(),
                 first.case.words(),
-                first.describe(deadline)
+                first.describe(limit)
             ),
         )
     } else if count(Treatment::Accepted) == n && n == planned {
@@ -402,21 +401,21 @@ pub fn deadline(obs: &[Observation], deadline: Duration, planned: usize) -> Chec
             ),
         )
     } else {
-        let bad = obs.iter().find(|o| {
-            o.treatment(deadline) != Treatment::Accepted && o.treatment(deadline) != Treatment::Rejected
-        });
+        let bad = obs
+            .iter()
+            .find(|o| o.treatment(limit) != Treatment::Accepted && o.treatment(limit) != Treatment::Rejected);
         (
             Verdict::Fail,
             format!(
                 "answered in time ({figures}), but {} was {}",
                 bad.map_or("a delivery".to_owned(), |o| o.case.words()),
-                bad.map_or(String::new(), |o| o.describe(deadline))
+                bad.map_or(String::new(), |o| o.describe(limit))
             ),
         )
     };
     let statuses: Vec<crate::checks::Figure> = obs.iter().map(Observation::status_figure).collect();
     let mut r = CheckResult::new(DEADLINE, verdict, summary)
-        .figure("deadline_s", deadline.as_secs_f64())
+        .figure("deadline_s", limit.as_secs_f64())
         .figure("deliveries", n)
         .figure("statuses", statuses)
         .figure("latencies_ms", latencies)

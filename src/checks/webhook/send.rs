@@ -23,12 +23,16 @@ pub struct Sender {
 
 impl Sender {
     pub fn new(url: Url, deadline: Duration) -> Result<Self, reqwest::Error> {
-        let client = Client::builder()
+        let mut builder = Client::builder()
             .redirect(redirect::Policy::none())
             .connect_timeout(deadline)
             .timeout(deadline)
-            .user_agent(concat!("certcockpit/", env!("CARGO_PKG_VERSION"), " (webhook check)"))
-            .build()?;
+            .user_agent(concat!("certcockpit/", env!("CARGO_PKG_VERSION"), " (webhook check)"));
+        // A proxy from the environment cannot reach this machine's loopback; go direct.
+        if is_loopback(&url) {
+            builder = builder.no_proxy();
+        }
+        let client = builder.build()?;
         Ok(Self { client, url, deadline })
     }
 
@@ -68,6 +72,12 @@ impl Sender {
         };
         Observation::new(case, Outcome::Answered { status, detail }, latency)
     }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 async fn read_capped(mut resp: reqwest::Response) -> Vec<u8> {
@@ -123,7 +133,20 @@ fn reason(e: &reqwest::Error, https: bool) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::one_line;
+    use super::{Url, is_loopback, one_line};
+
+    #[test]
+    fn loopback_targets_bypass_proxies() {
+        for (url, want) in [
+            ("http://127.0.0.1:8080/h", true),
+            ("http://[::1]/h", true),
+            ("http://LOCALHOST/h", true),
+            ("https://partner.example/h", false),
+            ("http://10.0.0.1/h", false),
+        ] {
+            assert_eq!(is_loopback(&Url::parse(url).expect("url")), want, "{url}");
+        }
+    }
 
     #[test]
     fn details_are_one_line() {
