@@ -25,7 +25,8 @@ pub struct WebhookArgs {
     pub url: String,
     #[arg(long, value_enum, default_value = "standard-webhooks")]
     pub scheme: SchemeArg,
-    /// Header carrying the signature or secret (hmac-sha256: X-Hub-Signature-256).
+    /// Header carrying the signature or secret: hmac-sha256 defaults to X-Hub-Signature-256,
+    /// static-header needs it, standard-webhooks ignores it (its headers are fixed).
     #[arg(long)]
     pub header: Option<String>,
     /// Name of the environment variable holding the secret (the secret is never an argument).

@@ -48,17 +48,18 @@ pub async fn run_checks(
                 .map(|sender| (signer, sender))
                 .map_err(|e| format!("cannot set up the HTTP client: {e}"))
         });
+    let redactor = Redactor::new(secret);
     let mut results = Vec::new();
     for id in selected {
         sink.send(CheckEvent::Started { id: id.to_owned() });
         let result = match &prepared {
             Ok((signer, sender)) => {
-                let run = Run { target, signer, sender, sink, id, redactor: Redactor::new(secret) };
+                let run = Run { target, signer, sender, sink, id, redactor: &redactor };
                 run.check().await
             }
             Err(reason) => CheckResult::new(id, Verdict::Inconclusive, reason.clone()),
         };
-        let result = Redactor::new(secret).result(result);
+        let result = redactor.result(result);
         sink.send(CheckEvent::Finished(result.clone()));
         results.push(result);
     }
@@ -71,7 +72,7 @@ struct Run<'a> {
     sender: &'a Sender,
     sink: &'a dyn ProgressSink,
     id: &'static str,
-    redactor: Redactor,
+    redactor: &'a Redactor,
 }
 
 impl Run<'_> {
