@@ -86,7 +86,11 @@ impl WebhookTarget {
     pub fn record(&self, secret_env: &str, s: &mut WebhookSettings) {
         s.url = self.url.to_string();
         s.scheme = self.scheme.as_str().to_owned();
-        s.header = self.header.clone().unwrap_or_default();
+        // The header actually used, so the dossier says it even when it was the default.
+        s.header = match self.scheme {
+            Scheme::StandardWebhooks => String::new(),
+            _ => self.effective_header().to_owned(),
+        };
         s.secret_env = secret_env.to_owned();
         s.deadline_secs = self.deadline.as_secs_f64();
     }
