@@ -4,6 +4,10 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
+use super::check::{file_results, print_results, usage_error};
+use crate::checks::webhook::{Scheme, Signer, WebhookTarget, run_checks, select_checks};
+use crate::checks::{CheckEvent, Secret};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SchemeArg {
     /// Standard Webhooks / Svix: webhook-id, webhook-timestamp, webhook-signature: v1,<base64>.
@@ -21,7 +25,8 @@ pub struct WebhookArgs {
     pub url: String,
     #[arg(long, value_enum, default_value = "standard-webhooks")]
     pub scheme: SchemeArg,
-    /// Header carrying the signature or secret (hmac-sha256: X-Hub-Signature-256).
+    /// Header carrying the signature or secret: hmac-sha256 defaults to X-Hub-Signature-256,
+    /// static-header needs it, standard-webhooks ignores it (its headers are fixed).
     #[arg(long)]
     pub header: Option<String>,
     /// Name of the environment variable holding the secret (the secret is never an argument).
@@ -41,7 +46,53 @@ pub struct WebhookArgs {
     pub json: bool,
 }
 
+impl From<SchemeArg> for Scheme {
+    fn from(s: SchemeArg) -> Self {
+        match s {
+            SchemeArg::StandardWebhooks => Scheme::StandardWebhooks,
+            SchemeArg::HmacSha256 => Scheme::HmacSha256,
+            SchemeArg::StaticHeader => Scheme::StaticHeader,
+        }
+    }
+}
+
+/// Validates everything a user typed before a single delivery is sent, so every mistake is a
+/// usage error (exit 2) naming what is wrong; then runs the checks and prints or files them.
 pub fn run(args: WebhookArgs) -> color_eyre::Result<ExitCode> {
-    let _ = args;
-    Ok(super::check::usage_error("check webhook is being built"))
+    let scheme = Scheme::from(args.scheme);
+    let target = match WebhookTarget::new(&args.url, scheme, args.header.as_deref(), args.deadline) {
+        Ok(t) => t,
+        Err(e) => return Ok(usage_error(&e.to_string())),
+    };
+    let ids: Vec<String> = args.only.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+    if let Err(e) = select_checks(&ids) {
+        return Ok(usage_error(&format!("--only: {e}")));
+    }
+    let secret = match Secret::from_env(&args.secret_env) {
+        Ok(s) => s,
+        Err(e) => return Ok(usage_error(&format!("--secret-env: {e}"))),
+    };
+    if let Err(e) = Signer::new(scheme, target.effective_header(), &secret) {
+        return Ok(usage_error(&format!("the secret in {}: {e}", args.secret_env)));
+    }
+
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let quiet = args.json;
+    // Progress goes to stderr (one line per delivery) so stdout stays the result alone.
+    let progress = move |event: CheckEvent| {
+        if quiet {
+            return;
+        }
+        match event {
+            CheckEvent::Started { id } => eprintln!("{id} …"),
+            CheckEvent::Progress { id, message } => eprintln!("  {id}  {message}"),
+            CheckEvent::Finished(_) => {}
+        }
+    };
+    let results = runtime.block_on(run_checks(&target, &secret, &ids, &progress));
+
+    if let Some(path) = &args.dossier {
+        file_results(path, &results, |d| target.record(&args.secret_env, &mut d.settings.webhook))?;
+    }
+    Ok(print_results(&results, args.json))
 }

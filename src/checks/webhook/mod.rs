@@ -1,1 +1,25 @@
-//! Webhook checks: the cockpit delivers signed (and deliberately mis-signed) events to the partner's listener.
+//! Webhook checks: the cockpit delivers signed (and deliberately mis-signed) events to the
+//! partner's listener and judges how it answers.
+//!
+//! Layers, one concern each: [`Scheme`] and [`signing`] (what a provider sends), [`events`]
+//! (realistic sample bodies), [`WebhookTarget`] (validated settings), `send` (the HTTP I/O,
+//! bounded by the deadline), [`judge`] (pure verdicts from [`Observation`]s) and
+//! [`run_checks`] (plans, sends, reports progress, judges).
+
+pub mod events;
+pub mod judge;
+mod observe;
+mod run;
+mod scheme;
+mod send;
+pub mod signing;
+mod target;
+
+pub use events::SampleEvent;
+pub use judge::WEBHOOK_CHECKS;
+pub use observe::{Case, Observation, Outcome, Treatment};
+pub use run::{REPLAY_SKEW_SECS, UnknownWebhookCheck, run_checks, select_checks, worst_case};
+pub use scheme::{Scheme, UnknownScheme};
+pub use send::{MAX_BODY, Sender};
+pub use signing::{Signer, SigningError};
+pub use target::{DEFAULT_DEADLINE, DEFAULT_DELIVERIES, MAX_DEADLINE, TargetError, WebhookTarget};

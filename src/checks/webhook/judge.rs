@@ -1,0 +1,441 @@
+//! The judges: pure functions from observed deliveries to a verdict, a one-line summary and
+//! figures. No I/O here, so every rule is unit-tested against hand-made observations.
+//!
+//! Fairness rules: a refusal is any 4xx (401, 403, 400, 422… are all honest answers to a bad
+//! signature); a 5xx is a crash, not a refusal; a redirect is an answer (providers do not
+//! follow them); an answer after the deadline counts as none, because the provider has
+//! already given up and will retry.
+
+use std::time::Duration;
+
+use super::Scheme;
+use super::observe::{Case, Observation, Treatment, secs};
+use crate::checks::{CheckResult, Verdict};
+
+pub const DELIVERY: &str = "webhook.delivery";
+pub const SIGNATURE: &str = "webhook.signature";
+pub const REPLAY: &str = "webhook.replay";
+pub const DUPLICATE: &str = "webhook.duplicate";
+pub const ORDERING: &str = "webhook.ordering";
+pub const DEADLINE: &str = "webhook.deadline";
+
+/// The six webhook checks, in the order they run.
+pub const WEBHOOK_CHECKS: [&str; 6] = [DELIVERY, SIGNATURE, REPLAY, DUPLICATE, ORDERING, DEADLINE];
+
+/// The cases `webhook.signature` sends, negatives first so the genuine one comes last (a
+/// listener that records ids before verifying cannot then be misled by our forgeries).
+pub fn signature_cases(scheme: Scheme) -> Vec<Case> {
+    let mut cases = vec![Case::Forged, Case::Missing, Case::WrongSecret];
+    if scheme.signs_body() {
+        cases.push(Case::Tampered);
+    }
+    cases.push(Case::Genuine);
+    cases
+}
+
+/// The cases `webhook.replay` sends.
+pub const REPLAY_CASES: [Case; 3] = [Case::Stale, Case::Future, Case::Genuine];
+/// The cases `webhook.duplicate` sends.
+pub const DUPLICATE_CASES: [Case; 2] = [Case::First, Case::Redelivery];
+/// The order `webhook.ordering` sends a resource's three steps in.
+pub const ORDERING_CASES: [Case; 3] = [Case::Step(3), Case::Step(1), Case::Step(2)];
+
+/// A result with the per-case figures (`<case>_status`, `<case>_ms`) and one observation line
+/// per delivery.
+fn base(id: &str, verdict: Verdict, summary: String, obs: &[Observation], deadline: Duration) -> CheckResult {
+    let mut r = CheckResult::new(id, verdict, summary).figure("deadline_s", deadline.as_secs_f64());
+    for o in obs {
+        let key = o.case.key();
+        r = r
+            .figure(&format!("{key}_status"), o.status_figure())
+            .figure(&format!("{key}_ms"), o.latency_ms());
+        r = r.observe(o.line());
+    }
+    r
+}
+
+fn find(obs: &[Observation], case: Case) -> Option<&Observation> {
+    obs.iter().find(|o| o.case == case)
+}
+
+/// "; 2 not sent (the listener stopped answering)" when the run was cut short.
+fn not_sent(expected: &[Case], obs: &[Observation]) -> String {
+    let missing = expected.iter().filter(|c| find(obs, **c).is_none()).count();
+    if missing == 0 { String::new() } else { format!("; {missing} not sent after that") }
+}
+
+/// A delivery that never reached the listener (refused, unresolvable, TLS failure) decides the
+/// check the same way everywhere: a fail that says why, whatever the case was.
+fn unreachable(id: &str, obs: &[Observation], deadline: Duration, planned: usize) -> Option<CheckResult> {
+    let reason = obs.iter().find_map(|o| match &o.outcome {
+        super::Outcome::Unreachable(reason) => Some(reason.clone()),
+        _ => None,
+    })?;
+    let summary = format!(
+        "the listener could not be reached ({reason}); {} of {planned} deliveries answered",
+        obs.iter().filter(|o| o.status().is_some()).count()
+    );
+    Some(base(id, Verdict::Fail, summary, obs, deadline))
+}
+
+fn ms(o: &Observation) -> String {
+    format!("{} ms", o.latency_ms())
+}
+
+/// `webhook.delivery`: one correctly signed sample event, answered 2xx within the deadline.
+pub fn delivery(obs: &[Observation], deadline: Duration) -> CheckResult {
+    if let Some(r) = unreachable(DELIVERY, obs, deadline, 1) {
+        return r;
+    }
+    let Some(o) = find(obs, Case::Genuine) else {
+        return base(DELIVERY, Verdict::Inconclusive, "nothing was delivered".into(), obs, deadline);
+    };
+    let d = secs(deadline);
+    let (verdict, summary) = match o.treatment(deadline) {
+        Treatment::Accepted => (
+            Verdict::Pass,
+            format!(
+                "the signed sample event was {} in {}, inside the {d} deadline",
+                o.describe(deadline),
+                ms(o)
+            ),
+        ),
+        Treatment::Rejected => (
+            Verdict::Fail,
+            format!(
+                "a correctly signed event was {}: check that both sides use the same secret and signature scheme",
+                o.describe(deadline)
+            ),
+        ),
+        Treatment::Crashed => {
+            (Verdict::Fail, format!("the listener {} on a correctly signed event", o.describe(deadline)))
+        }
+        Treatment::Redirected => (
+            Verdict::Fail,
+            format!(
+                "{}: providers do not follow redirects, register the final URL",
+                capitalize(&o.describe(deadline))
+            ),
+        ),
+        Treatment::Late | Treatment::NoAnswer => (
+            Verdict::Fail,
+            format!(
+                "{}: the provider would log a timeout and retry (acknowledge first, process later)",
+                capitalize(&o.describe(deadline))
+            ),
+        ),
+        Treatment::Odd => (Verdict::Fail, format!("{}, not 2xx", capitalize(&o.describe(deadline)))),
+    };
+    base(DELIVERY, verdict, summary, obs, deadline).figure("latency_ms", o.latency_ms())
+}
+
+/// Why a bad delivery's treatment is a failure, or `None` when it was refused (4xx).
+fn refusal_problem(o: &Observation, deadline: Duration, what: &str) -> Option<String> {
+    match o.treatment(deadline) {
+        Treatment::Rejected => None,
+        Treatment::Accepted => Some(format!("accepted {what} ({})", o.status().unwrap_or(0))),
+        Treatment::Crashed => {
+            Some(format!("crashed rather than rejected {what} ({})", o.status().unwrap_or(0)))
+        }
+        _ => Some(format!("{} for {what}", o.describe(deadline))),
+    }
+}
+
+/// `webhook.signature`: forged, missing, wrong-secret and tampered deliveries refused (4xx)
+/// while the genuine one is accepted.
+pub fn signature(obs: &[Observation], deadline: Duration, scheme: Scheme) -> CheckResult {
+    let expected = signature_cases(scheme);
+    if let Some(r) = unreachable(SIGNATURE, obs, deadline, expected.len()) {
+        return r;
+    }
+    if obs.is_empty() {
+        return base(SIGNATURE, Verdict::Inconclusive, "nothing was delivered".into(), obs, deadline);
+    }
+    let negatives: Vec<&Observation> = obs.iter().filter(|o| o.case != Case::Genuine).collect();
+    let problems: Vec<String> =
+        negatives.iter().filter_map(|o| refusal_problem(o, deadline, &o.case.words())).collect();
+    let note = if scheme.signs_body() {
+        String::new()
+    } else {
+        "; no tampered body sent (a static header does not cover the body)".into()
+    };
+    let rejected = negatives
+        .iter()
+        .map(|o| format!("{} ({})", o.case.words().trim_start_matches("the "), o.status().unwrap_or(0)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (verdict, summary) = if !problems.is_empty() {
+        (Verdict::Fail, format!("{}{}", capitalize(&problems.join("; ")), not_sent(&expected, obs)))
+    } else {
+        match find(obs, Case::Genuine) {
+            None => {
+                (Verdict::Inconclusive, format!("rejected {rejected}, but the genuine delivery was not sent"))
+            }
+            Some(g) if g.treatment(deadline) == Treatment::Accepted => (
+                Verdict::Pass,
+                format!("rejected {rejected}; accepted the genuine one ({}){note}", g.status().unwrap_or(0)),
+            ),
+            Some(g) => (
+                Verdict::Fail,
+                format!(
+                    "rejected every bad delivery but also the genuine one ({}): a listener that refuses everything proves nothing, check the secret and scheme",
+                    g.describe(deadline)
+                ),
+            ),
+        }
+    };
+    let rejected_count = negatives.iter().filter(|o| o.treatment(deadline) == Treatment::Rejected).count();
+    base(SIGNATURE, verdict, summary, obs, deadline)
+        .figure("bad_sent", negatives.len())
+        .figure("bad_rejected", rejected_count)
+}
+
+/// `webhook.replay` for schemes that sign no timestamp: nothing can be judged.
+pub fn replay_unsupported(scheme: Scheme, deadline: Duration) -> CheckResult {
+    base(
+        REPLAY,
+        Verdict::Inconclusive,
+        format!(
+            "the {scheme} scheme signs no timestamp, so a replayed delivery cannot be told from a fresh one; nothing was sent"
+        ),
+        &[],
+        deadline,
+    )
+    .figure("signs_timestamp", false)
+}
+
+/// `webhook.replay`: correctly signed deliveries with timestamps 10 minutes old and 10 minutes
+/// ahead are refused, while a fresh one is accepted.
+pub fn replay(obs: &[Observation], deadline: Duration) -> CheckResult {
+    if let Some(r) = unreachable(REPLAY, obs, deadline, REPLAY_CASES.len()) {
+        return r.figure("signs_timestamp", true);
+    }
+    if obs.is_empty() {
+        return base(REPLAY, Verdict::Inconclusive, "nothing was delivered".into(), obs, deadline);
+    }
+    let problems: Vec<String> = obs
+        .iter()
+        .filter(|o| o.case != Case::Genuine)
+        .filter_map(|o| {
+            refusal_problem(o, deadline, &format!("a correctly signed delivery with {}", o.case.words()))
+        })
+        .collect();
+    let stale = find(obs, Case::Stale).and_then(Observation::status).unwrap_or(0);
+    let future = find(obs, Case::Future).and_then(Observation::status).unwrap_or(0);
+    let (verdict, summary) = if !problems.is_empty() {
+        let accepted_stale =
+            find(obs, Case::Stale).is_some_and(|o| o.treatment(deadline) == Treatment::Accepted);
+        let hint = if accepted_stale {
+            ": a captured event can be replayed, reject timestamps outside a tolerance (5 minutes is the standard)"
+        } else {
+            ""
+        };
+        (Verdict::Fail, format!("{}{hint}{}", capitalize(&problems.join("; ")), not_sent(&REPLAY_CASES, obs)))
+    } else {
+        match find(obs, Case::Genuine) {
+            Some(g) if g.treatment(deadline) == Treatment::Accepted => (
+                Verdict::Pass,
+                format!(
+                    "rejected timestamps 10 minutes old ({stale}) and 10 minutes ahead ({future}); accepted a fresh one ({})",
+                    g.status().unwrap_or(0)
+                ),
+            ),
+            Some(g) => (
+                Verdict::Inconclusive,
+                format!(
+                    "rejected the stale and future timestamps, but the fresh delivery too ({}), so the rejections do not show a timestamp check",
+                    g.describe(deadline)
+                ),
+            ),
+            None => (Verdict::Inconclusive, "the fresh control delivery was not sent".into()),
+        }
+    };
+    base(REPLAY, verdict, summary, obs, deadline).figure("signs_timestamp", true)
+}
+
+/// `webhook.duplicate`: the same event (same id, same signature) twice, both acknowledged.
+pub fn duplicate(obs: &[Observation], deadline: Duration) -> CheckResult {
+    if let Some(r) = unreachable(DUPLICATE, obs, deadline, DUPLICATE_CASES.len()) {
+        return r;
+    }
+    let (Some(first), second) = (find(obs, Case::First), find(obs, Case::Redelivery)) else {
+        return base(DUPLICATE, Verdict::Inconclusive, "nothing was delivered".into(), obs, deadline);
+    };
+    let (verdict, summary) = if first.treatment(deadline) != Treatment::Accepted {
+        (
+            Verdict::Inconclusive,
+            format!("the first delivery was {}, so the redelivery proves nothing", first.describe(deadline)),
+        )
+    } else {
+        match second.map(|s| (s, s.treatment(deadline))) {
+            None => (Verdict::Inconclusive, "the redelivery was not sent".into()),
+            Some((s, Treatment::Accepted)) => (
+                Verdict::Pass,
+                format!(
+                    "acknowledged the same event id twice ({}, {})",
+                    first.status().unwrap_or(0),
+                    s.status().unwrap_or(0)
+                ),
+            ),
+            Some((s, Treatment::Crashed)) => (
+                Verdict::Fail,
+                format!(
+                    "crashed on the redelivery of the same event id ({}): duplicates happen after timeouts and retries, acknowledge them",
+                    s.status().unwrap_or(0)
+                ),
+            ),
+            Some((s, Treatment::Rejected)) => (
+                Verdict::Fail,
+                format!(
+                    "rejected the redelivery ({}): a duplicate must be acknowledged with 2xx or the provider keeps retrying it",
+                    s.status().unwrap_or(0)
+                ),
+            ),
+            Some((s, _)) => {
+                (Verdict::Fail, format!("{} on the redelivery", capitalize(&s.describe(deadline))))
+            }
+        }
+    };
+    base(DUPLICATE, verdict, summary, obs, deadline)
+}
+
+/// `webhook.ordering`: a resource's steps 3, 1, 2 delivered in that order, all acknowledged.
+pub fn ordering(obs: &[Observation], deadline: Duration) -> CheckResult {
+    let order: Vec<i64> = ORDERING_CASES
+        .iter()
+        .map(|c| match c {
+            Case::Step(n) => i64::from(*n),
+            _ => 0,
+        })
+        .collect();
+    let with_order = |r: CheckResult| r.figure("sent_order", order.clone());
+    if let Some(r) = unreachable(ORDERING, obs, deadline, ORDERING_CASES.len()) {
+        return with_order(r);
+    }
+    if obs.is_empty() {
+        return with_order(base(
+            ORDERING,
+            Verdict::Inconclusive,
+            "nothing was delivered".into(),
+            obs,
+            deadline,
+        ));
+    }
+    let treat: Vec<Treatment> = obs.iter().map(|o| o.treatment(deadline)).collect();
+    let statuses = obs
+        .iter()
+        .map(|o| o.status().map_or("-".to_owned(), |s| s.to_string()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (verdict, summary) = if treat.iter().all(|t| *t == Treatment::Accepted)
+        && obs.len() == ORDERING_CASES.len()
+    {
+        (Verdict::Pass, format!("acknowledged sequence 3, 1, 2 delivered out of order ({statuses})"))
+    } else if treat.iter().all(|t| *t == Treatment::Rejected) {
+        (
+            Verdict::Inconclusive,
+            format!("every delivery was rejected ({statuses}), so ordering could not be exercised"),
+        )
+    } else {
+        let problems: Vec<String> = obs
+            .iter()
+            .filter(|o| o.treatment(deadline) != Treatment::Accepted)
+            .map(|o| format!("{} was {}", o.case.words(), o.describe(deadline)))
+            .collect();
+        (
+            Verdict::Fail,
+            format!(
+                "{} when sent out of order: events have no ordering guarantee, acknowledge them and order by sequence number{}",
+                capitalize(&problems.join(", ")),
+                not_sent(&ORDERING_CASES, obs)
+            ),
+        )
+    };
+    with_order(base(ORDERING, verdict, summary, obs, deadline))
+}
+
+/// Nearest-rank percentile of sorted values.
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = (p * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// `webhook.deadline`: `planned` deliveries, every one answered 2xx within the deadline.
+pub fn deadline(obs: &[Observation], limit: Duration, planned: usize) -> CheckResult {
+    let mut lat: Vec<f64> = obs.iter().map(Observation::latency_ms).collect();
+    let latencies = lat.clone();
+    lat.sort_by(f64::total_cmp);
+    let (p50, p95, max) = (percentile(&lat, 0.5), percentile(&lat, 0.95), lat.last().copied().unwrap_or(0.0));
+    let d = secs(limit);
+    let n = obs.len();
+    let count = |t: Treatment| obs.iter().filter(|o| o.treatment(limit) == t).count();
+    let missed = obs.iter().filter(|o| matches!(o.treatment(limit), Treatment::Late | Treatment::NoAnswer));
+    let missed: Vec<&Observation> = missed.collect();
+    let figures = format!("p50 {p50} ms, p95 {p95} ms, max {max} ms");
+    let (verdict, summary) = if obs.is_empty() {
+        (Verdict::Inconclusive, "nothing was delivered".to_owned())
+    } else if let Some(r) = unreachable(DEADLINE, obs, limit, planned) {
+        (r.verdict, r.summary)
+    } else if let Some(first) = missed.first() {
+        let cut = if n < planned { format!("; {} not sent after that", planned - n) } else { String::new() };
+        (
+            Verdict::Fail,
+            format!(
+                "{} of {n} deliveries not answered within {d} ({} was {}){cut}",
+                missed.len(),
+                first.case.words(),
+                first.describe(limit)
+            ),
+        )
+    } else if count(Treatment::Accepted) == n && n == planned {
+        (Verdict::Pass, format!("all {n} deliveries answered 2xx within {d}: {figures}"))
+    } else if count(Treatment::Rejected) + count(Treatment::Accepted) == n {
+        (
+            Verdict::Inconclusive,
+            format!(
+                "all {n} answered within {d} ({figures}), but {} were rejected, so the time to acknowledge is not fully measured",
+                count(Treatment::Rejected)
+            ),
+        )
+    } else {
+        let bad = obs
+            .iter()
+            .find(|o| o.treatment(limit) != Treatment::Accepted && o.treatment(limit) != Treatment::Rejected);
+        (
+            Verdict::Fail,
+            format!(
+                "answered in time ({figures}), but {} was {}",
+                bad.map_or("a delivery".to_owned(), |o| o.case.words()),
+                bad.map_or(String::new(), |o| o.describe(limit))
+            ),
+        )
+    };
+    let statuses: Vec<crate::checks::Figure> = obs.iter().map(Observation::status_figure).collect();
+    let mut r = CheckResult::new(DEADLINE, verdict, summary)
+        .figure("deadline_s", limit.as_secs_f64())
+        .figure("deliveries", n)
+        .figure("statuses", statuses)
+        .figure("latencies_ms", latencies)
+        .figure("p50_ms", p50)
+        .figure("p95_ms", p95)
+        .figure("max_ms", max);
+    for o in obs {
+        r = r.observe(o.line());
+    }
+    r
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+#[path = "judge_tests.rs"]
+mod tests;

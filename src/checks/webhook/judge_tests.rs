@@ -1,0 +1,203 @@
+//! The judges against hand-made observations: every fairness rule in judge.rs, one by one.
+
+use std::time::Duration;
+
+use super::*;
+use crate::checks::Figure;
+use crate::checks::webhook::Outcome;
+
+const D: Duration = Duration::from_secs(2);
+
+fn a(case: Case, status: u16) -> Observation {
+    Observation::new(case, Outcome::Answered { status, detail: String::new() }, Duration::from_millis(5))
+}
+
+fn timeout(case: Case) -> Observation {
+    Observation::new(case, Outcome::TimedOut, D)
+}
+
+fn sig_obs(forged: u16, missing: u16, wrong: u16, tampered: u16, genuine: u16) -> Vec<Observation> {
+    vec![
+        a(Case::Forged, forged),
+        a(Case::Missing, missing),
+        a(Case::WrongSecret, wrong),
+        a(Case::Tampered, tampered),
+        a(Case::Genuine, genuine),
+    ]
+}
+
+#[test]
+fn delivery_passes_on_2xx_and_names_every_failure() {
+    let r = delivery(&[a(Case::Genuine, 204)], D);
+    assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
+    assert_eq!(r.figures["genuine_status"], Figure::Int(204));
+    assert_eq!(r.observations, vec!["genuine: 204 in 5 ms"]);
+    let cases = [
+        (a(Case::Genuine, 401), "same secret"),
+        (a(Case::Genuine, 500), "crashed (500)"),
+        (timeout(Case::Genuine), "no answer within 2 s"),
+        (
+            Observation::new(
+                Case::Genuine,
+                Outcome::Unreachable("could not connect: Connection refused".into()),
+                D,
+            ),
+            "Connection refused",
+        ),
+        (
+            Observation::new(
+                Case::Genuine,
+                Outcome::Answered { status: 301, detail: "https://x/new".into() },
+                Duration::from_millis(1),
+            ),
+            "do not follow redirects",
+        ),
+        (
+            Observation::new(
+                Case::Genuine,
+                Outcome::Answered { status: 200, detail: String::new() },
+                Duration::from_millis(2100),
+            ),
+            "only after 2.1 s",
+        ),
+    ];
+    for (o, words) in cases {
+        let r = delivery(&[o], D);
+        assert_eq!(r.verdict, Verdict::Fail, "{}", r.summary);
+        assert!(r.summary.to_lowercase().contains(&words.to_lowercase()), "{} lacks {words}", r.summary);
+    }
+    assert_eq!(delivery(&[], D).verdict, Verdict::Inconclusive);
+}
+
+#[test]
+fn signature_accepts_any_4xx_refusal_and_needs_the_genuine_accepted() {
+    let r = signature(&sig_obs(401, 400, 403, 422, 200), D, Scheme::StandardWebhooks);
+    assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
+    assert_eq!(r.figures["bad_rejected"], Figure::Int(4));
+    assert_eq!(r.observations.len(), 5);
+
+    let r = signature(&sig_obs(200, 200, 200, 200, 200), D, Scheme::StandardWebhooks);
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert!(r.summary.starts_with("Accepted the forged signature (200)"), "{}", r.summary);
+
+    let r = signature(&sig_obs(401, 500, 401, 401, 200), D, Scheme::StandardWebhooks);
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert!(r.summary.contains("Crashed rather than rejected the missing signature (500)"), "{}", r.summary);
+
+    let r = signature(&sig_obs(401, 401, 401, 401, 401), D, Scheme::StandardWebhooks);
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert!(r.summary.contains("also the genuine one"), "{}", r.summary);
+
+    let cut = vec![a(Case::Forged, 401), timeout(Case::Missing)];
+    let r = signature(&cut, D, Scheme::StandardWebhooks);
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert!(r.summary.contains("No answer within 2 s") && r.summary.contains("3 not sent"), "{}", r.summary);
+}
+
+#[test]
+fn static_header_signature_says_why_no_tampered_body_was_sent() {
+    let obs =
+        vec![a(Case::Forged, 401), a(Case::Missing, 401), a(Case::WrongSecret, 401), a(Case::Genuine, 200)];
+    let r = signature(&obs, D, Scheme::StaticHeader);
+    assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
+    assert!(r.summary.contains("does not cover the body"), "{}", r.summary);
+}
+
+#[test]
+fn replay_rules() {
+    let ok = replay(&[a(Case::Stale, 401), a(Case::Future, 400), a(Case::Genuine, 200)], D);
+    assert_eq!(ok.verdict, Verdict::Pass, "{}", ok.summary);
+    let stale_ok = replay(&[a(Case::Stale, 200), a(Case::Future, 401), a(Case::Genuine, 200)], D);
+    assert_eq!(stale_ok.verdict, Verdict::Fail);
+    assert!(stale_ok.summary.contains("can be replayed"), "{}", stale_ok.summary);
+    let future_crash = replay(&[a(Case::Stale, 401), a(Case::Future, 503), a(Case::Genuine, 200)], D);
+    assert_eq!(future_crash.verdict, Verdict::Fail);
+    assert!(future_crash.summary.contains("Crashed rather than rejected"), "{}", future_crash.summary);
+    let all_rejected = replay(&[a(Case::Stale, 401), a(Case::Future, 401), a(Case::Genuine, 401)], D);
+    assert_eq!(all_rejected.verdict, Verdict::Inconclusive);
+    let none = replay_unsupported(Scheme::HmacSha256, D);
+    assert_eq!(none.verdict, Verdict::Inconclusive);
+    assert!(none.summary.contains("hmac-sha256 scheme signs no timestamp"), "{}", none.summary);
+}
+
+#[test]
+fn duplicate_rules() {
+    assert_eq!(duplicate(&[a(Case::First, 200), a(Case::Redelivery, 202)], D).verdict, Verdict::Pass);
+    let crash = duplicate(&[a(Case::First, 200), a(Case::Redelivery, 500)], D);
+    assert_eq!(crash.verdict, Verdict::Fail);
+    assert!(crash.summary.contains("crashed on the redelivery"), "{}", crash.summary);
+    let conflict = duplicate(&[a(Case::First, 200), a(Case::Redelivery, 409)], D);
+    assert_eq!(conflict.verdict, Verdict::Fail);
+    assert!(conflict.summary.contains("keeps retrying"), "{}", conflict.summary);
+    assert_eq!(duplicate(&[a(Case::First, 401), a(Case::Redelivery, 401)], D).verdict, Verdict::Inconclusive);
+}
+
+#[test]
+fn ordering_rules() {
+    let all = [a(Case::Step(3), 200), a(Case::Step(1), 200), a(Case::Step(2), 200)];
+    let r = ordering(&all, D);
+    assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
+    assert_eq!(r.figures["sent_order"], Figure::from(vec![3i64, 1, 2]));
+    let late = [a(Case::Step(3), 200), a(Case::Step(1), 409), a(Case::Step(2), 200)];
+    let r = ordering(&late, D);
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert!(r.summary.starts_with("Sequence 1 was rejected (409) when sent out of order"), "{}", r.summary);
+    let none = [a(Case::Step(3), 401), a(Case::Step(1), 401), a(Case::Step(2), 401)];
+    assert_eq!(ordering(&none, D).verdict, Verdict::Inconclusive);
+}
+
+#[test]
+fn unreachable_is_the_same_clear_fail_everywhere() {
+    let refused = |c: Case| {
+        Observation::new(c, Outcome::Unreachable("could not connect: Connection refused".into()), D)
+    };
+    let results = [
+        delivery(&[refused(Case::Genuine)], D),
+        signature(&[refused(Case::Forged)], D, Scheme::HmacSha256),
+        replay(&[refused(Case::Stale)], D),
+        duplicate(&[refused(Case::First)], D),
+        ordering(&[refused(Case::Step(3))], D),
+        deadline(&[refused(Case::Timed(1))], D, 10),
+    ];
+    for r in results {
+        assert_eq!(r.verdict, Verdict::Fail, "{}", r.id);
+        assert!(
+            r.summary
+                .starts_with("the listener could not be reached (could not connect: Connection refused)"),
+            "{}",
+            r.summary
+        );
+    }
+}
+
+#[test]
+fn deadline_reports_percentiles_and_misses() {
+    let obs: Vec<Observation> = (1..=10)
+        .map(|i| {
+            Observation::new(
+                Case::Timed(i),
+                Outcome::Answered { status: 200, detail: String::new() },
+                Duration::from_millis(u64::try_from(i).expect("small") * 10),
+            )
+        })
+        .collect();
+    let r = deadline(&obs, D, 10);
+    assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
+    assert_eq!(r.figures["p50_ms"], Figure::Float(50.0));
+    assert_eq!(r.figures["p95_ms"], Figure::Float(100.0));
+    assert_eq!(r.figures["max_ms"], Figure::Float(100.0));
+    assert_eq!(r.observations.len(), 10);
+
+    let mut slow = obs[..3].to_vec();
+    slow.push(timeout(Case::Timed(4)));
+    let r = deadline(&slow, D, 10);
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert!(
+        r.summary.contains("1 of 4 deliveries not answered within 2 s") && r.summary.contains("6 not sent")
+    );
+
+    let rejected: Vec<Observation> = (1..=3).map(|i| a(Case::Timed(i), 401)).collect();
+    assert_eq!(deadline(&rejected, D, 3).verdict, Verdict::Inconclusive);
+    let crashed = vec![a(Case::Timed(1), 200), a(Case::Timed(2), 500)];
+    assert_eq!(deadline(&crashed, D, 2).verdict, Verdict::Fail);
+}

@@ -1,0 +1,265 @@
+//! Running the checks: plan each check's deliveries, send them one after another (so the
+//! out-of-order and duplicate cases arrive exactly as planned), report progress, judge.
+
+use std::time::Duration;
+
+use rand::Rng;
+use rand::distr::Alphanumeric;
+
+use super::judge::{self, WEBHOOK_CHECKS};
+use super::observe::{Case, Observation, Treatment};
+use super::send::Sender;
+use super::signing::{Message, Signer, Variant};
+use super::target::WebhookTarget;
+use crate::checks::{CheckEvent, CheckResult, Figure, ProgressSink, Secret, Verdict};
+
+/// How far outside the tolerance the replay cases are (the standard tolerance is 5 minutes).
+pub const REPLAY_SKEW_SECS: i64 = 600;
+
+/// An id in --only that is not one of the six webhook checks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown webhook check '{0}' (expected one of: {list})", list = WEBHOOK_CHECKS.join(", "))]
+pub struct UnknownWebhookCheck(pub String);
+
+/// The checks to run for `ids` (empty = all six), in catalogue order.
+pub fn select_checks(ids: &[String]) -> Result<Vec<&'static str>, UnknownWebhookCheck> {
+    if let Some(bad) = ids.iter().find(|id| !WEBHOOK_CHECKS.contains(&id.trim())) {
+        return Err(UnknownWebhookCheck(bad.clone()));
+    }
+    Ok(WEBHOOK_CHECKS.into_iter().filter(|c| ids.is_empty() || ids.iter().any(|i| i.trim() == *c)).collect())
+}
+
+/// Runs the webhook checks named by `ids` (empty = all six; ids that are not webhook checks
+/// are skipped — validate them first with [`select_checks`]) against `target`, signing with
+/// `secret`. Emits `Started`, a `Progress` per delivery and `Finished` for every check, and
+/// returns the results in catalogue order. Never fails: problems become verdicts.
+pub async fn run_checks(
+    target: &WebhookTarget,
+    secret: &Secret,
+    ids: &[String],
+    sink: &dyn ProgressSink,
+) -> Vec<CheckResult> {
+    let selected: Vec<&str> =
+        WEBHOOK_CHECKS.into_iter().filter(|c| ids.is_empty() || ids.iter().any(|i| i.trim() == *c)).collect();
+    let prepared = Signer::new(target.scheme, target.effective_header(), secret)
+        .map_err(|e| format!("cannot sign deliveries: {e}"))
+        .and_then(|signer| {
+            Sender::new(target.url.clone(), target.deadline)
+                .map(|sender| (signer, sender))
+                .map_err(|e| format!("cannot set up the HTTP client: {e}"))
+        });
+    let redactor = Redactor::new(secret);
+    let mut results = Vec::new();
+    for id in selected {
+        sink.send(CheckEvent::Started { id: id.to_owned() });
+        let result = match &prepared {
+            Ok((signer, sender)) => {
+                let run = Run { target, signer, sender, sink, id, redactor: &redactor };
+                run.check().await
+            }
+            Err(reason) => CheckResult::new(id, Verdict::Inconclusive, reason.clone()),
+        };
+        let result = redactor.result(result);
+        sink.send(CheckEvent::Finished(result.clone()));
+        results.push(result);
+    }
+    results
+}
+
+struct Run<'a> {
+    target: &'a WebhookTarget,
+    signer: &'a Signer,
+    sender: &'a Sender,
+    sink: &'a dyn ProgressSink,
+    id: &'static str,
+    redactor: &'a Redactor,
+}
+
+impl Run<'_> {
+    async fn check(&self) -> CheckResult {
+        let t = self.target;
+        let now = chrono::Utc::now().timestamp();
+        match self.id {
+            judge::DELIVERY => {
+                let m = self.message(now, 0);
+                judge::delivery(&self.deliver(&[(Case::Genuine, &m, Variant::Genuine)]).await, t.deadline)
+            }
+            judge::SIGNATURE => {
+                let m = self.message(now, 1);
+                let plan: Vec<_> = judge::signature_cases(t.scheme)
+                    .into_iter()
+                    .map(|c| (c, &m, signature_variant(c)))
+                    .collect();
+                judge::signature(&self.deliver(&plan).await, t.deadline, t.scheme)
+            }
+            judge::REPLAY if !t.scheme.signs_timestamp() => judge::replay_unsupported(t.scheme, t.deadline),
+            judge::REPLAY => {
+                // Same id and body; only the signed timestamp differs.
+                let fresh = self.message(now, 1);
+                let stale = Message { timestamp: now - REPLAY_SKEW_SECS, ..fresh.clone() };
+                let future = Message { timestamp: now + REPLAY_SKEW_SECS, ..fresh.clone() };
+                let plan = [
+                    (Case::Stale, &stale, Variant::Genuine),
+                    (Case::Future, &future, Variant::Genuine),
+                    (Case::Genuine, &fresh, Variant::Genuine),
+                ];
+                judge::replay(&self.deliver(&plan).await, t.deadline)
+            }
+            judge::DUPLICATE => {
+                let m = self.message(now, 1);
+                let plan = [(Case::First, &m, Variant::Genuine), (Case::Redelivery, &m, Variant::Genuine)];
+                judge::duplicate(&self.deliver(&plan).await, t.deadline)
+            }
+            judge::ORDERING => {
+                let msgs: Vec<(Case, Message)> = judge::ORDERING_CASES
+                    .into_iter()
+                    .map(|c| {
+                        let step = if let Case::Step(n) = c { u64::from(n) } else { 0 };
+                        (c, self.message(now, step))
+                    })
+                    .collect();
+                let plan: Vec<_> = msgs.iter().map(|(c, m)| (*c, m, Variant::Genuine)).collect();
+                judge::ordering(&self.deliver(&plan).await, t.deadline)
+            }
+            judge::DEADLINE => {
+                let n = t.deliveries.max(1);
+                let msgs: Vec<Message> = (0..n).map(|_| self.message(now, 1)).collect();
+                let plan: Vec<_> =
+                    msgs.iter().enumerate().map(|(i, m)| (Case::Timed(i + 1), m, Variant::Genuine)).collect();
+                judge::deadline(&self.deliver(&plan).await, t.deadline, n)
+            }
+            other => CheckResult::new(other, Verdict::Inconclusive, "not a webhook check"),
+        }
+    }
+
+    /// A fresh event at `step` of its resource's life (1-based; 0 = the initial state).
+    /// Sequence numbers and times grow with the step, so steps sent out of order really are.
+    fn message(&self, now: i64, step: u64) -> Message {
+        let id = format!(
+            "msg_{}",
+            rand::rng().sample_iter(&Alphanumeric).take(24).map(char::from).collect::<String>()
+        );
+        let base_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
+        let at = chrono::DateTime::from_timestamp(now, 0).unwrap_or_default()
+            + chrono::Duration::seconds(i64::try_from(step).unwrap_or(0));
+        let occurred = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let body = self.target.event.render(&id, base_ms * 10 + step, step.saturating_sub(1), &occurred);
+        Message { id, timestamp: now, body }
+    }
+
+    /// Sends the plan in order, stopping after a delivery that got no answer at all (the
+    /// listener is down or hanging: waiting a deadline for each remaining one tells nothing).
+    async fn deliver(&self, plan: &[(Case, &Message, Variant)]) -> Vec<Observation> {
+        let mut out = Vec::with_capacity(plan.len());
+        for (case, msg, variant) in plan {
+            let obs =
+                self.redactor.observation(self.sender.send(*case, self.signer.wire(msg, *variant)).await);
+            self.sink.send(CheckEvent::Progress { id: self.id.to_owned(), message: obs.line() });
+            let stop = obs.treatment(self.target.deadline) == Treatment::NoAnswer;
+            out.push(obs);
+            if stop {
+                break;
+            }
+        }
+        out
+    }
+}
+
+fn signature_variant(case: Case) -> Variant {
+    match case {
+        Case::Forged => Variant::ForgedSignature,
+        Case::Missing => Variant::MissingSignature,
+        Case::WrongSecret => Variant::WrongSecret,
+        Case::Tampered => Variant::TamperedBody,
+        _ => Variant::Genuine,
+    }
+}
+
+/// Removes the secret from everything a check says, in case a listener echoed it back in an
+/// answer body: the secret, its bare key (`whsec_` secrets) and its near miss (what the
+/// `static-header` wrong-secret case sends).
+struct Redactor {
+    forms: Vec<Secret>,
+}
+
+impl Redactor {
+    fn new(secret: &Secret) -> Self {
+        let mut forms = vec![secret.clone(), super::signing::near_miss(secret)];
+        if let Some(bare) = secret.expose().strip_prefix(super::signing::STANDARD_SECRET_PREFIX) {
+            forms.push(Secret::new(bare));
+        }
+        Self { forms }
+    }
+
+    fn text(&self, s: &str) -> String {
+        self.forms.iter().fold(s.to_owned(), |acc, f| f.redact(&acc))
+    }
+
+    /// Redacts what a listener sent back before anything shortens or shows it (a secret cut
+    /// in half by a shortened line would no longer be recognised).
+    fn observation(&self, mut o: Observation) -> Observation {
+        match &mut o.outcome {
+            super::Outcome::Answered { detail, .. } => *detail = self.text(detail),
+            super::Outcome::Unreachable(reason) => *reason = self.text(reason),
+            super::Outcome::TimedOut => {}
+        }
+        o
+    }
+
+    fn result(&self, mut r: CheckResult) -> CheckResult {
+        r.summary = self.text(&r.summary);
+        r.observations = r.observations.iter().map(|o| self.text(o)).collect();
+        for fig in r.figures.values_mut() {
+            self.figure(fig);
+        }
+        r
+    }
+
+    fn figure(&self, f: &mut Figure) {
+        match f {
+            Figure::Text(s) => *s = self.text(s),
+            Figure::List(items) => items.iter_mut().for_each(|i| self.figure(i)),
+            _ => {}
+        }
+    }
+}
+
+/// The default per-check budget, for callers that want to show a bound: the number of
+/// deliveries a check may send times the deadline.
+pub fn worst_case(target: &WebhookTarget, id: &str) -> Duration {
+    let n = match id {
+        judge::DELIVERY => 1,
+        judge::SIGNATURE => judge::signature_cases(target.scheme).len(),
+        judge::REPLAY => 3,
+        judge::DUPLICATE => 2,
+        judge::ORDERING => 3,
+        judge::DEADLINE => target.deliveries.max(1),
+        _ => 0,
+    };
+    target.deadline * u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selects_in_catalogue_order_and_names_unknown_ids() {
+        assert_eq!(select_checks(&[]).expect("all").len(), 6);
+        let ids = vec!["webhook.deadline".to_owned(), "webhook.delivery".to_owned()];
+        assert_eq!(select_checks(&ids).expect("two"), vec!["webhook.delivery", "webhook.deadline"]);
+        let err = select_checks(&["auth.refresh".to_owned()]).expect_err("not webhook");
+        assert!(err.to_string().contains("auth.refresh") && err.to_string().contains("webhook.replay"));
+    }
+
+    #[test]
+    fn redaction_covers_summary_observations_and_figures() {
+        let secret = Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        let r =
+            CheckResult::new("webhook.signature", Verdict::Fail, "echoed MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+                .figure("x", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+                .observe("forged: 500 in 1 ms (whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw)");
+        let text = format!("{:?}", Redactor::new(&secret).result(r));
+        assert!(!text.contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), "{text}");
+    }
+}
