@@ -13,7 +13,11 @@ const LIMIT: Duration = Duration::from_secs(20);
 struct Tmux {
     socket: String,
     socket_path: Option<String>,
+    status_file: std::cell::RefCell<Option<std::path::PathBuf>>,
 }
+
+/// Where the wrapper shell writes the cockpit's exit status.
+const EXIT_FILE: &str = ".exit-status";
 
 impl Tmux {
     fn start(dir: &Path, width: u16, height: u16) -> Self {
@@ -26,7 +30,7 @@ impl Tmux {
             std::process::id(),
             dir.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
         );
-        let mut t = Self { socket, socket_path: None };
+        let mut t = Self { socket, socket_path: None, status_file: std::cell::RefCell::new(None) };
         // A placeholder pane first, so remain-on-exit is set before the cockpit starts: a
         // crash then stays on screen for the failure message instead of vanishing.
         t.run(&[
@@ -57,10 +61,14 @@ impl Tmux {
         out
     }
 
-    /// (Re)starts the pane running the cockpit in `dir`.
+    /// (Re)starts the pane running the cockpit in `dir`. A shell wrapper writes the exit
+    /// status to a file: tmux can be slow to notice a dead pane on a loaded machine, a file is not.
     fn spawn(&self, dir: &Path, args: &str) {
-        let cmd = format!("{BIN} {args}");
-        self.run(&["respawn-pane", "-k", "-t", "s", "-c", &dir.display().to_string(), &cmd]);
+        let status = dir.join(EXIT_FILE);
+        let _ = std::fs::remove_file(&status);
+        self.status_file.replace(Some(status));
+        let cmd = format!("{BIN} {args}; echo $? > {EXIT_FILE}; exec cat");
+        self.run(&["respawn-pane", "-k", "-t", "s", "-c", &dir.display().to_string(), "sh", "-c", &cmd]);
     }
 
     fn capture(&self) -> String {
@@ -92,11 +100,12 @@ impl Tmux {
     /// Waits for the cockpit to exit and returns its exit status.
     fn wait_exit(&self) -> String {
         let start = Instant::now();
+        let path = self.status_file.borrow().clone().expect("spawned");
         loop {
-            let out = self.run(&["display-message", "-p", "-t", "s", "#{pane_dead} #{pane_dead_status}"]);
-            let state = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-            if let Some(status) = state.strip_prefix("1 ") {
-                return status.to_owned();
+            if let Ok(status) = std::fs::read_to_string(&path)
+                && status.ends_with('\n')
+            {
+                return status.trim().to_owned();
             }
             assert!(
                 start.elapsed() < LIMIT,

@@ -239,7 +239,7 @@ pub struct Dossier {
     /// Keyed by question id, never by position.
     #[serde(default)]
     pub answers: BTreeMap<String, Answer>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
     #[serde(flatten)]
     pub extra: toml::Table,
@@ -293,8 +293,14 @@ impl Dossier {
         self.evidence.iter().rev().find(|e| e.check == check)
     }
 
-    /// Serializes to TOML text.
+    /// Serializes to TOML text. Answers with nothing in them (a status cycled back to open,
+    /// a text cleared) are left out, so the file holds only what someone said.
     pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
+        if self.answers.values().any(Answer::is_empty) {
+            let mut trimmed = self.clone();
+            trimmed.answers.retain(|_, a| !a.is_empty());
+            return toml::to_string_pretty(&trimmed);
+        }
         toml::to_string_pretty(self)
     }
 }
