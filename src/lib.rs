@@ -15,6 +15,7 @@ pub mod demo;
 pub mod dossier;
 pub mod questionnaire;
 pub mod report;
+pub mod session;
 pub mod span;
 pub mod tui;
 pub mod ui;

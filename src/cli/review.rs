@@ -32,7 +32,7 @@ pub struct ReviewArgs {
 
 /// The live-check launcher wired into the TUI; `None` until the check families are connected.
 fn launcher() -> Option<Arc<dyn CheckLauncher>> {
-    None
+    Some(Arc::new(crate::session::LiveChecks::new()))
 }
 
 pub fn run(args: ReviewArgs) -> color_eyre::Result<ExitCode> {
