@@ -20,4 +20,4 @@ pub use error::ApiError;
 pub use journal::{JournalEntry, RequestKind, TimelinePoint};
 pub use judges::{RunEnd, RunOutcome, trace_echo_marked};
 pub use scenario::{Fault, Scenario, scenario_ids};
-pub use session::EvidenceApi;
+pub use session::{EvidenceApi, exposure_warning, parse_listen};

@@ -36,13 +36,22 @@ impl std::fmt::Debug for EvidenceApi {
 }
 
 /// Parses a listen address: `IP:PORT`, or `localhost:PORT` for the IPv4 loopback.
-fn parse_listen(listen: &str) -> Result<SocketAddr, ApiError> {
+pub fn parse_listen(listen: &str) -> Result<SocketAddr, ApiError> {
     let bad = || ApiError::BadAddress(listen.to_owned());
     if let Some(port) = listen.strip_prefix("localhost:") {
         let port: u16 = port.parse().map_err(|_| bad())?;
         return Ok(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port));
     }
     listen.parse().map_err(|_| bad())
+}
+
+/// A warning naming what is exposed when `addr` is not a loopback address.
+pub fn exposure_warning(addr: SocketAddr) -> Option<String> {
+    (!addr.ip().is_loopback()).then(|| {
+        format!(
+            "warning: the evidence API listens on {addr}, reachable from other machines: anyone who can reach it can call the token endpoint (this session's client id and secret get tokens), read the sample collection, and appear in the journal being judged"
+        )
+    })
 }
 
 impl EvidenceApi {
@@ -97,12 +106,7 @@ impl EvidenceApi {
 
     /// A warning naming what is exposed, when the API listens beyond loopback.
     pub fn exposure_warning(&self) -> Option<String> {
-        (!self.addr.ip().is_loopback()).then(|| {
-            format!(
-                "warning: the evidence API listens on {} — reachable from other machines: anyone who can reach it can use the token endpoint with this session's client credentials, read the sample collection, and appear in the journal",
-                self.addr
-            )
-        })
+        exposure_warning(self.addr)
     }
 
     /// Arms the scenario of `check_id`: from now on the API behaves as that scenario says
@@ -187,5 +191,22 @@ impl EvidenceApi {
 impl Drop for EvidenceApi {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listen_addresses_and_exposure() {
+        assert_eq!(parse_listen("localhost:8080").ok(), "127.0.0.1:8080".parse().ok());
+        assert!(matches!(parse_listen("example.com:80"), Err(ApiError::BadAddress(_))));
+        assert!(matches!(parse_listen("127.0.0.1"), Err(ApiError::BadAddress(_))));
+        let lo: SocketAddr = "127.0.0.1:9".parse().expect("addr");
+        assert_eq!(exposure_warning(lo), None);
+        let any: SocketAddr = "0.0.0.0:9".parse().expect("addr");
+        let w = exposure_warning(any).expect("a warning");
+        assert!(w.contains("0.0.0.0:9") && w.contains("token endpoint"), "{w}");
     }
 }

@@ -42,6 +42,7 @@ pub fn client_name(input: &JudgeInput<'_>) -> CheckResult {
         };
         (Verdict::Pass, format!("every call carries X-Client-Name: {shown}{caveat}"))
     };
+    let shown = if shown.is_empty() { "(none)".to_owned() } else { shown };
     CheckResult::new(id, verdict, summary)
         .figure("client_name", shown)
         .figure("calls", calls.len())
@@ -163,14 +164,21 @@ pub fn polling_rate(input: &JudgeInput<'_>) -> CheckResult {
     };
     let peak_minute = peak_in_window(&all.iter().map(|e| e.at_us).collect::<Vec<_>>(), 60_000_000);
     let peak_second = peak_in_window(&all.iter().map(|e| e.at_us).collect::<Vec<_>>(), 1_000_000);
-    let interval = round1(median(&gaps_ms(&input.items())));
+    let gaps = gaps_ms(&input.items());
+    let interval = round1(median(&gaps));
     let span_s = last.at_us.saturating_sub(first.at_us) as f64 / 1e6;
+    let span = if span_s < 10.0 { format!("{:.0} ms", span_s * 1000.0) } else { format!("{span_s:.1} s") };
+    let interval_text = if gaps.is_empty() {
+        String::new()
+    } else {
+        format!("; median interval between calls {interval:.0} ms")
+    };
     let n = all.len();
     let (verdict, summary) = if peak_minute <= limit {
         (
             Verdict::Pass,
             format!(
-                "{n} {} over {span_s:.1} s: peak {peak_minute} in any minute, under the limit of {limit}/min; median interval {interval:.0} ms",
+                "{n} {} over {span}: peak {peak_minute} in any minute, under the limit of {limit}/min{interval_text}",
                 plural(n, "request", "requests")
             ),
         )

@@ -39,8 +39,8 @@ fn waits<'a>(gets: &[&'a JournalEntry], status: u16) -> Vec<Wait<'a>> {
 fn describe(w: &Wait<'_>) -> String {
     let form = w.served.retry_after_form.unwrap_or("seconds");
     match w.waited_ms {
-        Some(ms) => format!("waited {ms:.0} ms after a {form} hint of {:.0} ms", w.hint_ms),
-        None => format!("did not come back after a {form} hint of {:.0} ms", w.hint_ms),
+        Some(ms) => format!("waited {ms:.0} ms after Retry-After of {:.0} ms ({form} form)", w.hint_ms),
+        None => format!("did not come back after Retry-After of {:.0} ms ({form} form)", w.hint_ms),
     }
 }
 
@@ -125,11 +125,7 @@ pub fn maintenance(input: &JudgeInput<'_>) -> CheckResult {
         ),
         (None, None) => (
             Verdict::Fail,
-            format!(
-                "did not resume after the maintenance window (gave up after {} {})",
-                ws.len(),
-                plural(ws.len(), "503", "503s")
-            ),
+            format!("did not resume after the maintenance window (gave up after {} × 503)", ws.len()),
         ),
         (Some(r), None) => {
             let resumed_ms = r.at_us.saturating_sub(first_503.at_us) as f64 / 1000.0;
