@@ -183,7 +183,7 @@ fn redact(line: &str, secret: &Secret) -> String {
     let line = secret.redact(line);
     let mut out = String::with_capacity(line.len());
     let mut rest = line.as_str();
-    while let Some(pos) = rest.find(|c| c == 'a' || c == 'r') {
+    while let Some(pos) = rest.find(['a', 'r']) {
         let (head, tail) = rest.split_at(pos);
         out.push_str(head);
         let is_token = (tail.starts_with("at-") || tail.starts_with("rt-"))

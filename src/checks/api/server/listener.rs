@@ -16,8 +16,10 @@ use tokio::task::JoinSet;
 
 /// Request headers must be complete within this.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
-/// Read buffer cap; headers beyond it are refused (hyper answers 431).
-const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// Request line and headers beyond this are refused with 431.
+const MAX_HEADER_BYTES: usize = 32 * 1024;
+/// Read buffer cap (hyper's minimum is 8 KiB).
+const MAX_BUF_BYTES: usize = 64 * 1024;
 /// Connections beyond this are closed on accept.
 const MAX_CONNECTIONS: usize = 256;
 
@@ -49,7 +51,8 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, mut shutdown: w
                     builder
                         .timer(TokioTimer::new())
                         .header_read_timeout(HEADER_READ_TIMEOUT)
-                        .max_buf_size(MAX_HEADER_BYTES);
+                        .max_header_size(MAX_HEADER_BYTES)
+                        .max_buf_size(MAX_BUF_BYTES);
                     // A connection error (reset, malformed request) only ends that connection.
                     let _ = builder.serve_connection(TokioIo::new(stream), service).await;
                 });

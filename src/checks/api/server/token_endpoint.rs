@@ -44,8 +44,10 @@ fn handle(state: &ServerState, headers: &HeaderMap, body: &[u8]) -> (Response, R
     let grant_type = param("grant_type").unwrap_or_default().to_owned();
     kind = RequestKind::Token { grant_type: grant_type.clone(), issued: None, expires_us: None };
 
-    if let Err(resp) = authenticate(state, headers, param("client_id"), param("client_secret")) {
-        return (resp, kind);
+    if let Err((description, challenge)) =
+        authenticate(state, headers, param("client_id"), param("client_secret"))
+    {
+        return (invalid_client(description, challenge), kind);
     }
     match grant_type.as_str() {
         "" => {
@@ -96,13 +98,14 @@ fn handle(state: &ServerState, headers: &HeaderMap, body: &[u8]) -> (Response, R
 
 /// Client authentication: HTTP Basic with the form-urlencoded id and secret (RFC 6749
 /// §2.3.1), or `client_id` + `client_secret` in the body. Lenient where real libraries differ:
-/// some send `client_id` in the body alongside Basic; that is accepted when it matches.
+/// some send `client_id` in the body alongside Basic; that is accepted when it matches. The
+/// error is the description and whether to send a Basic challenge.
 fn authenticate(
     state: &ServerState,
     headers: &HeaderMap,
     body_id: Option<&str>,
     body_secret: Option<&str>,
-) -> Result<(), Response> {
+) -> Result<(), (&'static str, bool)> {
     let basic = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| {
         let (scheme, rest) = v.split_once(' ')?;
         scheme.eq_ignore_ascii_case("basic").then(|| rest.trim().to_owned())
@@ -114,17 +117,17 @@ fn authenticate(
                 .ok()
                 .and_then(|b| String::from_utf8(b).ok());
             let Some((id, secret)) = decoded.as_deref().and_then(|d| d.split_once(':')) else {
-                return Err(invalid_client("the Basic credentials are not base64 of id:secret", true));
+                return Err(("the Basic credentials are not base64 of id:secret", true));
             };
             if body_id.is_some_and(|b| b != form_decode(id)) {
-                return Err(invalid_client("client_id in the body differs from the Basic credentials", true));
+                return Err(("client_id in the body differs from the Basic credentials", true));
             }
             (form_decode(id), form_decode(secret), true)
         }
         None => match (body_id, body_secret) {
             (Some(id), Some(secret)) => (id.to_owned(), secret.to_owned(), false),
             _ => {
-                return Err(invalid_client(
+                return Err((
                     "client authentication is missing (HTTP Basic, or client_id and client_secret in the body)",
                     true,
                 ));
@@ -134,7 +137,7 @@ fn authenticate(
     if state.creds.matches(&id, &secret) {
         Ok(())
     } else {
-        Err(invalid_client("unknown client or wrong secret", used_basic))
+        Err(("unknown client or wrong secret", used_basic))
     }
 }
 
