@@ -96,7 +96,12 @@ pub struct TimelinePoint {
     pub at_ms: f64,
     pub method: String,
     pub path: String,
+    /// Status served (0: the client went away first).
     pub status: u16,
+    /// `"token"`, `"items"` or `"other"`: a chart of retries usually plots only `"items"`.
+    pub kind: &'static str,
+    /// The Retry-After hint served with it, in ms.
+    pub retry_after_ms: Option<u64>,
 }
 
 /// How many entries the live feed buffers for a slow subscriber before it skips ahead.
@@ -165,6 +170,12 @@ impl Journal {
         out
     }
 
+    /// The most recently arrived entry that has been journaled.
+    pub fn last(&self) -> Option<JournalEntry> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.iter().max_by_key(|e| e.seq).cloned()
+    }
+
     /// A live feed of entries as their responses complete.
     pub fn subscribe(&self) -> broadcast::Receiver<JournalEntry> {
         self.feed.subscribe()
@@ -180,6 +191,12 @@ pub fn timeline(entries: &[JournalEntry], origin_us: u64) -> Vec<TimelinePoint> 
             method: e.method.clone(),
             path: e.path.clone(),
             status: e.status,
+            kind: match e.kind {
+                RequestKind::Token { .. } => "token",
+                RequestKind::Items { .. } => "items",
+                RequestKind::Other => "other",
+            },
+            retry_after_ms: e.retry_after_ms,
         })
         .collect()
 }

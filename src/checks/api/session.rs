@@ -4,6 +4,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::Instant;
 
 use tokio::net::TcpListener;
 use tokio::sync::{broadcast, watch};
@@ -12,7 +13,7 @@ use tokio::task::JoinHandle;
 use super::error::ApiError;
 use super::journal::{JournalEntry, TimelinePoint, timeline};
 use super::judges::{JudgeInput, RunEnd, RunOutcome, judge};
-use super::scenario::Scenario;
+use super::scenario::{NORMAL_TOKEN_LIFETIME, Scenario};
 use super::server::{ArmState, ServerState, router, serve};
 use super::tokens::Credentials;
 use crate::checks::{CheckResult, Secret};
@@ -110,10 +111,14 @@ impl EvidenceApi {
     }
 
     /// Arms the scenario of `check_id`: from now on the API behaves as that scenario says
-    /// and [`EvidenceApi::finish`] judges what arrives. Re-arming restarts the scenario.
+    /// and [`EvidenceApi::finish`] judges what arrives. Re-arming restarts the scenario. Arming
+    /// a short-token scenario (`auth.refresh`) cuts tokens already issued to that lifetime.
     pub fn arm(&self, check_id: &str) -> Result<Scenario, ApiError> {
         let scenario =
             Scenario::for_check(check_id).ok_or_else(|| ApiError::UnknownCheck(check_id.to_owned()))?;
+        if scenario.token_lifetime < NORMAL_TOKEN_LIFETIME {
+            self.state.tokens().cap_expiry(Instant::now() + scenario.token_lifetime);
+        }
         *self.state.arm() = ArmState::armed(scenario.clone(), self.state.journal.now_us());
         Ok(scenario)
     }
@@ -149,7 +154,7 @@ impl EvidenceApi {
 
     /// The trace id served most recently (for `trace.echo` in the TUI).
     pub fn last_trace_id(&self) -> Option<String> {
-        self.state.journal.since(0).into_iter().max_by_key(|e| e.seq).map(|e| e.trace_id)
+        self.state.journal.last().map(|e| e.trace_id)
     }
 
     /// Now on the journal clock (µs since the API started).

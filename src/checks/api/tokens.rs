@@ -115,6 +115,14 @@ impl TokenStore {
         }
     }
 
+    /// Makes every live access token expire by `deadline` at the latest. Arming a short-lived
+    /// token scenario does this, so a client that got its token before arming meets expiry too.
+    pub fn cap_expiry(&mut self, deadline: Instant) {
+        for exp in self.access.values_mut() {
+            *exp = (*exp).min(deadline);
+        }
+    }
+
     /// Whether a refresh token was issued in this session. Refresh tokens are not rotated out:
     /// a client that keeps the first one keeps working, as with many real providers.
     pub fn knows_refresh(&self, token: &str) -> bool {
@@ -138,6 +146,12 @@ mod tests {
         );
         assert_eq!(store.check("at-nope", now), TokenState::Unknown);
         assert!(store.knows_refresh(issued.refresh_token.expose()));
+        let long = store.issue(Duration::from_secs(3600));
+        store.cap_expiry(now + Duration::from_millis(100));
+        assert_eq!(
+            store.check(long.access_token.expose(), now + Duration::from_secs(1)),
+            TokenState::Expired
+        );
         assert_eq!(issued.access_hash, token_hash(issued.access_token.expose()));
         assert!(!issued.access_hash.contains(issued.access_token.expose()));
     }

@@ -9,88 +9,101 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use super::{JudgeInput, plural};
+use crate::checks::api::journal::RequestKind;
 use crate::checks::{CheckResult, Verdict};
 
 /// Token lifetimes up to this make a new token per call normal (authlib's leeway is 60 s).
 const SHORT_LIFETIME: Duration = Duration::from_secs(120);
 
-/// `auth.refresh`: after the first token expired, did the client get a new one and carry on?
+/// `auth.refresh`: once a token expired, did the client get a new one and carry on?
+///
+/// With a 401 (`invalid_token`) in the run: pass when a later call succeeds with another
+/// token (refresh after the 401). The 401 may hit a token issued before the scenario was
+/// armed (the TUI arms while the partner's job runs), so it does not need a grant first.
+/// Without a 401: pass when a call after the first token's expiry succeeds with a newer
+/// token (proactive refresh); inconclusive when the run ended before that expiry.
 pub fn refresh(input: &JudgeInput<'_>) -> CheckResult {
     let id = "auth.refresh";
     let lifetime = input.scenario.token_lifetime.as_secs_f64();
     let grants: Vec<_> = input.entries.iter().filter(|e| e.issued_token().is_some()).collect();
-    let Some(first) = grants.first() else {
-        return CheckResult::new(id, Verdict::Inconclusive, "the client never obtained a token");
-    };
-    let first_token = first.issued_token().unwrap_or_default();
-    let first_expiry = match &first.kind {
-        crate::checks::api::journal::RequestKind::Token { expires_us: Some(x), .. } => *x,
-        _ => first.at_us,
-    };
-    let unauthorized: Vec<_> = input.items().into_iter().filter(|e| e.status == 401).collect();
-    let grant_types: BTreeSet<String> = grants
+    let gets = input.items();
+    let unauthorized: Vec<_> = gets.iter().filter(|e| e.status == 401 && e.token.is_some()).collect();
+    let grant_types: BTreeSet<&str> = grants
         .iter()
         .filter_map(|e| match &e.kind {
-            crate::checks::api::journal::RequestKind::Token { grant_type, .. } => Some(grant_type.clone()),
+            RequestKind::Token { grant_type, .. } => Some(grant_type.as_str()),
             _ => None,
         })
         .collect();
-    let gets = input.items();
-    let calls_after_expiry: Vec<_> = gets.iter().filter(|e| e.at_us >= first_expiry).collect();
-    let recovered = calls_after_expiry
-        .iter()
-        .any(|e| e.status == 200 && e.token.as_deref().is_some_and(|t| t != first_token));
-    let mode = if unauthorized.is_empty() { "proactively, before expiry" } else { "after the 401" };
-    let how = grant_types.iter().cloned().collect::<Vec<_>>().join(" + ");
+    let how = grant_types.into_iter().collect::<Vec<_>>().join(" + ");
+    let succeeded_after = |at_us: u64, old: Option<&str>| {
+        gets.iter()
+            .any(|e| e.at_us > at_us && e.status == 200 && e.token.is_some() && e.token.as_deref() != old)
+    };
+    let tokens = |n: usize| format!("{n} {}", plural(n, "token", "tokens"));
 
-    let result = if calls_after_expiry.is_empty() && input.entries.iter().all(|e| e.at_us < first_expiry) {
-        CheckResult::new(
-            id,
-            Verdict::Inconclusive,
-            format!(
-                "the run ended before the first token expired (tokens live {lifetime:.0} s): nothing to judge"
-            ),
-        )
-    } else if recovered {
-        let per_call = if grants.len() >= gets.len().saturating_sub(unauthorized.len()) {
-            format!(
-                "; a new token per call is expected with {lifetime:.0} s tokens and an early-refresh leeway"
+    let (verdict, summary) = if let Some(first_401) = unauthorized.first() {
+        if succeeded_after(first_401.at_us, first_401.token.as_deref()) {
+            (
+                Verdict::Pass,
+                format!(
+                    "renewed the token after the 401 ({} via {how}) and carried on ({} × 401 in all)",
+                    tokens(grants.len()),
+                    unauthorized.len()
+                ),
             )
         } else {
-            String::new()
+            let asked = grants.iter().any(|g| g.at_us > first_401.at_us);
+            let why = if asked {
+                "got a new token but never succeeded with it"
+            } else {
+                "never asked for a new token"
+            };
+            (
+                Verdict::Fail,
+                format!(
+                    "the token expired after {lifetime:.0} s; the client got {} × 401 invalid_token and {why}",
+                    unauthorized.len()
+                ),
+            )
+        }
+    } else if let Some(first) = grants.first() {
+        let expiry = match &first.kind {
+            RequestKind::Token { expires_us: Some(x), .. } => *x,
+            _ => first.at_us,
         };
-        CheckResult::new(
-            id,
-            Verdict::Pass,
-            format!(
-                "renewed the token {mode} ({} {} via {how}) and carried on{per_call}",
-                grants.len(),
-                plural(grants.len(), "token", "tokens")
-            ),
-        )
-    } else if !unauthorized.is_empty() {
-        let after = grants.iter().filter(|g| g.at_us > unauthorized[0].at_us).count();
-        let why = if after == 0 {
-            "never asked for a new token"
+        if input.entries.iter().all(|e| e.at_us < expiry) {
+            (
+                Verdict::Inconclusive,
+                format!(
+                    "the run ended before the first token expired (tokens live {lifetime:.0} s): nothing to judge"
+                ),
+            )
+        } else if succeeded_after(expiry, first.issued_token()) {
+            let per_call = if grants.len() >= gets.len() && gets.len() > 1 {
+                format!(
+                    "; a new token per call is expected with {lifetime:.0} s tokens and an early-refresh leeway"
+                )
+            } else {
+                String::new()
+            };
+            (
+                Verdict::Pass,
+                format!(
+                    "renewed the token proactively, before expiry ({} via {how}) and carried on{per_call}",
+                    tokens(grants.len())
+                ),
+            )
         } else {
-            "got a new token but never succeeded with it"
-        };
-        CheckResult::new(
-            id,
-            Verdict::Fail,
-            format!(
-                "the token expired after {lifetime:.0} s; the client got {} × 401 invalid_token and {why}",
-                unauthorized.len()
-            ),
-        )
+            (
+                Verdict::Fail,
+                format!("no successful call with a new token after the first one expired ({lifetime:.0} s)"),
+            )
+        }
     } else {
-        CheckResult::new(
-            id,
-            Verdict::Fail,
-            format!("no successful call with a new token after the first one expired ({lifetime:.0} s)"),
-        )
+        (Verdict::Inconclusive, "the client neither obtained a token nor had one expire".to_owned())
     };
-    result
+    CheckResult::new(id, verdict, summary)
         .figure("token_lifetime_s", lifetime)
         .figure("tokens_issued", grants.len())
         .figure("grant_types", how)
@@ -208,6 +221,17 @@ mod tests {
 
         let short = Traffic::new().grant(0.0, "client_credentials", "t0", 2000.0).get(5.0, 1, 4, 200, "t0");
         assert_eq!(short.judge("auth.refresh", 20.0, RunOutcome::Exited(0)).verdict, Verdict::Inconclusive);
+    }
+
+    /// Armed while the job ran: its old token was cut short, got a 401, and it re-granted.
+    #[test]
+    fn a_token_from_before_arming_that_expires_counts() {
+        let t = Traffic::new()
+            .get(5.0, 2, 4, 401, "old")
+            .grant(9.0, "client_credentials", "t1", 2000.0)
+            .get(12.0, 2, 4, 200, "t1");
+        let r = t.judge_exited("auth.refresh");
+        assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
     }
 
     #[test]

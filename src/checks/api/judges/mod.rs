@@ -4,7 +4,7 @@
 //! those libraries (see each judge's doc).
 
 mod auth;
-mod retry;
+pub(crate) mod retry;
 mod traffic;
 mod waits;
 

@@ -6,9 +6,13 @@
 //! hint gets a warning with the reason, not a failure; giving up on a short hint is a failure
 //! (the client did not retry at all).
 
-use super::{JudgeInput, RETRY_AFTER_TOLERANCE_MS, plural, round1};
+use super::retry::{Shape, shape};
+use super::{JudgeInput, RETRY_AFTER_TOLERANCE_MS, gaps_ms, plural, round1};
 use crate::checks::api::journal::JournalEntry;
 use crate::checks::{CheckResult, Verdict};
+
+/// More requests than this inside one maintenance window is hammering, whatever the gaps.
+const MAX_WINDOW_REQUESTS: usize = 10;
 
 /// What followed one response that carried a Retry-After hint.
 struct Wait<'a> {
@@ -112,29 +116,40 @@ pub fn maintenance(input: &JudgeInput<'_>) -> CheckResult {
     let early: Vec<_> = ws.iter().filter(|w| w.early()).collect();
     let window_ms = last_503.served.at_us.saturating_sub(first_503.at_us) as f64 / 1000.0
         + last_503.hint_ms.min(input.scenario.long_hint.as_millis() as f64);
+    // Gaps between the calls inside the window: an exponential backoff that ignores the hint
+    // still backs off; an immediate or constant stream of retries does not.
+    let inside: Vec<&JournalEntry> = ws.iter().map(|w| w.served).collect();
+    let gaps = gaps_ms(&inside);
+    let hammered = !early.is_empty()
+        && (ws.len() > MAX_WINDOW_REQUESTS || matches!(shape(&gaps), Shape::Immediate | Shape::Constant(_)));
+    let count = format!("{} {}", ws.len(), plural(ws.len(), "request", "requests"));
     let (verdict, summary) = match (resumed, early.first()) {
-        (_, Some(w)) => (
+        (_, Some(w)) if hammered => (
             Verdict::Fail,
             format!(
-                "did not back off: {} {} during the window, one {:.0} ms after a Retry-After of {:.0} ms",
-                ws.len(),
-                plural(ws.len(), "request", "requests"),
+                "did not back off: {count} during the window, one {:.0} ms after a Retry-After of {:.0} ms",
                 w.waited_ms.unwrap_or_default(),
                 w.hint_ms
             ),
         ),
-        (None, None) => (
+        (None, _) => (
             Verdict::Fail,
             format!("did not resume after the maintenance window (gave up after {} × 503)", ws.len()),
         ),
-        (Some(r), None) => {
+        (Some(r), early) => {
             let resumed_ms = r.at_us.saturating_sub(first_503.at_us) as f64 / 1000.0;
+            let how = match early {
+                None => "backed off as told".to_owned(),
+                Some(w) => format!(
+                    "backed off with growing gaps, though sooner than Retry-After said ({:.0} ms after a hint of {:.0} ms)",
+                    w.waited_ms.unwrap_or_default(),
+                    w.hint_ms
+                ),
+            };
             (
                 Verdict::Pass,
                 format!(
-                    "backed off as told ({} {} during the window) and resumed {resumed_ms:.0} ms after the first 503",
-                    ws.len(),
-                    plural(ws.len(), "request", "requests")
+                    "{how} ({count} during the window) and resumed {resumed_ms:.0} ms after the first 503"
                 ),
             )
         }
@@ -210,6 +225,18 @@ mod tests {
         let r = hammer.judge_exited("resilience.maintenance");
         assert_eq!(r.verdict, Verdict::Fail, "{}", r.summary);
         assert!(r.summary.contains("did not back off"), "{}", r.summary);
+
+        // tenacity-style exponential waits that ignore Retry-After still back off.
+        let expo = base()
+            .get_ra(10.0, 1, 503, 2000, "seconds")
+            .get_ra(110.0, 1, 503, 1900, "seconds")
+            .get_ra(310.0, 1, 503, 1700, "seconds")
+            .get_ra(710.0, 1, 503, 1300, "seconds")
+            .get_ra(1510.0, 1, 503, 500, "seconds")
+            .get(3110.0, 1, 3, 200, "tok-a");
+        let r = expo.judge_exited("resilience.maintenance");
+        assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
+        assert!(r.summary.contains("sooner than Retry-After"), "{}", r.summary);
 
         let gave_up = base().get_ra(10.0, 1, 503, 2000, "seconds");
         let r = gave_up.judge_exited("resilience.maintenance");
