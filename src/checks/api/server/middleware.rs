@@ -53,7 +53,7 @@ pub async fn journal_and_trace(State(state): State<Arc<ServerState>>, req: Reque
             client_name: req
                 .headers()
                 .get(&X_CLIENT_NAME)
-                .map(|v| cut(&String::from_utf8_lossy(v.as_bytes()), MAX_CLIENT_NAME_CHARS)),
+                .map(|v| cut(&printable(&String::from_utf8_lossy(v.as_bytes())), MAX_CLIENT_NAME_CHARS)),
             trace_id: trace.clone(),
             retry_after_ms: None,
             retry_after_form: None,
@@ -90,6 +90,28 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
 }
 
+/// Replaces control characters (escape sequences would reach the reviewer's terminal through
+/// summaries and the live journal) with U+FFFD.
+fn printable(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect()
+}
+
 fn cut(s: &str, max: usize) -> String {
     if s.chars().count() <= max { s.to_owned() } else { s.chars().take(max).chain("…".chars()).collect() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_names_are_made_printable_and_cut() {
+        assert_eq!(printable("acme\u{1b}[31m\u{9b}x\t"), "acme\u{fffd}[31m\u{fffd}x\u{fffd}");
+        assert_eq!(cut("abcdef", 3), "abc…");
+        let mut h = HeaderMap::new();
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("bearer  tok "));
+        assert_eq!(bearer(&h), Some("tok"));
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(bearer(&h), None);
+    }
 }
