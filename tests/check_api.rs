@@ -70,6 +70,24 @@ fn naive_client_fails_the_checks_it_skips() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// tenacity's jittered exponential waits pass backoff and the limit; like many tenacity set-ups
+/// it ignores Retry-After, which `ratelimit.retry_after` must catch.
+#[test]
+fn tenacity_jittered_backoff_passes_and_ignoring_retry_after_fails() {
+    let only = "retry.backoff,retry.limit,pagination.complete,headers.client_name,auth.token_reuse,ratelimit.retry_after";
+    let out = check_api(&["--exec", &peer("jitter_client.py"), "--only", only, "--json"]);
+    let v = verdicts(&out);
+    for id in
+        ["retry.backoff", "retry.limit", "pagination.complete", "headers.client_name", "auth.token_reuse"]
+    {
+        assert_eq!(v[id].0, "pass", "{id}: {}", v[id].1);
+    }
+    assert_eq!(v["retry.limit"].2["attempts"], 5, "{}", v["retry.limit"].1);
+    assert_eq!(v["ratelimit.retry_after"].0, "fail", "{}", v["ratelimit.retry_after"].1);
+    assert!(v["ratelimit.retry_after"].1.contains("ignored Retry-After"), "{}", v["ratelimit.retry_after"].1);
+    eprintln!("{}", v["retry.backoff"].1);
+}
+
 #[test]
 fn a_client_that_never_ends_is_killed_and_judged() {
     // Polls forever, one request every 50 ms: killed at the timeout, judged on what was seen.
