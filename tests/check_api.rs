@@ -150,6 +150,15 @@ fn the_secret_never_reaches_output_or_dossier() {
 }
 
 #[test]
+fn a_broken_command_is_inconclusive_and_says_why() {
+    let out = check_api(&["--exec", "echo 'no such client' >&2; exit 7", "--only", "polling.rate", "--json"]);
+    let v = verdicts(&out);
+    assert_eq!(v["polling.rate"].0, "inconclusive");
+    assert!(v["polling.rate"].1.contains("status 7: no such client"), "{}", v["polling.rate"].1);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let out = check_api(&["--exec", "true", "--only", "webhook.delivery"]);
     assert_eq!(out.status.code(), Some(2));

@@ -106,6 +106,7 @@ async fn run_one(
     signal_group(pgid, libc::SIGKILL);
     tokio::time::sleep(SETTLE).await;
 
+    let requests_seen = api.journal().len();
     let mut result = api.finish_run(outcome)?;
     let err_tail = match stderr {
         Some(h) => h.await.unwrap_or_default(),
@@ -127,6 +128,15 @@ async fn run_one(
         for line in tail_lines(&err_tail, OUTPUT_LINES) {
             result.observations.push(format!("client stderr: {}", redact(&line, secret)));
         }
+    }
+    // A command that never reached the API (a typo, a missing interpreter) says why up front.
+    if requests_seen == 0
+        && let RunOutcome::Exited(code) = outcome
+        && code != 0
+    {
+        let why =
+            tail_lines(&err_tail, 1).pop().map(|l| format!(": {}", redact(&l, secret))).unwrap_or_default();
+        result.summary.push_str(&format!(" (the client exited with status {code}{why})"));
     }
     if matches!(outcome, RunOutcome::Killed) && result.verdict == Verdict::Pass {
         result.summary.push_str(&format!(" (the client was killed after {} s)", timeout.as_secs()));
