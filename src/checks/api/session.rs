@@ -203,6 +203,13 @@ impl Drop for EvidenceApi {
 mod tests {
     use super::*;
 
+    /// The TUI shares one handle between its event loop and background tasks.
+    #[test]
+    fn the_handle_can_be_shared_across_tasks() {
+        fn shareable<T: Send + Sync + 'static>() {}
+        shareable::<EvidenceApi>();
+    }
+
     #[test]
     fn listen_addresses_and_exposure() {
         assert_eq!(parse_listen("localhost:8080").ok(), "127.0.0.1:8080".parse().ok());
