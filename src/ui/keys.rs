@@ -31,13 +31,23 @@ const BROWSE: &[KeyHelp] = &[
     k("Enter", "edit answer"),
     k("s", "status cycle"),
     k("n", "note"),
-    k("r", "run linked checks"),
+    k("r", "run linked checks / arm API scenario"),
+    k("c", "credentials of the evidence API"),
     k(", S", "settings"),
     k("↑↓ jk", "question"),
     k("←→ hl Tab", "section"),
+    k("a", "arm the next API check of this question"),
+    k("y N", "trace.echo: trace id found / not found"),
+    k("d", "demo peers good/flawed (certcockpit demo)"),
     k("?", "help"),
     k("q", "quit"),
 ];
+
+/// While a scenario is armed: shown first in the status line.
+pub const ARMED: &[KeyHelp] =
+    &[k("f", "finish: judge and file"), k("x", "disarm without filing"), k("a", "arm next API check")];
+
+const CREDENTIALS: &[KeyHelp] = &[k("Esc c", "close")];
 
 const EDIT: &[KeyHelp] =
     &[k("Esc", "done (keeps text)"), k("Enter", "new line"), k("Ctrl-U/R", "undo/redo"), k("Ctrl-C", "quit")];
@@ -57,6 +67,7 @@ pub fn help_for(mode: Mode) -> &'static [KeyHelp] {
         Mode::Settings => SETTINGS,
         Mode::EditSetting => EDIT_SETTING,
         Mode::Help => HELP,
+        Mode::Credentials => CREDENTIALS,
     }
 }
 

@@ -1,20 +1,26 @@
 //! Views: pure functions of `&App` into a ratatui buffer, one file per pane. The layout adapts
 //! to the terminal: three columns when wide, the evidence pane below the question when narrow.
 
+mod credentials;
 mod evidence;
 mod header;
 mod help;
+mod live;
 mod question;
 mod sections;
 mod settings;
 mod status;
 mod theme;
+mod timeline;
 
 use ratatui::prelude::*;
 
 use super::app::{App, Mode};
 
+pub use credentials::CredentialsPopup;
 pub use evidence::EvidencePane;
+pub use live::LivePane;
+pub use timeline::{Attempt, TimelineChart};
 pub use header::Header;
 pub use help::HelpPopup;
 pub use question::QuestionPane;
@@ -47,19 +53,32 @@ impl Widget for &App {
             let [middle, right] =
                 Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rest);
             QuestionPane(self).render(middle, buf);
-            EvidencePane(self).render(right, buf);
+            self.render_evidence(right, buf);
         } else {
-            let evidence_height = (rest.height * 2 / 5).max(7);
+            // A live scenario or a filed chart gets more of the height than plain evidence.
+            let share = if self.armed_here().is_some() || EvidencePane::has_chart(self) { 3 } else { 2 };
+            let evidence_height = (rest.height * share / 5).max(7);
             let [middle, below] =
                 Layout::vertical([Constraint::Min(0), Constraint::Length(evidence_height)]).areas(rest);
             QuestionPane(self).render(middle, buf);
-            EvidencePane(self).render(below, buf);
+            self.render_evidence(below, buf);
         }
 
         match self.mode {
             Mode::Help => HelpPopup(self).render(body, buf),
+            Mode::Credentials => CredentialsPopup(self).render(body, buf),
             Mode::Settings | Mode::EditSetting => SettingsPopup(self).render(body, buf),
             _ => {}
+        }
+    }
+}
+
+impl App {
+    /// The live pane while a scenario of this question is armed, else the evidence.
+    fn render_evidence(&self, area: Rect, buf: &mut Buffer) {
+        match self.armed_here() {
+            Some(armed) => LivePane(self, armed).render(area, buf),
+            None => EvidencePane(self).render(area, buf),
         }
     }
 }
