@@ -78,8 +78,9 @@ impl CheckSink {
 
 impl CheckSink {
     /// Reports a request journaled by the evidence API, tagged with the scenario armed then.
-    pub fn journal(&self, check: Option<String>, entry: JournalEntry) {
-        let _ = self.tx.send(Msg::Journal { check, entry: Box::new(entry) });
+    /// Returns `false` once the UI has gone away (the forwarder can stop).
+    pub fn journal(&self, check: Option<String>, entry: JournalEntry) -> bool {
+        self.tx.send(Msg::Journal { check, entry: Box::new(entry) }).is_ok()
     }
 
     /// Reports a scenario armed (used by launchers that re-arm by themselves).
