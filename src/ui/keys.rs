@@ -45,7 +45,7 @@ const BROWSE: &[KeyHelp] = &[
 
 /// While a scenario is armed: shown first in the status line.
 pub const ARMED: &[KeyHelp] =
-    &[k("f", "finish: judge and file"), k("x", "disarm without filing"), k("a", "arm next API check")];
+    &[k("f", "finish (judge and file)"), k("x", "disarm without filing"), k("a", "arm next API check")];
 
 const CREDENTIALS: &[KeyHelp] = &[k("Esc c", "close")];
 
