@@ -61,7 +61,9 @@ pub(super) fn start_api(
             Some(Arc::new(api))
         }
         Err(e) => {
-            let why = format!("the evidence API did not start ({e}; settings.api.listen = {listen:?}): API checks are off");
+            let why = format!(
+                "the evidence API did not start ({e}; settings.api.listen = {listen:?}): API checks are off"
+            );
             eprintln!("certcockpit: {why}");
             app.notice = Some(Notice::error(why));
             None

@@ -38,10 +38,15 @@ impl DemoRun {
         let (outcome, said) = match tokio::time::timeout(RUN_LIMIT, client::run(cfg, self.flawed)).await {
             Ok(Ok(o)) => (
                 RunOutcome::Exited(0),
-                format!("the {who} demo client fetched {} pages ({} items) in {} requests", o.pages, o.items, o.requests),
+                format!(
+                    "the {who} demo client fetched {} pages ({} items) in {} requests",
+                    o.pages, o.items, o.requests
+                ),
             ),
             Ok(Err(e)) => (RunOutcome::Exited(1), format!("the {who} demo client stopped: {e}")),
-            Err(_) => (RunOutcome::Killed, format!("the {who} demo client ran past {} s", RUN_LIMIT.as_secs())),
+            Err(_) => {
+                (RunOutcome::Killed, format!("the {who} demo client ran past {} s", RUN_LIMIT.as_secs()))
+            }
         };
         tokio::time::sleep(SETTLE).await;
         if self.current.load(Ordering::SeqCst) != self.generation {

@@ -7,8 +7,8 @@ use ratatui_textarea::{TextArea, WrapMode};
 
 use crate::checks::Secret;
 use crate::checks::api::JournalEntry;
-use crate::dossier::Dossier;
 use crate::checks::{CheckFamily, check_info};
+use crate::dossier::Dossier;
 use crate::questionnaire::{Question, Questionnaire, Section};
 
 use super::fields::Field;

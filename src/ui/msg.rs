@@ -4,8 +4,8 @@ use std::time::Instant;
 
 use ratatui::crossterm::event::KeyEvent;
 
-use crate::checks::{CheckEvent, CheckResult};
 use crate::checks::api::JournalEntry;
+use crate::checks::{CheckEvent, CheckResult};
 use crate::dossier::{Dossier, Settings};
 
 use super::app::Notice;

@@ -85,7 +85,11 @@ impl CheckSink {
 
     /// Reports a scenario armed (used by launchers that re-arm by themselves).
     pub fn armed(&self, check: &str, armed: ArmedScenario) {
-        let _ = self.tx.send(Msg::Armed { check: check.to_owned(), describe: armed.describe, origin_us: armed.origin_us });
+        let _ = self.tx.send(Msg::Armed {
+            check: check.to_owned(),
+            describe: armed.describe,
+            origin_us: armed.origin_us,
+        });
     }
 
     /// Tells the user something.
@@ -220,7 +224,11 @@ impl<B: Backend> Runner<B> {
                 Ok(())
             }),
             Effect::SetDemoFlawed(flawed) => self.with_api(|l, _| {
-                if l.set_demo_flawed(flawed) { Ok(()) } else { Err("this session has no demo peers".to_owned()) }
+                if l.set_demo_flawed(flawed) {
+                    Ok(())
+                } else {
+                    Err("this session has no demo peers".to_owned())
+                }
             }),
             Effect::File(result) => CheckSink::new(self.tx.clone()).send(CheckEvent::Finished(*result)),
             Effect::Quit => {}

@@ -32,15 +32,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Saved(result) => on_saved(app, result, &mut fx),
         Msg::Check { event, at } => on_check(app, event, at),
         Msg::Armed { check, describe, origin_us } => {
-            app.notice = Some(Notice::info(format!("armed {describe}")));
-            app.armed = Some(Armed {
-                check,
-                describe,
-                started: app.now,
-                origin_us,
-                journal: Vec::new(),
-                seen: 0,
-            });
+            let how = if app.demo_flawed.is_some() {
+                "the demo client runs now"
+            } else {
+                "the partner runs their job now (c: credentials)"
+            };
+            app.notice = Some(Notice::info(format!("armed {check}: {how}")));
+            app.armed =
+                Some(Armed { check, describe, started: app.now, origin_us, journal: Vec::new(), seen: 0 });
         }
         Msg::Journal { check, entry } => on_journal(app, check, *entry),
         Msg::Notice(n) => app.notice = Some(n),
@@ -296,7 +295,8 @@ fn finish_armed(app: &mut App, fx: &mut Vec<Effect>) {
         return;
     };
     if armed.check == "trace.echo" {
-        app.notice = Some(Notice::info("trace.echo needs the partner: y marks the trace id found, N not found"));
+        app.notice =
+            Some(Notice::info("trace.echo needs the partner: y marks the trace id found, N not found"));
         return;
     }
     fx.push(Effect::Finish { check: armed.check.clone() });
@@ -332,7 +332,8 @@ fn mark_trace(app: &mut App, found: bool, fx: &mut Vec<Effect>) {
         return;
     }
     let Some(trace) = trace_to_find(app).map(str::to_owned) else {
-        app.notice = Some(Notice::info("no trace id served yet: r arms trace.echo, then the partner runs their job"));
+        app.notice =
+            Some(Notice::info("no trace id served yet: r arms trace.echo, then the partner runs their job"));
         return;
     };
     if armed {

@@ -281,7 +281,10 @@ fn r_runs_webhook_checks_and_arms_the_first_api_check_not_yet_passed() {
     assert_eq!(arms(&press(&mut a, KeyCode::Char('r'))), "auth.refresh");
     // Once auth.refresh has passed, r goes on to the next one.
     let at = chrono::Utc::now();
-    update(&mut a, Msg::Check { event: CheckEvent::Finished(CheckResult::new("auth.refresh", Verdict::Pass, "ok")), at });
+    update(
+        &mut a,
+        Msg::Check { event: CheckEvent::Finished(CheckResult::new("auth.refresh", Verdict::Pass, "ok")), at },
+    );
     assert_eq!(arms(&press(&mut a, KeyCode::Char('r'))), "auth.token_reuse");
     update(&mut a, armed("auth.token_reuse"));
     // r on the armed question re-arms it; a cycles to the next linked API check.
@@ -339,7 +342,9 @@ fn the_live_journal_keeps_the_armed_scenarios_requests_in_arrival_order() {
     assert_eq!(a.last_trace_id.as_deref(), Some("trace0003"));
 
     // f asks to judge; x disarms without filing.
-    assert!(matches!(press(&mut a, KeyCode::Char('f')).as_slice(), [Effect::Finish { check }] if check == "retry.backoff"));
+    assert!(
+        matches!(press(&mut a, KeyCode::Char('f')).as_slice(), [Effect::Finish { check }] if check == "retry.backoff")
+    );
     assert!(matches!(press(&mut a, KeyCode::Char('x')).as_slice(), [Effect::Disarm]));
     assert!(a.armed.is_none());
     assert!(a.dossier.evidence.is_empty());
@@ -351,7 +356,9 @@ fn trace_echo_is_marked_found_or_not_with_the_trace_id_served() {
     while id(&a) != "logging.trace_id" {
         press(&mut a, KeyCode::Char('j'));
     }
-    assert!(matches!(press(&mut a, KeyCode::Char('r')).as_slice(), [Effect::Arm { check }] if check == "trace.echo"));
+    assert!(
+        matches!(press(&mut a, KeyCode::Char('r')).as_slice(), [Effect::Arm { check }] if check == "trace.echo")
+    );
     assert!(press(&mut a, KeyCode::Char('y')).is_empty(), "nothing served yet");
     update(&mut a, armed("trace.echo"));
     update(&mut a, journal("trace.echo", entry(7, 5_000, 200)));

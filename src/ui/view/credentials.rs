@@ -20,7 +20,10 @@ impl Widget for CredentialsPopup<'_> {
             .title(Line::styled(" Evidence API credentials ", theme::title()))
             .title(Line::styled(" Esc closes ", theme::dim()).right_aligned());
         let row = |label: &str, value: &str| {
-            Line::from(vec![Span::styled(format!(" {label:<15}"), theme::dim()), Span::styled(value.to_owned(), theme::key())])
+            Line::from(vec![
+                Span::styled(format!(" {label:<15}"), theme::dim()),
+                Span::styled(value.to_owned(), theme::key()),
+            ])
         };
         let lines = vec![
             row("Base URL", &api.base_url),

@@ -36,8 +36,14 @@ impl Widget for Header<'_> {
         };
         let avail = usize::from(left_area.width);
         let demo = match app.demo_flawed {
-            Some(false) => Span::styled(" DEMO ✔ good peers ", Style::new().bg(Color::Green).fg(Color::Black).add_modifier(Modifier::BOLD)),
-            Some(true) => Span::styled(" DEMO ✘ FLAWED peers ", Style::new().bg(Color::Red).fg(Color::White).add_modifier(Modifier::BOLD)),
+            Some(false) => Span::styled(
+                " DEMO ✔ good peers ",
+                Style::new().bg(Color::Green).fg(Color::Black).add_modifier(Modifier::BOLD),
+            ),
+            Some(true) => Span::styled(
+                " DEMO ✘ FLAWED peers ",
+                Style::new().bg(Color::Red).fg(Color::White).add_modifier(Modifier::BOLD),
+            ),
             None => Span::raw(""),
         };
         let avail = avail.saturating_sub(demo.width());

@@ -41,14 +41,18 @@ impl Widget for LivePane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let (app, armed) = (self.0, self.1);
         let elapsed = app.armed_elapsed().unwrap_or_default();
-        let keys = if armed.check == "trace.echo" { " y found · N not found · x disarm " } else { " f finish · x disarm " };
+        let keys = if armed.check == "trace.echo" {
+            " y found · N not found · x disarm "
+        } else {
+            " f finish · x disarm "
+        };
         let block = Block::bordered()
             .border_style(Style::new().fg(Color::LightMagenta))
             .title(Line::styled(
                 format!(" ◉ ARMED {} {:>5.1}s ", armed.check, elapsed.as_secs_f64()),
                 Style::new().fg(Color::LightMagenta).add_modifier(Modifier::BOLD),
             ))
-            .title(Line::styled(keys, theme::key()).right_aligned());
+            .title_bottom(Line::styled(keys, theme::key()).right_aligned());
         let inner = block.inner(area);
         block.render(area, buf);
         if inner.height == 0 {
@@ -63,21 +67,28 @@ impl Widget for LivePane<'_> {
             .render(Rect { y, height: rows, ..inner }, buf);
         y += rows;
         if armed.check == "trace.echo" && y < inner.bottom() {
-            let line = match trace_to_find(app) {
-                Some(id) => Line::from(vec![
-                    Span::raw("Ask the partner to find X-Trace-Id "),
-                    Span::styled(id.to_owned(), theme::key().add_modifier(Modifier::REVERSED)),
-                ]),
-                None => Line::styled("No trace id served yet: the partner runs their job now.", theme::dim()),
+            // The id on a line of its own: it must be read out or copied whole.
+            let lines = match trace_to_find(app) {
+                Some(id) => vec![
+                    Line::raw("Ask the partner to find this X-Trace-Id:"),
+                    Line::styled(id.to_owned(), theme::key().add_modifier(Modifier::REVERSED)),
+                ],
+                None => vec![Line::styled(
+                    "No trace id served yet: the partner runs their job now.",
+                    theme::dim(),
+                )],
             };
-            line.render(Rect { y, height: 1, ..inner }, buf);
-            y += 1;
+            for line in lines.into_iter().take(usize::from(inner.bottom() - y)) {
+                line.render(Rect { y, height: 1, ..inner }, buf);
+                y += 1;
+            }
         }
         let attempts = timeline::from_journal(&armed.journal, armed.origin_us);
         if TIMELINE_CHECKS.contains(&armed.check.as_str()) && !attempts.is_empty() {
             let h = timeline::height(&attempts);
             if inner.bottom().saturating_sub(y) >= h + 2 {
-                TimelineChart { attempts: &attempts, label: "live" }.render(Rect { y, height: h, ..inner }, buf);
+                TimelineChart { attempts: &attempts, label: "live" }
+                    .render(Rect { y, height: h, ..inner }, buf);
                 y += h;
             }
         }
@@ -85,7 +96,8 @@ impl Widget for LivePane<'_> {
             return;
         }
         let left = usize::from(inner.bottom() - y);
-        let count = format!("{} {} since arming", armed.seen, if armed.seen == 1 { "request" } else { "requests" });
+        let count =
+            format!("{} {} since arming", armed.seen, if armed.seen == 1 { "request" } else { "requests" });
         Line::styled(count, theme::title()).render(Rect { y, height: 1, ..inner }, buf);
         y += 1;
         let shown = left.saturating_sub(1);

@@ -19,14 +19,14 @@ use super::app::{App, Mode};
 
 pub use credentials::CredentialsPopup;
 pub use evidence::EvidencePane;
-pub use live::LivePane;
-pub use timeline::{Attempt, TimelineChart};
 pub use header::Header;
 pub use help::HelpPopup;
+pub use live::LivePane;
 pub use question::QuestionPane;
 pub use sections::SectionsPane;
 pub use settings::SettingsPopup;
 pub use status::StatusLine;
+pub use timeline::{Attempt, TimelineChart};
 
 /// Wide enough for three columns.
 const WIDE: u16 = 120;
@@ -56,8 +56,14 @@ impl Widget for &App {
             self.render_evidence(right, buf);
         } else {
             // A live scenario or a filed chart gets more of the height than plain evidence.
-            let share = if self.armed_here().is_some() || EvidencePane::has_chart(self) { 3 } else { 2 };
-            let evidence_height = (rest.height * share / 5).max(7);
+            // (Half of a small screen, so the question stays readable at 80×24.)
+            let more = self.armed_here().is_some() || EvidencePane::has_chart(self);
+            let evidence_height = match (more, rest.height) {
+                (true, h) if h >= 26 => h * 3 / 5,
+                (true, h) => h / 2,
+                (false, h) => h * 2 / 5,
+            }
+            .max(7);
             let [middle, below] =
                 Layout::vertical([Constraint::Min(0), Constraint::Length(evidence_height)]).areas(rest);
             QuestionPane(self).render(middle, buf);

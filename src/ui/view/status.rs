@@ -93,12 +93,15 @@ impl Widget for StatusLine<'_> {
                 format!(" API {} {} ", api.address, api.client_id),
                 Style::new().fg(Color::Cyan),
             )),
-            (None, Some(addr)) => tail.push(Span::styled(format!(" API {addr} "), Style::new().fg(Color::Cyan))),
+            (None, Some(addr)) => {
+                tail.push(Span::styled(format!(" API {addr} "), Style::new().fg(Color::Cyan)))
+            }
             (None, None) => {}
         }
         // Help and quit always show (at the right); the rest fill the line in order, the keys
         // of an armed scenario first.
-        let armed_keys: &[KeyHelp] = if app.armed.is_some() && app.mode == Mode::Browse { ARMED } else { &[] };
+        let armed_keys: &[KeyHelp] =
+            if app.armed.is_some() && app.mode == Mode::Browse { ARMED } else { &[] };
         let (pinned, others): (Vec<&KeyHelp>, Vec<&KeyHelp>) = armed_keys
             .iter()
             .chain(help_for(app.mode).iter().filter(|k| armed_keys.iter().all(|a| a.keys != k.keys)))

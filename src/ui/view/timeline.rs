@@ -121,12 +121,8 @@ impl Widget for TimelineChart<'_> {
         let statuses = &statuses[..plot_rows];
         let plot_w = area.width - LABEL_W;
         let x0 = area.x + LABEL_W;
-        let end_ms = self
-            .attempts
-            .iter()
-            .map(|a| a.at_ms + a.hint_ms as f64)
-            .fold(1000.0_f64, f64::max)
-            * 1.05;
+        let end_ms =
+            self.attempts.iter().map(|a| a.at_ms + a.hint_ms as f64).fold(1000.0_f64, f64::max) * 1.05;
         let col = |ms: f64| -> u16 {
             let c = (ms / end_ms * f64::from(plot_w - 1)).round();
             x0 + (c.max(0.0) as u16).min(plot_w - 1)

@@ -103,7 +103,10 @@ fn with_timeline(result: CheckResult, input: &JudgeInput<'_>) -> CheckResult {
     result
         .figure("timeline_at_ms", items.iter().map(|e| round1(input.rel_ms(e))).collect::<Vec<f64>>())
         .figure("timeline_status", items.iter().map(|e| e.status).collect::<Vec<u16>>())
-        .figure("timeline_retry_after_ms", items.iter().map(|e| e.retry_after_ms.unwrap_or(0)).collect::<Vec<u64>>())
+        .figure(
+            "timeline_retry_after_ms",
+            items.iter().map(|e| e.retry_after_ms.unwrap_or(0)).collect::<Vec<u64>>(),
+        )
 }
 
 /// Appends the journal lines the verdict rests on.
