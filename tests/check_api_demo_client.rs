@@ -53,11 +53,8 @@ fn flawed_demo_client_fails_what_a_naive_client_fails() {
 
 #[test]
 fn the_demo_client_outside_check_api_says_what_is_missing() {
-    let out = Command::new(BIN)
-        .args(["demo", "client"])
-        .env_remove("CERTCOCKPIT_BASE_URL")
-        .output()
-        .expect("run");
+    let out =
+        Command::new(BIN).args(["demo", "client"]).env_remove("CERTCOCKPIT_BASE_URL").output().expect("run");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("CERTCOCKPIT_BASE_URL") && err.contains("check api"), "{err}");

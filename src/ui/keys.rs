@@ -31,21 +31,21 @@ const BROWSE: &[KeyHelp] = &[
     k("Enter", "edit answer"),
     k("s", "status cycle"),
     k("n", "note"),
-    k("r", "run linked checks / arm API scenario"),
-    k("c", "credentials of the evidence API"),
+    k("r", "run checks, arm API"),
+    k("c", "credentials (API)"),
     k(", S", "settings"),
     k("↑↓ jk", "question"),
     k("←→ hl Tab", "section"),
-    k("a", "arm the next API check of this question"),
-    k("y N", "trace.echo: trace id found / not found"),
-    k("d", "demo peers good/flawed (certcockpit demo)"),
+    k("a", "arm next API check"),
+    k("y N", "trace id found/not"),
+    k("d", "demo good/flawed"),
     k("?", "help"),
     k("q", "quit"),
 ];
 
 /// While a scenario is armed: shown first in the status line.
 pub const ARMED: &[KeyHelp] =
-    &[k("f", "finish (judge and file)"), k("x", "disarm without filing"), k("a", "arm next API check")];
+    &[k("f", "finish and file"), k("x", "disarm (no filing)"), k("a", "arm next API check")];
 
 const CREDENTIALS: &[KeyHelp] = &[k("Esc c", "close")];
 
@@ -58,6 +58,18 @@ const SETTINGS: &[KeyHelp] =
 const EDIT_SETTING: &[KeyHelp] = &[k("Enter Esc", "done"), k("Ctrl-C", "quit")];
 
 const HELP: &[KeyHelp] = &[k("Esc ? q", "close help")];
+
+/// Whether a key is worth a place in the status line now: the API keys only with an API, on
+/// a question they act on, the demo switch only in the demo. (The help popup lists them all.)
+pub fn relevant(app: &super::app::App, k: &KeyHelp) -> bool {
+    match k.keys {
+        "c" => app.api.is_some(),
+        "a" => !app.api_checks().is_empty(),
+        "y N" => app.current_question().is_some_and(|q| q.checks.iter().any(|c| c == "trace.echo")),
+        "d" => app.demo_flawed.is_some(),
+        _ => true,
+    }
+}
 
 /// The keys that work in `mode`.
 pub fn help_for(mode: Mode) -> &'static [KeyHelp] {

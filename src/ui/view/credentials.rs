@@ -13,7 +13,7 @@ pub struct CredentialsPopup<'a>(pub &'a App);
 impl Widget for CredentialsPopup<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let Some(api) = &self.0.api else { return };
-        let popup = centered(area, 78, 13);
+        let popup = centered(area, 78, 11);
         Clear.render(popup, buf);
         let block = Block::bordered()
             .border_style(theme::focused_border())

@@ -6,7 +6,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme;
 use crate::ui::app::{App, Mode};
-use crate::ui::keys::{ARMED, KeyHelp, help_for};
+use crate::ui::keys::{ARMED, KeyHelp, help_for, relevant};
 
 pub struct StatusLine<'a>(pub &'a App);
 
@@ -105,6 +105,7 @@ impl Widget for StatusLine<'_> {
         let (pinned, others): (Vec<&KeyHelp>, Vec<&KeyHelp>) = armed_keys
             .iter()
             .chain(help_for(app.mode).iter().filter(|k| armed_keys.iter().all(|a| a.keys != k.keys)))
+            .filter(|k| relevant(app, k))
             .partition(|k| matches!(k.action, "help" | "quit"));
         for k in pinned {
             tail.push(Span::styled(k.main_key(), theme::key()));
