@@ -33,6 +33,8 @@ pub struct LiveChecks {
     /// for, never a scenario armed after it.
     generation: Arc<AtomicU64>,
     demo_task: Mutex<Option<JoinHandle<()>>>,
+    /// The generation of the latest arming.
+    armed_generation: AtomicU64,
 }
 
 impl LiveChecks {
@@ -126,25 +128,34 @@ impl CheckLauncher for LiveChecks {
         });
     }
 
-    fn arm(&self, check: &str, sink: CheckSink) -> Result<ArmedScenario, String> {
+    fn arm(&self, check: &str, _sink: CheckSink) -> Result<ArmedScenario, String> {
         let api = self.api()?;
         let generation = self.next_generation();
         // Read before arming: the API's own arming time is at or after it, so nothing that
         // belongs to the scenario is cut from the live pane.
         let origin_us = api.now_us();
         let scenario = api.arm(check).map_err(|e| e.to_string())?;
-        if let Some(behaviour) = &self.demo {
-            let run = demo_run::DemoRun {
-                api: Arc::clone(api),
-                check: scenario.check_id,
-                flawed: behaviour.is_flawed(),
-                generation,
-                current: Arc::clone(&self.generation),
-            };
-            let task = tokio::spawn(run.run(sink));
-            *self.demo_task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task);
-        }
+        self.armed_generation.store(generation, Ordering::SeqCst);
         Ok(ArmedScenario { describe: scenario.describe(), origin_us })
+    }
+
+    /// In the demo, runs the demo client against the scenario just armed.
+    fn after_armed(&self, check: &str, sink: CheckSink) {
+        let (Some(api), Some(behaviour)) = (&self.api, &self.demo) else { return };
+        let generation = self.armed_generation.load(Ordering::SeqCst);
+        let Some(scenario) = api.armed().filter(|s| s.check_id == check) else { return };
+        if self.generation.load(Ordering::SeqCst) != generation {
+            return;
+        }
+        let run = demo_run::DemoRun {
+            api: Arc::clone(api),
+            check: scenario.check_id,
+            flawed: behaviour.is_flawed(),
+            generation,
+            current: Arc::clone(&self.generation),
+        };
+        let task = tokio::spawn(run.run(sink));
+        *self.demo_task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task);
     }
 
     fn finish(&self, check: &str, sink: CheckSink) -> Result<(), String> {

@@ -39,6 +39,10 @@ pub trait CheckLauncher: Send + Sync {
         Err(format!("the evidence API is not running in this session ({check} not armed)"))
     }
 
+    /// Called once the UI has been told the scenario is armed (so whatever this starts — the
+    /// demo client — reports into a live pane that already exists).
+    fn after_armed(&self, _check: &str, _sink: CheckSink) {}
+
     /// Judges the armed scenario of `check` now and reports the result through `sink`
     /// (`Finished`).
     fn finish(&self, check: &str, _sink: CheckSink) -> Result<(), String> {
@@ -252,6 +256,7 @@ impl<B: Backend> Runner<B> {
         self.with_api(|l, sink| {
             let armed = l.arm(check, sink.clone())?;
             sink.armed(check, armed);
+            l.after_armed(check, sink);
             Ok(())
         });
     }
