@@ -250,3 +250,62 @@ async fn demo_mode_runs_the_demo_client_and_judges_good_then_flawed() {
     let (text, _) = s.quit().await;
     assert!(!text.contains(&key_part), "the webhook secret reached the dossier");
 }
+
+/// The demo as a new user would use it, at 80×24: on every question with live checks, `r`
+/// (and `y` for the trace id) until each linked check has a verdict. With the good peers every
+/// check passes — webhook checks against the demo listener, API checks with the demo client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_runs_every_live_check_to_a_verdict() {
+    let behaviour = Behaviour::new(false);
+    let webhook_secret = generate_secret();
+    let listener = DemoListener::start(&webhook_secret, behaviour.clone()).await.expect("listener");
+    let ws = webhook_secret.clone();
+    let mut s = session(80, 24, move |api| {
+        LiveChecks::new().with_api(api).with_demo(behaviour).with_secret(WEBHOOK_SECRET_VAR, ws)
+    })
+    .await;
+    s.app.demo_flawed = Some(false);
+    s.app.dossier.settings.webhook.url = listener.url();
+    s.app.dossier.settings.webhook.secret_env = WEBHOOK_SECRET_VAR.into();
+
+    let questions: Vec<(String, Vec<String>)> = s
+        .app
+        .questionnaire
+        .sections
+        .iter()
+        .flat_map(|sec| &sec.questions)
+        .filter(|q| !q.checks.is_empty())
+        .map(|q| (q.id.clone(), q.checks.clone()))
+        .collect();
+    for (question, checks) in questions {
+        s.goto(&question).await;
+        for _ in 0..checks.len() + 1 {
+            let missing: Vec<String> =
+                checks.iter().filter(|c| s.app.dossier.latest_evidence(c).is_none()).cloned().collect();
+            if missing.is_empty() {
+                break;
+            }
+            s.key(KeyCode::Char('r'));
+            s.until(|a| a.armed.is_some() || !a.running.is_empty()).await;
+            if s.app.armed.as_ref().is_some_and(|a| a.check == "trace.echo") {
+                s.until(|a| a.armed.as_ref().is_some_and(|x| !x.journal.is_empty())).await;
+                s.until(|a| a.notice.as_ref().is_some_and(|n| n.text.contains("demo client"))).await;
+                s.key(KeyCode::Char('y'));
+            }
+            let before = s.app.dossier.evidence.len();
+            s.until(move |a| a.armed.is_none() && a.running.is_empty() && a.dossier.evidence.len() > before)
+                .await;
+        }
+        for c in &checks {
+            let e =
+                s.app.dossier.latest_evidence(c).unwrap_or_else(|| panic!("{question}: {c} has no verdict"));
+            assert_eq!(e.verdict, Verdict::Pass, "{question}: {c}: {}", e.summary);
+        }
+    }
+    let ids: std::collections::BTreeSet<&str> =
+        s.app.dossier.evidence.iter().map(|e| e.check.as_str()).collect();
+    for c in certcockpit::checks::CATALOGUE {
+        assert!(ids.contains(c.id), "{} never ran in the demo", c.id);
+    }
+    s.quit().await;
+}
