@@ -47,6 +47,9 @@ const BROWSE: &[KeyHelp] = &[
 pub const ARMED: &[KeyHelp] =
     &[k("f", "finish and file"), k("x", "disarm (no filing)"), k("a", "arm next API check")];
 
+/// While `trace.echo` is armed: a person judges it.
+pub const ARMED_TRACE: &[KeyHelp] = &[k("y N", "trace id found/not"), k("x", "disarm (no filing)")];
+
 const CREDENTIALS: &[KeyHelp] = &[k("Esc c", "close")];
 
 const EDIT: &[KeyHelp] =

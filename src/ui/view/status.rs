@@ -6,7 +6,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme;
 use crate::ui::app::{App, Mode};
-use crate::ui::keys::{ARMED, KeyHelp, help_for, relevant};
+use crate::ui::keys::{ARMED, ARMED_TRACE, KeyHelp, help_for, relevant};
 
 pub struct StatusLine<'a>(pub &'a App);
 
@@ -100,8 +100,11 @@ impl Widget for StatusLine<'_> {
         }
         // Help and quit always show (at the right); the rest fill the line in order, the keys
         // of an armed scenario first.
-        let armed_keys: &[KeyHelp] =
-            if app.armed.is_some() && app.mode == Mode::Browse { ARMED } else { &[] };
+        let armed_keys: &[KeyHelp] = match &app.armed {
+            Some(a) if app.mode == Mode::Browse && a.check == "trace.echo" => ARMED_TRACE,
+            Some(_) if app.mode == Mode::Browse => ARMED,
+            _ => &[],
+        };
         let (pinned, others): (Vec<&KeyHelp>, Vec<&KeyHelp>) = armed_keys
             .iter()
             .chain(help_for(app.mode).iter().filter(|k| armed_keys.iter().all(|a| a.keys != k.keys)))
