@@ -244,3 +244,35 @@ fn demo_runs_live_checks_with_nothing_else_running() {
     assert!(verdicts.contains(&("pagination.complete", "fail")), "{verdicts:?}");
     assert!(verdicts.contains(&("webhook.signature", "pass")), "{verdicts:?}");
 }
+
+/// The evidence API runs for the whole review session on the dossier's listen address; one
+/// beyond loopback gets the exposure warning (on stderr before the TUI, and on screen), and an
+/// address it cannot use leaves the cockpit working without it, saying why.
+#[test]
+fn review_starts_the_evidence_api_and_warns_when_it_is_exposed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("d.toml");
+    let write = |listen: &str| {
+        std::fs::write(
+            &path,
+            format!(
+                "[dossier]\nquestionnaire = \"uniwise-wiseflow\"\n\n[settings.api]\nlisten = \"{listen}\"\n"
+            ),
+        )
+        .expect("write");
+    };
+    let tmux = Tmux::start(dir.path(), 100, 30);
+    write("0.0.0.0:0");
+    tmux.spawn(dir.path(), "review d.toml");
+    let screen = tmux.wait_for("reachable from other machines");
+    assert!(screen.contains("API 0.0.0.0:"), "{screen}");
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.wait_exit(), "0");
+
+    write("not-an-address");
+    tmux.spawn(dir.path(), "review d.toml");
+    let screen = tmux.wait_for("the evidence API did not start");
+    assert!(screen.contains("not-an-address"), "{screen}");
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.wait_exit(), "0");
+}
