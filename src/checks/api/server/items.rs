@@ -79,7 +79,8 @@ pub async fn items(
     let base = link_base(&state, &headers);
     let next = (page < scenario.pages).then(|| format!("{base}/items?page={}", page + 1));
     let total = scenario.total_items();
-    let first = (page - 1).saturating_mul(scenario.page_size) + 1;
+    // Any page up to u32::MAX may be asked for: no overflow on the way to an empty page.
+    let first = (page - 1).saturating_mul(scenario.page_size).saturating_add(1);
     let last = page.saturating_mul(scenario.page_size).min(total);
     let data: Vec<Node> = (first..=last)
         .filter(|_| page <= scenario.pages)

@@ -151,9 +151,11 @@ fn invalid_client(description: &str, challenge: bool) -> Response {
     resp
 }
 
-/// Undoes the form-urlencoding RFC 6749 §2.3.1 applies to id and secret inside Basic.
+/// Undoes the form-urlencoding RFC 6749 §2.3.1 applies to id and secret inside Basic. The
+/// whole string is one value: a raw `&` in it is kept, not taken as the end of the value (else
+/// `secret&anything` would pass for `secret`).
 fn form_decode(s: &str) -> String {
-    form_urlencoded::parse(format!("v={s}").as_bytes())
+    form_urlencoded::parse(format!("v={}", s.replace('&', "%26")).as_bytes())
         .next()
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default()
