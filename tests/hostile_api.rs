@@ -16,6 +16,8 @@ use tokio::net::TcpStream;
 
 /// Random raw requests sent by the proptest.
 const RAW_CASES: u32 = 400;
+/// Requests sent half-closed (per kind).
+const HALF_CLOSED: usize = 50;
 /// Connections opened at once.
 const CONNECTIONS: usize = 2000;
 /// The server's header-read timeout is 5 s; nothing may stay open much longer.
@@ -57,13 +59,57 @@ async fn read_status(s: &mut TcpStream) -> Raw {
 
 /// Sends `bytes` on a fresh connection, optionally half-closing it, and reads the answer.
 async fn raw(addr: SocketAddr, bytes: &[u8], half_close: bool) -> Raw {
-    let Ok(mut s) = TcpStream::connect(addr).await else { return Raw::Closed };
-    // A write can fail when the server already refused (e.g. 431 and close); read what it said.
-    let _ = s.write_all(bytes).await;
-    if half_close {
-        let _ = s.shutdown().await;
-    }
-    tokio::time::timeout(HANG, read_status(&mut s)).await.unwrap_or(Raw::Hung)
+    let exchange = async {
+        let Ok(mut s) = TcpStream::connect(addr).await else { return Raw::Closed };
+        // A write fails when the server already refused (e.g. 431 and close); read what it said.
+        let _ = s.write_all(bytes).await;
+        if half_close {
+            let _ = s.shutdown().await;
+        }
+        read_status(&mut s).await
+    };
+    tokio::time::timeout(HANG, exchange).await.unwrap_or(Raw::Hung)
+}
+
+/// Sends `head`, then streams `filler` until the server stops taking it, while reading the
+/// answer. Returns the answer and how many filler bytes the server took (its buffers included).
+async fn stream_body(addr: SocketAddr, head: &[u8], filler: &'static [u8]) -> (Raw, u64) {
+    let Ok(s) = TcpStream::connect(addr).await else { return (Raw::Closed, 0) };
+    let (mut rd, mut wr) = s.into_split();
+    let head = head.to_vec();
+    let writer = tokio::spawn(async move {
+        let mut sent = 0u64;
+        if wr.write_all(&head).await.is_err() {
+            return sent;
+        }
+        // At most 1 GiB, so a server that reads everything still ends the test.
+        while sent < (1 << 30) && wr.write_all(filler).await.is_ok() {
+            sent += filler.len() as u64;
+        }
+        sent
+    });
+    let mut buf = Vec::new();
+    let read = async {
+        let mut chunk = [0u8; 2048];
+        while !buf.windows(2).any(|w| w == b"\r\n") {
+            match rd.read(&mut chunk).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+    };
+    let answered = tokio::time::timeout(HANG, read).await.is_ok();
+    let line = String::from_utf8_lossy(&buf).into_owned();
+    let got = match line.strip_prefix("HTTP/1.1 ").and_then(|r| r.get(..3)).and_then(|c| c.parse().ok()) {
+        Some(code) => Raw::Answered(code),
+        None if !answered => Raw::Hung,
+        None if buf.is_empty() => Raw::Closed,
+        None => Raw::NotHttp,
+    };
+    // The server closes after refusing; the writer then stops (bounded by the 1 GiB cap).
+    drop(rd);
+    let sent = tokio::time::timeout(HANG, writer).await.ok().and_then(Result::ok).unwrap_or(u64::MAX);
+    (got, sent)
 }
 
 /// An answer below 500, or a refusal. Anything else (a hang, a crash, a non-HTTP reply) is a bug.
@@ -296,17 +342,271 @@ fn malformed_forms_authorization_and_non_utf8_get_4xx() {
                 failures.push(format!("{what}: got {got:?}, want {want}"));
             }
         }
-        // A client that half-closes after its request still gets the answer.
-        let half = raw(addr, &get(b"/items?page=2", valid.as_bytes()), true).await;
-        if half != Raw::Answered(200) {
-            failures.push(format!("a half-closed GET: got {half:?}, want 200"));
-        }
-        let half = raw(addr, &token_req(good(""), cc), true).await;
-        if half != Raw::Answered(200) {
-            failures.push(format!("a half-closed token request: got {half:?}, want 200"));
+        // A client that half-closes after its request still gets the answer (50 of each, as
+        // the server seeing the end of input races with the handler).
+        for (what, req) in
+            [("GET", get(b"/items?page=2", valid.as_bytes())), ("token request", token_req(good(""), cc))]
+        {
+            let mut lost = 0;
+            for _ in 0..HALF_CLOSED {
+                if raw(addr, &req, true).await != Raw::Answered(200) {
+                    lost += 1;
+                }
+            }
+            if lost > 0 {
+                failures.push(format!("{lost} of {HALF_CLOSED} half-closed {what}s got no answer"));
+            }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
         serves_normally(&api, "malformed requests").await;
         eprintln!("{} malformed requests answered as expected", cases.len());
     });
+}
+
+static FILLER: [u8; 64 * 1024] = [b'a'; 64 * 1024];
+/// A 64 KiB chunk of chunked transfer encoding.
+static CHUNK: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
+    let mut c = format!("{:x}\r\n", FILLER.len()).into_bytes();
+    c.extend_from_slice(&FILLER);
+    c.extend_from_slice(b"\r\n");
+    c
+});
+/// What the server may take of an endless body before refusing it: its 16 KiB limit plus
+/// kernel socket buffers.
+const BODY_BOUND: u64 = 16 * 1024 * 1024;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn huge_headers_and_bodies_are_refused_and_read_only_so_far() {
+    let api = EvidenceApi::start("127.0.0.1:0").await.expect("start");
+    let addr = api.local_addr();
+    let token = token(&api).await;
+    let (id, secret) = api.credentials();
+    let basic = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{id}:{}", secret.expose()))
+    );
+
+    // Heads: one 1 MiB header, 1,000 headers, a 100 KiB target.
+    let big = request("GET", b"/items", &[(b"X-Big".to_vec(), vec![b'h'; 1 << 20])], b"");
+    let many: Vec<(Vec<u8>, Vec<u8>)> =
+        (0..1000).map(|i| (format!("X-H{i}").into_bytes(), b"v".to_vec())).collect();
+    let many = request("GET", b"/items", &many, b"");
+    let long = request("GET", format!("/items?q={}", "q".repeat(100 * 1024)).as_bytes(), &[], b"");
+    for (what, bytes) in [("a 1 MiB header", big), ("1,000 headers", many), ("a 100 KiB target", long)] {
+        let got = raw(addr, &bytes, false).await;
+        assert!(matches!(got, Raw::Answered(414 | 431) | Raw::Closed), "{what}: {got:?}");
+        serves_normally(&api, what).await;
+    }
+
+    // A 10 GiB Content-Length is refused from the header alone.
+    let head = format!(
+        "POST /oauth/token HTTP/1.1\r\nHost: x\r\nAuthorization: {basic}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        10u64 << 30
+    );
+    let (got, taken) = stream_body(addr, head.as_bytes(), &FILLER).await;
+    eprintln!("a 10 GiB token request: {got:?}, {taken} bytes taken");
+    assert_eq!(got, Raw::Answered(413), "a 10 GiB token request");
+    assert!(taken < BODY_BOUND, "the server took {taken} bytes of a 10 GiB body");
+    serves_normally(&api, "a 10 GiB Content-Length").await;
+
+    // An endless chunked token request is cut off at the body limit.
+    let head = format!(
+        "POST /oauth/token HTTP/1.1\r\nHost: x\r\nAuthorization: {basic}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    let (got, taken) = stream_body(addr, head.as_bytes(), CHUNK.as_slice()).await;
+    eprintln!("an endless chunked token request: {got:?}, {taken} bytes taken");
+    assert_eq!(got, Raw::Answered(413), "an endless chunked token request");
+    assert!(taken < BODY_BOUND, "the server took {taken} bytes of an endless body");
+    serves_normally(&api, "an endless chunked body").await;
+
+    // A GET with a 1 GiB body it does not read: answered, the body not swallowed.
+    let head = format!(
+        "GET /items HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Length: {}\r\n\r\n",
+        1u64 << 30
+    );
+    let (got, taken) = stream_body(addr, head.as_bytes(), &FILLER).await;
+    eprintln!("a GET with a 1 GiB body: {got:?}, {taken} bytes taken");
+    assert!(matches!(got, Raw::Answered(200 | 400 | 413) | Raw::Closed), "a GET with a 1 GiB body: {got:?}");
+    assert!(taken < BODY_BOUND, "the server took {taken} bytes of a GET body");
+    serves_normally(&api, "a GET with a 1 GiB body").await;
+}
+
+/// Slowloris: connections that dribble their headers a byte at a time, and token requests that
+/// dribble their body. The server keeps serving others meanwhile and closes every dribbler once
+/// its time is up (5 s for headers, 10 s for a whole request).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_senders_are_cut_off_while_others_are_served() {
+    const HEADER_DRIBBLERS: usize = 100;
+    const BODY_DRIBBLERS: usize = 5;
+    let api = EvidenceApi::start("127.0.0.1:0").await.expect("start");
+    let addr = api.local_addr();
+    let (id, secret) = api.credentials();
+    let basic = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{id}:{}", secret.expose()))
+    );
+    let start = Instant::now();
+
+    /// Writes `head`, then `drip` one byte per `every` until the server closes the connection;
+    /// returns when that happened and the status the server sent, if any.
+    async fn dribble(
+        addr: SocketAddr,
+        head: Vec<u8>,
+        drip: &'static [u8],
+        every: Duration,
+    ) -> (Duration, Raw) {
+        let start = Instant::now();
+        let Ok(s) = TcpStream::connect(addr).await else { return (start.elapsed(), Raw::Closed) };
+        let (mut rd, mut wr) = s.into_split();
+        let writer = tokio::spawn(async move {
+            if wr.write_all(&head).await.is_err() {
+                return;
+            }
+            for b in drip.iter().cycle() {
+                tokio::time::sleep(every).await;
+                if wr.write_all(&[*b]).await.is_err() {
+                    return;
+                }
+            }
+        });
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 1024];
+        let read = async {
+            loop {
+                match rd.read(&mut chunk).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            }
+        };
+        let closed = tokio::time::timeout(Duration::from_secs(16), read).await.is_ok();
+        writer.abort();
+        let line = String::from_utf8_lossy(&buf).into_owned();
+        let got = match line.strip_prefix("HTTP/1.1 ").and_then(|r| r.get(..3)).and_then(|c| c.parse().ok()) {
+            Some(code) => Raw::Answered(code),
+            None if !closed => Raw::Hung,
+            None => Raw::Closed,
+        };
+        (start.elapsed(), got)
+    }
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..HEADER_DRIBBLERS {
+        let head = b"GET /items HTTP/1.1\r\nHost: x\r\n".to_vec();
+        tasks.spawn(dribble(addr, head, b"X-Slow: aaaa\r\n", Duration::from_millis(200)));
+    }
+    for _ in 0..BODY_DRIBBLERS {
+        let head = format!(
+            "POST /oauth/token HTTP/1.1\r\nHost: x\r\nAuthorization: {basic}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\n"
+        )
+        .into_bytes();
+        tasks.spawn(dribble(addr, head, b"grant_type=client_credentials&", Duration::from_millis(300)));
+    }
+    // While 105 connections dribble, a normal client is served.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let during = serves_normally(&api, "1 s of slow senders").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let later = serves_normally(&api, "3 s of slow senders").await;
+
+    let mut ended = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        ended.push(done.expect("dribbler"));
+    }
+    for (took, got) in &ended {
+        assert!(matches!(got, Raw::Closed | Raw::Answered(400 | 408 | 413)), "a dribbler ended with {got:?}");
+        // 5 s for headers and 10 s for a request, with room for a busy machine.
+        assert!(*took < Duration::from_secs(14), "a dribbler was kept for {took:?}");
+    }
+    let slowest = ended.iter().map(|(t, _)| *t).max().unwrap_or_default();
+    let after = serves_normally(&api, "slow senders").await;
+    eprintln!(
+        "{HEADER_DRIBBLERS} header and {BODY_DRIBBLERS} body dribblers, all cut off by {slowest:?} ({:?} in total); a normal client was served in {during:?} and {later:?} meanwhile, {after:?} after",
+        start.elapsed()
+    );
+}
+
+/// Raises the soft open-files limit to what the test needs (the hard limit allowing).
+fn raise_fd_limit(wanted: u64) -> u64 {
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit/setrlimit only read and write the struct passed.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return 1024;
+        }
+        if lim.rlim_cur < wanted {
+            lim.rlim_cur = wanted.min(lim.rlim_max);
+            libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+            libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim);
+        }
+    }
+    lim.rlim_cur
+}
+
+/// 2,000 connections at once, each with a request; then 2,000 held open and silent. Every
+/// request is answered or refused (the server serves at most 256 connections at a time and
+/// closes the rest on accept), none hangs, and once they are gone a normal client is served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thousands_of_connections_are_answered_or_refused() {
+    // Our 2,000 sockets, the server's side of those it keeps, and the runtime's own.
+    let limit = raise_fd_limit(CONNECTIONS as u64 * 2 + 512);
+    let n = CONNECTIONS.min(usize::try_from(limit.saturating_sub(512) / 2).unwrap_or(0));
+    assert!(n >= 500, "the open-files limit ({limit}) is too low for this test");
+    let api = EvidenceApi::start("127.0.0.1:0").await.expect("start");
+    let addr = api.local_addr();
+    let start = Instant::now();
+
+    // A flood: n connections at once, each sending a request.
+    let req = request("GET", b"/items", &[], b"");
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..n {
+        let req = req.clone();
+        tasks.spawn(async move { raw(addr, &req, false).await });
+    }
+    let (mut answered, mut refused) = (0usize, 0usize);
+    while let Some(got) = tasks.join_next().await {
+        match got.expect("task") {
+            Raw::Answered(401) => answered += 1,
+            Raw::Closed => refused += 1,
+            other => panic!("a request in the flood ended with {other:?}"),
+        }
+    }
+    assert_eq!(answered + refused, n);
+    assert!(answered > 0, "every request was refused");
+    let flood = start.elapsed();
+    let after_flood = serves_normally(&api, "a flood of connections").await;
+
+    // n silent connections held open: the server keeps at most its cap, refuses the rest,
+    // and refuses (not hangs) a newcomer while full.
+    let mut held = Vec::with_capacity(n);
+    for _ in 0..n {
+        if let Ok(s) = TcpStream::connect(addr).await {
+            held.push(s);
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // A connection the server closed reads EOF (or a reset) at once; a kept one stays silent.
+    let mut probes = tokio::task::JoinSet::new();
+    for mut s in held {
+        probes.spawn(async move {
+            let mut b = [0u8; 1];
+            let silent = tokio::time::timeout(Duration::from_millis(500), s.read(&mut b)).await.is_err();
+            (s, silent)
+        });
+    }
+    let mut held = Vec::with_capacity(n);
+    let mut kept = 0usize;
+    while let Some(probe) = probes.join_next().await {
+        let (s, silent) = probe.expect("probe");
+        kept += usize::from(silent);
+        held.push(s);
+    }
+    assert!(kept <= 256, "the server kept {kept} silent connections open");
+    let newcomer = raw(addr, &req, false).await;
+    assert!(acceptable(newcomer), "a request while full: {newcomer:?}");
+    drop(held);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let after_hold = serves_normally(&api, "silent connections").await;
+    eprintln!(
+        "{n} connections at once: {answered} answered, {refused} refused in {flood:?}; a normal client was served in {after_flood:?} after. {n} silent ones held: {kept} kept by the server, a newcomer got {newcomer:?}; served in {after_hold:?} once they closed"
+    );
 }
