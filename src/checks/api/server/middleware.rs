@@ -102,7 +102,33 @@ fn cut(s: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any Authorization bytes: a bearer token is non-empty and trimmed, or there is none.
+        #[test]
+        fn any_authorization_gives_a_clean_token_or_none(raw in proptest::collection::vec(any::<u8>(), 0..120)) {
+            let mut h = HeaderMap::new();
+            if let Ok(v) = HeaderValue::from_bytes(&raw) {
+                h.insert(header::AUTHORIZATION, v);
+            }
+            if let Some(t) = bearer(&h) {
+                prop_assert!(!t.is_empty() && t.trim() == t);
+            }
+        }
+
+        /// Any client name reaches the journal (and the screen) printable and bounded.
+        #[test]
+        fn any_client_name_is_made_printable_and_bounded(raw in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let shown = cut(&printable(&String::from_utf8_lossy(&raw)), MAX_CLIENT_NAME_CHARS);
+            prop_assert!(!shown.chars().any(char::is_control));
+            prop_assert!(shown.chars().count() <= MAX_CLIENT_NAME_CHARS + 1);
+        }
+    }
 
     #[test]
     fn client_names_are_made_printable_and_cut() {
