@@ -11,7 +11,8 @@ use certcockpit::dossier::ApiSettings;
 /// What the warning must name: the address, that other machines can reach it, and each thing
 /// they could do.
 fn assert_names_what_is_exposed(warning: &str, addr: &str) {
-    for needle in [addr, "reachable from other machines", "token endpoint", "client id and secret", "journal"] {
+    for needle in [addr, "reachable from other machines", "token endpoint", "client id and secret", "journal"]
+    {
         assert!(warning.contains(needle), "the warning does not name {needle:?}: {warning}");
     }
 }

@@ -1,5 +1,6 @@
 //! Every request passes here: it is timed on arrival, bounded in time, given a fresh
-//! `X-Trace-Id`, and journaled — also when the client goes away before the response, which a
+//! `X-Trace-Id`, and journaled (with the client secret and tokens redacted from what the
+//! client controls) — also when the client goes away before the response, which a
 //! drop guard catches (the handler's future is dropped then, and nothing after it runs).
 
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::{Served, ServerState};
 use crate::checks::api::journal::{JournalEntry, RequestKind};
-use crate::checks::api::tokens::{token_hash, trace_id};
+use crate::checks::api::tokens::{redact, token_hash, trace_id};
 
 /// A request (body included) must be handled within this; the slowest scenario page takes 0.7 s.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -41,19 +42,28 @@ pub async fn journal_and_trace(State(state): State<Arc<ServerState>>, req: Reque
     let at_us = state.journal.now_us();
     let seq = state.journal.next_seq();
     let trace = trace_id();
+    // A careless client may put its secret or tokens in the query or its client name (RFC 6750
+    // even allows `?access_token=`); the journal keeps neither.
+    let secret = &state.creds.client_secret;
     let mut pending = Pending {
         entry: Some(JournalEntry {
             seq,
             at_us,
             done_us: at_us,
             method: req.method().as_str().to_owned(),
-            path: cut(req.uri().path_and_query().map_or("/", |p| p.as_str()), MAX_PATH_CHARS),
+            // Redacted before cutting, so no part of a secret survives a cut.
+            path: cut(
+                &redact(req.uri().path_and_query().map_or("/", |p| p.as_str()), secret),
+                MAX_PATH_CHARS,
+            ),
             status: 0,
             token: bearer(req.headers()).map(token_hash),
-            client_name: req
-                .headers()
-                .get(&X_CLIENT_NAME)
-                .map(|v| cut(&printable(&String::from_utf8_lossy(v.as_bytes())), MAX_CLIENT_NAME_CHARS)),
+            client_name: req.headers().get(&X_CLIENT_NAME).map(|v| {
+                cut(
+                    &printable(&redact(&String::from_utf8_lossy(v.as_bytes()), secret)),
+                    MAX_CLIENT_NAME_CHARS,
+                )
+            }),
             trace_id: trace.clone(),
             retry_after_ms: None,
             retry_after_form: None,
