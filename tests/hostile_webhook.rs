@@ -281,3 +281,53 @@ async fn hostile_listeners_fail_clearly_within_the_deadline_reading_a_bounded_am
         runs.len()
     );
 }
+
+/// The whole binary against the endless body: its peak memory (from the kernel's accounting of
+/// the child, `wait4`) stays small while the listener offers 16 GiB per delivery.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_probing_an_endless_body_stays_small() {
+    const MAX_RSS_KIB: i64 = 64 * 1024;
+    let (url, tally) = hostile(Hostile::Endless).await;
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_certcockpit"))
+        .args([
+            "check",
+            "webhook",
+            "--url",
+            &url,
+            "--secret-env",
+            "HOSTILE_SECRET",
+            "--deadline",
+            "2",
+            "--json",
+        ])
+        .env("HOSTILE_SECRET", SECRET)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn certcockpit");
+    let pid = libc::pid_t::try_from(child.id()).expect("pid");
+    let mut stdout = child.stdout.expect("stdout");
+    let (code, max_rss_kib, out) = tokio::task::spawn_blocking(move || {
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut out).expect("read stdout");
+        let mut status = 0;
+        // SAFETY: an all-zero rusage is a valid value; wait4 only writes into it and `status`.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: waits for our own child, which std has not reaped (we never called wait).
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        assert_eq!(r, pid, "wait4");
+        (libc::WEXITSTATUS(status), usage.ru_maxrss, out)
+    })
+    .await
+    .expect("wait");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let checks = v["checks"].as_array().expect("checks");
+    assert!(checks.iter().all(|c| c["verdict"] == "fail"), "{out}");
+    assert!(checks[0]["summary"].as_str().unwrap_or_default().contains("past 1 MiB"), "{out}");
+    assert_eq!(code, 1);
+    assert!(max_rss_kib < MAX_RSS_KIB, "peak memory {max_rss_kib} KiB");
+    eprintln!(
+        "certcockpit check webhook against an endless body: peak RSS {max_rss_kib} KiB, at most {} bytes taken per delivery",
+        tally.most_per_connection.load(Ordering::Relaxed)
+    );
+}
