@@ -288,6 +288,7 @@ async fn hostile_listeners_fail_clearly_within_the_deadline_reading_a_bounded_am
 async fn the_cli_probing_an_endless_body_stays_small() {
     const MAX_RSS_KIB: i64 = 64 * 1024;
     let (url, tally) = hostile(Hostile::Endless).await;
+    #[expect(clippy::zombie_processes, reason = "reaped below with libc::wait4, to read its rusage")]
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_certcockpit"))
         .args([
             "check",
