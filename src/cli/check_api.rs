@@ -2,8 +2,13 @@
 //! per scenario, and judge its traffic.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Args;
+
+use super::check::{file_results, print_results, usage_error};
+use crate::checks::api::{EvidenceApi, headless, parse_listen, scenario_ids};
+use crate::checks::{CheckEvent, NoProgress, ProgressSink};
 
 #[derive(Debug, Args)]
 pub struct ApiArgs {
@@ -17,6 +22,12 @@ pub struct ApiArgs {
     /// Listen address (loopback by default).
     #[arg(long, default_value = "127.0.0.1:0")]
     pub listen: String,
+    /// Seconds one run of the client may take before it is killed and judged on what was seen.
+    #[arg(long, default_value_t = 20.0)]
+    pub timeout: f64,
+    /// Print each request as it arrives (on stderr).
+    #[arg(long, short)]
+    pub verbose: bool,
     /// File the results as evidence in this dossier (created if missing).
     #[arg(long)]
     pub dossier: Option<std::path::PathBuf>,
@@ -25,7 +36,71 @@ pub struct ApiArgs {
     pub json: bool,
 }
 
+/// Prints progress on stderr, so stdout stays the results alone (and valid JSON).
+struct StderrProgress;
+
+impl ProgressSink for StderrProgress {
+    fn send(&self, event: CheckEvent) {
+        match event {
+            CheckEvent::Started { id } => eprintln!("» {id}"),
+            CheckEvent::Progress { message, .. } => eprintln!("  {message}"),
+            CheckEvent::Finished(r) => eprintln!("  {} {}", r.verdict.symbol(), r.summary),
+        }
+    }
+}
+
 pub fn run(args: ApiArgs) -> color_eyre::Result<ExitCode> {
-    let _ = args;
-    Ok(super::check::usage_error("check api is being built"))
+    if args.exec.trim().is_empty() {
+        return Ok(usage_error("--exec needs the client command to run"));
+    }
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
+        return Ok(usage_error(&format!(
+            "--timeout must be between 0 and 3600 seconds, not {}",
+            args.timeout
+        )));
+    }
+    if let Err(e) = parse_listen(&args.listen) {
+        return Ok(usage_error(&format!("--listen: {e}")));
+    }
+    let all = scenario_ids();
+    let ids: Vec<&str> = if args.only.is_empty() {
+        all.clone()
+    } else {
+        let mut ids = Vec::new();
+        for wanted in args.only.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            match all.iter().find(|id| **id == wanted) {
+                Some(id) if !ids.contains(id) => ids.push(*id),
+                Some(_) => {}
+                None => {
+                    return Ok(usage_error(&format!(
+                        "--only: {wanted:?} is not an evidence API check (one of: {})",
+                        all.join(", ")
+                    )));
+                }
+            }
+        }
+        ids
+    };
+    if ids.is_empty() {
+        return Ok(usage_error("--only names no check"));
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let results = runtime.block_on(async {
+        let api = EvidenceApi::start(&args.listen).await?;
+        if let Some(warning) = api.exposure_warning() {
+            eprintln!("certcockpit: {warning}");
+        }
+        let timeout = Duration::from_secs_f64(args.timeout);
+        let progress: &dyn ProgressSink = if args.verbose { &StderrProgress } else { &NoProgress };
+        let results = headless::run_checks(&api, &args.exec, &ids, timeout, progress).await?;
+        api.shutdown().await;
+        Ok::<_, color_eyre::Report>(results)
+    })?;
+
+    if let Some(path) = &args.dossier {
+        let listen = args.listen.clone();
+        file_results(path, &results, |d| d.settings.api.listen = listen)?;
+    }
+    Ok(print_results(&results, args.json))
 }

@@ -116,7 +116,8 @@ impl<B: Backend> Runner<B> {
                 batch.push(more);
             }
             for msg in batch {
-                for effect in update(app, msg) {
+                let effects = self.guarded(app, |app| update(app, msg));
+                for effect in effects {
                     if matches!(effect, Effect::Quit) {
                         self.draw(app)?;
                         return Ok(true);
@@ -132,11 +133,19 @@ impl<B: Backend> Runner<B> {
         Ok(true)
     }
 
-    fn draw(&mut self, app: &App) -> Result<(), RunError> {
-        self.terminal
-            .draw(|frame| frame.render_widget(app, frame.area()))
-            .map(|_| ())
-            .map_err(|e| RunError::Terminal(e.to_string()))
+    fn draw(&mut self, app: &mut App) -> Result<(), RunError> {
+        let terminal = &mut self.terminal;
+        let store = &self.store;
+        guarded(store, app, |app| {
+            terminal
+                .draw(|frame| frame.render_widget(&*app, frame.area()))
+                .map(|_| ())
+                .map_err(|e| RunError::Terminal(e.to_string()))
+        })
+    }
+
+    fn guarded<T>(&self, app: &mut App, f: impl FnOnce(&mut App) -> T) -> T {
+        guarded(&self.store, app, f)
     }
 
     fn execute(&self, effect: Effect) {
@@ -181,6 +190,21 @@ impl<B: Backend> Runner<B> {
         }
         if let Err(e) = launcher.launch(known, settings, CheckSink::new(self.tx.clone())) {
             notice(Notice::error(e));
+        }
+    }
+}
+
+/// Runs `f`; if it panics, saves the dossier as it stands (so nothing typed is lost to the
+/// autosave debounce) and then lets the panic go on, so the terminal is restored by the panic
+/// hook and the process ends as a panic should.
+fn guarded<T>(store: &Mutex<DossierStore>, app: &mut App, f: impl FnOnce(&mut App) -> T) -> T {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(app))) {
+        Ok(value) => value,
+        Err(payload) => {
+            if let Ok(mut store) = store.lock() {
+                let _ = store.save(&app.dossier);
+            }
+            std::panic::resume_unwind(payload)
         }
     }
 }

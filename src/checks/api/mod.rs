@@ -1,1 +1,23 @@
-//! The evidence API: a scripted imitation of the provider's API that journals and judges the partner's client.
+//! The evidence API: a scripted imitation of the provider's API that journals and judges the
+//! partner's client.
+//!
+//! - [`EvidenceApi`] runs the server (token endpoint + paginated `GET /items`) and is the
+//!   handle for arming a scenario, following the journal live and judging.
+//! - [`scenario`]: what the API does for each check id (faults only on GET).
+//! - [`judges`]: pure functions from a journal to a [`CheckResult`](crate::checks::CheckResult).
+//! - [`headless`]: runs a client command once per scenario (`certcockpit check api`).
+
+mod error;
+pub mod headless;
+pub mod journal;
+pub mod judges;
+pub mod scenario;
+mod server;
+mod session;
+pub mod tokens;
+
+pub use error::ApiError;
+pub use journal::{JournalEntry, RequestKind, TimelinePoint};
+pub use judges::{RunEnd, RunOutcome, trace_echo_marked};
+pub use scenario::{Fault, Scenario, scenario_ids};
+pub use session::{EvidenceApi, exposure_warning, parse_listen};

@@ -1,0 +1,223 @@
+//! Headless runs: for each scenario, arm it, run the partner's client command once through
+//! `sh -c` with the API's address and credentials in the environment, bound it in time (a run
+//! that does not end is killed, with its whole process group, and judged on what was seen),
+//! then judge.
+
+use std::os::unix::process::ExitStatusExt;
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::process::Command;
+use tokio::sync::broadcast::error::RecvError;
+
+use super::error::ApiError;
+use super::judges::RunOutcome;
+use super::session::EvidenceApi;
+use crate::checks::{CheckEvent, CheckResult, ProgressSink, Secret, Verdict};
+
+/// Environment variables the client command gets.
+pub const ENV_BASE_URL: &str = "CERTCOCKPIT_BASE_URL";
+pub const ENV_TOKEN_URL: &str = "CERTCOCKPIT_TOKEN_URL";
+pub const ENV_CLIENT_ID: &str = "CERTCOCKPIT_CLIENT_ID";
+pub const ENV_CLIENT_SECRET: &str = "CERTCOCKPIT_CLIENT_SECRET";
+/// The check id being run, for information (a client must not change behaviour on it).
+pub const ENV_SCENARIO: &str = "CERTCOCKPIT_SCENARIO";
+
+/// How long responses still in flight get to be journaled after the client ends.
+const SETTLE: Duration = Duration::from_millis(150);
+/// Between SIGTERM and SIGKILL.
+const TERM_GRACE: Duration = Duration::from_millis(300);
+/// The client's output kept for observations (the tail of stderr).
+const MAX_OUTPUT_BYTES: usize = 16 * 1024;
+const OUTPUT_LINES: usize = 5;
+
+/// Runs `command` once per check id in `ids` (each must have a scenario), each run bounded
+/// by `timeout`, and returns the results in order. Events go to `progress` as requests arrive.
+pub async fn run_checks(
+    api: &EvidenceApi,
+    command: &str,
+    ids: &[&str],
+    timeout: Duration,
+    progress: &dyn ProgressSink,
+) -> Result<Vec<CheckResult>, ApiError> {
+    let mut results = Vec::new();
+    for id in ids {
+        progress.send(CheckEvent::Started { id: (*id).to_owned() });
+        let result = run_one(api, command, id, timeout, progress).await?;
+        progress.send(CheckEvent::Finished(result.clone()));
+        results.push(result);
+    }
+    Ok(results)
+}
+
+async fn run_one(
+    api: &EvidenceApi,
+    command: &str,
+    id: &str,
+    timeout: Duration,
+    progress: &dyn ProgressSink,
+) -> Result<CheckResult, ApiError> {
+    let scenario = api.arm(id)?;
+    progress.send(CheckEvent::Progress { id: id.to_owned(), message: scenario.describe() });
+    let mut feed = api.subscribe();
+    let armed_at = api.now_us();
+    let (client_id, secret) = api.credentials();
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .env(ENV_BASE_URL, api.base_url())
+        .env(ENV_TOKEN_URL, api.token_url())
+        .env(ENV_CLIENT_ID, client_id)
+        .env(ENV_CLIENT_SECRET, secret.expose())
+        .env(ENV_SCENARIO, id)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(ApiError::Spawn)?;
+    let pgid = child.id();
+    let stdout = child.stdout.take().map(|s| tokio::spawn(read_bounded(s)));
+    let stderr = child.stderr.take().map(|s| tokio::spawn(read_bounded(s)));
+
+    let deadline = tokio::time::Instant::now() + timeout;
+    let outcome = loop {
+        tokio::select! {
+            status = child.wait() => {
+                break match status {
+                    Ok(s) => RunOutcome::Exited(s.code().unwrap_or_else(|| -s.signal().unwrap_or(1))),
+                    Err(_) => RunOutcome::Exited(-1),
+                };
+            }
+            entry = feed.recv() => match entry {
+                Ok(e) => progress.send(CheckEvent::Progress { id: id.to_owned(), message: e.line(armed_at) }),
+                Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => {}
+            },
+            _ = tokio::time::sleep_until(deadline) => {
+                terminate(pgid, &mut child).await;
+                break RunOutcome::Killed;
+            }
+        }
+    };
+    // Background children the command left behind go with its process group.
+    signal_group(pgid, libc::SIGKILL);
+    tokio::time::sleep(SETTLE).await;
+
+    let requests_seen = api.journal().len();
+    let mut result = api.finish_run(outcome)?;
+    let err_tail = match stderr {
+        Some(h) => h.await.unwrap_or_default(),
+        None => Vec::new(),
+    };
+    if let Some(h) = stdout {
+        h.abort();
+    }
+    match outcome {
+        RunOutcome::Killed => result
+            .observations
+            .push(format!("the client ran longer than {} s and was killed", timeout.as_secs())),
+        RunOutcome::Exited(code) if code != 0 => {
+            result.observations.push(format!("the client exited with status {code}"))
+        }
+        _ => {}
+    }
+    if !matches!(outcome, RunOutcome::Exited(0)) {
+        for line in tail_lines(&err_tail, OUTPUT_LINES) {
+            result.observations.push(format!("client stderr: {}", redact(&line, secret)));
+        }
+    }
+    // A command that never reached the API (a typo, a missing interpreter) says why up front.
+    if requests_seen == 0
+        && let RunOutcome::Exited(code) = outcome
+        && code != 0
+    {
+        let why =
+            tail_lines(&err_tail, 1).pop().map(|l| format!(": {}", redact(&l, secret))).unwrap_or_default();
+        result.summary.push_str(&format!(" (the client exited with status {code}{why})"));
+    }
+    if matches!(outcome, RunOutcome::Killed) && result.verdict == Verdict::Pass {
+        result.summary.push_str(&format!(" (the client was killed after {} s)", timeout.as_secs()));
+    }
+    Ok(result)
+}
+
+/// SIGTERM to the group, a short grace, then SIGKILL.
+async fn terminate(pgid: Option<u32>, child: &mut tokio::process::Child) {
+    signal_group(pgid, libc::SIGTERM);
+    if tokio::time::timeout(TERM_GRACE, child.wait()).await.is_err() {
+        signal_group(pgid, libc::SIGKILL);
+        let _ = child.kill().await;
+    }
+}
+
+/// Sends `signal` to the process group `pgid` (the child was made its leader).
+fn signal_group(pgid: Option<u32>, signal: libc::c_int) {
+    let Some(pgid) = pgid.and_then(|p| libc::pid_t::try_from(p).ok()) else { return };
+    if pgid <= 1 {
+        return;
+    }
+    // SAFETY: killpg only sends a signal; the group is the one our child leads (process_group(0)),
+    // and a group that no longer exists just yields ESRCH.
+    unsafe {
+        libc::killpg(pgid, signal);
+    }
+}
+
+/// Reads a pipe to the end, keeping at most the last `MAX_OUTPUT_BYTES`.
+async fn read_bounded(mut r: impl AsyncRead + Unpin) -> Vec<u8> {
+    let mut kept = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = r.read(&mut buf).await {
+        if n == 0 {
+            break;
+        }
+        kept.extend_from_slice(&buf[..n]);
+        if kept.len() > MAX_OUTPUT_BYTES {
+            kept.drain(..kept.len() - MAX_OUTPUT_BYTES);
+        }
+    }
+    kept
+}
+
+fn tail_lines(bytes: &[u8], n: usize) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines[lines.len().saturating_sub(n)..].iter().map(|l| l.chars().take(300).collect()).collect()
+}
+
+/// Hides the client secret and anything shaped like a token this API issues (`at-…`, `rt-…`).
+fn redact(line: &str, secret: &Secret) -> String {
+    let line = secret.redact(line);
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line.as_str();
+    while let Some(pos) = rest.find(['a', 'r']) {
+        let (head, tail) = rest.split_at(pos);
+        out.push_str(head);
+        let is_token = (tail.starts_with("at-") || tail.starts_with("rt-"))
+            && tail[3..].chars().take_while(char::is_ascii_alphanumeric).count() >= 20;
+        if is_token {
+            out.push_str("***");
+            rest = tail[3..].trim_start_matches(|c: char| c.is_ascii_alphanumeric());
+        } else {
+            out.push_str(&tail[..1]);
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_secret_and_tokens() {
+        let s = Secret::new("supersecretvalue");
+        let line = "auth supersecretvalue gave at-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcd and rt-x";
+        assert_eq!(redact(line, &s), "auth *** gave *** and rt-x");
+    }
+}

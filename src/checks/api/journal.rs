@@ -1,0 +1,202 @@
+//! The journal: one entry per request the evidence API received, with a monotonic arrival time
+//! in microseconds. Judges are pure functions of these entries, so everything a verdict rests
+//! on (the status served, the Retry-After hint given, the token issued) is recorded here rather
+//! than recomputed from scenario parameters.
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+/// What a request was, as the server understood it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum RequestKind {
+    /// `POST /oauth/token`. `issued` is the hash of the access token handed out (on a 200),
+    /// `expires_us` when it expires on the journal clock.
+    Token { grant_type: String, issued: Option<String>, expires_us: Option<u64> },
+    /// `GET /items`: `page` is the page asked for (1-based), `last_page` the collection's last.
+    Items { page: u32, last_page: u32 },
+    /// Anything else (unknown paths, wrong methods, malformed requests).
+    Other,
+}
+
+/// One journaled request. Never holds a raw token or the client secret.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JournalEntry {
+    /// Arrival order (assigned when the request arrives).
+    pub seq: u64,
+    /// Arrival time, µs since the session started (monotonic clock).
+    pub at_us: u64,
+    /// When the response was ready (or the client went away), µs since the session started.
+    pub done_us: u64,
+    pub method: String,
+    /// Path and query, cut to a sane length.
+    pub path: String,
+    /// Status served; 0 when the client went away before the response was ready.
+    pub status: u16,
+    /// Short hash of the bearer token presented, if any (see `tokens::token_hash`).
+    pub token: Option<String>,
+    /// The `X-Client-Name` header as sent (cut to a sane length), if any.
+    pub client_name: Option<String>,
+    /// The `X-Trace-Id` served with the response.
+    pub trace_id: String,
+    /// The effective `Retry-After` hint served, in ms from arrival (both forms normalised).
+    pub retry_after_ms: Option<u64>,
+    /// `"seconds"` or `"http-date"`: which form of `Retry-After` was served.
+    pub retry_after_form: Option<&'static str>,
+    pub kind: RequestKind,
+}
+
+impl JournalEntry {
+    /// Arrival in milliseconds (for gaps and figures).
+    pub fn at_ms(&self) -> f64 {
+        self.at_us as f64 / 1000.0
+    }
+
+    pub fn is_items(&self) -> bool {
+        matches!(self.kind, RequestKind::Items { .. })
+    }
+
+    pub fn is_token(&self) -> bool {
+        matches!(self.kind, RequestKind::Token { .. })
+    }
+
+    /// The access token hash issued by this request, if it was a successful grant.
+    pub fn issued_token(&self) -> Option<&str> {
+        match &self.kind {
+            RequestKind::Token { issued, .. } => issued.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// One line for the live journal and observations: `+1234.567 ms GET /items?page=2 -> 200`.
+    pub fn line(&self, origin_us: u64) -> String {
+        let at = self.at_us.saturating_sub(origin_us) as f64 / 1000.0;
+        let status = if self.status == 0 { "(client went away)".to_owned() } else { self.status.to_string() };
+        let mut line = format!("+{at:.1} ms {} {} -> {status}", self.method, self.path);
+        if let Some(ms) = self.retry_after_ms {
+            line.push_str(&format!(" Retry-After {} ms", ms));
+        }
+        if let Some(t) = &self.token {
+            line.push_str(&format!(" token {t}"));
+        }
+        if let Some(t) = self.issued_token() {
+            line.push_str(&format!(" issued {t}"));
+        }
+        line
+    }
+}
+
+/// One point of the retry timeline chart: attempt time against the status served.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelinePoint {
+    /// Milliseconds since the scenario was armed.
+    pub at_ms: f64,
+    pub method: String,
+    pub path: String,
+    /// Status served (0: the client went away first).
+    pub status: u16,
+    /// `"token"`, `"items"` or `"other"`: a chart of retries usually plots only `"items"`.
+    pub kind: &'static str,
+    /// The Retry-After hint served with it, in ms.
+    pub retry_after_ms: Option<u64>,
+}
+
+/// How many entries the live feed buffers for a slow subscriber before it skips ahead.
+const FEED_CAPACITY: usize = 1024;
+/// The journal keeps at most this many entries (a polling client left running for hours must
+/// not grow memory without bound); the oldest go first.
+const MAX_ENTRIES: usize = 50_000;
+
+/// The session's journal: entries in a mutex, plus a broadcast feed for live display.
+#[derive(Debug)]
+pub struct Journal {
+    origin: Instant,
+    entries: Mutex<Vec<JournalEntry>>,
+    next_seq: Mutex<u64>,
+    feed: broadcast::Sender<JournalEntry>,
+}
+
+impl Default for Journal {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Journal {
+    pub fn new() -> Self {
+        let (feed, _) = broadcast::channel(FEED_CAPACITY);
+        Self { origin: Instant::now(), entries: Mutex::new(Vec::new()), next_seq: Mutex::new(0), feed }
+    }
+
+    /// Now on the journal clock (µs since the session started).
+    pub fn now_us(&self) -> u64 {
+        self.us_of(Instant::now())
+    }
+
+    /// An instant on the journal clock.
+    pub fn us_of(&self, t: Instant) -> u64 {
+        u64::try_from(t.saturating_duration_since(self.origin).as_micros()).unwrap_or(u64::MAX)
+    }
+
+    /// Reserves the next sequence number (at arrival).
+    pub fn next_seq(&self) -> u64 {
+        let mut seq = self.next_seq.lock().unwrap_or_else(|p| p.into_inner());
+        let s = *seq;
+        *seq += 1;
+        s
+    }
+
+    /// Records an entry and announces it on the live feed.
+    pub fn push(&self, entry: JournalEntry) {
+        {
+            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            if entries.len() >= MAX_ENTRIES {
+                entries.drain(..MAX_ENTRIES / 10);
+            }
+            entries.push(entry.clone());
+        }
+        // No subscriber is fine: the UI may not be listening.
+        let _ = self.feed.send(entry);
+    }
+
+    /// Entries that arrived at or after `since_us`, in arrival order.
+    pub fn since(&self, since_us: u64) -> Vec<JournalEntry> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let mut out: Vec<_> = entries.iter().filter(|e| e.at_us >= since_us).cloned().collect();
+        out.sort_by_key(|e| (e.at_us, e.seq));
+        out
+    }
+
+    /// The most recently arrived entry that has been journaled.
+    pub fn last(&self) -> Option<JournalEntry> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.iter().max_by_key(|e| e.seq).cloned()
+    }
+
+    /// A live feed of entries as their responses complete.
+    pub fn subscribe(&self) -> broadcast::Receiver<JournalEntry> {
+        self.feed.subscribe()
+    }
+}
+
+/// The retry timeline of `entries` (all requests), relative to `origin_us`.
+pub fn timeline(entries: &[JournalEntry], origin_us: u64) -> Vec<TimelinePoint> {
+    entries
+        .iter()
+        .map(|e| TimelinePoint {
+            at_ms: e.at_us.saturating_sub(origin_us) as f64 / 1000.0,
+            method: e.method.clone(),
+            path: e.path.clone(),
+            status: e.status,
+            kind: match e.kind {
+                RequestKind::Token { .. } => "token",
+                RequestKind::Items { .. } => "items",
+                RequestKind::Other => "other",
+            },
+            retry_after_ms: e.retry_after_ms,
+        })
+        .collect()
+}

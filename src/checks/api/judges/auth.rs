@@ -1,0 +1,263 @@
+//! `auth.refresh` and `auth.token_reuse`.
+//!
+//! Fair to both refresh styles: authlib and requests-oauthlib refresh *before* expiry (authlib
+//! 60 s early, so with tokens under a minute they ask for a new token before every call — not
+//! abuse when tokens are that short), other clients refresh after the 401. Both pass
+//! `auth.refresh`; re-granting with `client_credentials` counts as much as `refresh_token`.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use super::{JudgeInput, plural};
+use crate::checks::api::journal::RequestKind;
+use crate::checks::{CheckResult, Verdict};
+
+/// Token lifetimes up to this make a new token per call normal (authlib's leeway is 60 s).
+const SHORT_LIFETIME: Duration = Duration::from_secs(120);
+
+/// `auth.refresh`: once a token expired, did the client get a new one and carry on?
+///
+/// With a 401 (`invalid_token`) in the run: pass when a later call succeeds with another
+/// token (refresh after the 401). The 401 may hit a token issued before the scenario was
+/// armed (the TUI arms while the partner's job runs), so it does not need a grant first.
+/// Without a 401: pass when a call after the first token's expiry succeeds with a newer
+/// token (proactive refresh); inconclusive when the run ended before that expiry.
+pub fn refresh(input: &JudgeInput<'_>) -> CheckResult {
+    let id = "auth.refresh";
+    let lifetime = input.scenario.token_lifetime.as_secs_f64();
+    let grants: Vec<_> = input.entries.iter().filter(|e| e.issued_token().is_some()).collect();
+    let gets = input.items();
+    let unauthorized: Vec<_> = gets.iter().filter(|e| e.status == 401 && e.token.is_some()).collect();
+    let grant_types: BTreeSet<&str> = grants
+        .iter()
+        .filter_map(|e| match &e.kind {
+            RequestKind::Token { grant_type, .. } => Some(grant_type.as_str()),
+            _ => None,
+        })
+        .collect();
+    let how = grant_types.into_iter().collect::<Vec<_>>().join(" + ");
+    let succeeded_after = |at_us: u64, old: Option<&str>| {
+        gets.iter()
+            .any(|e| e.at_us > at_us && e.status == 200 && e.token.is_some() && e.token.as_deref() != old)
+    };
+    let tokens = |n: usize| format!("{n} {}", plural(n, "token", "tokens"));
+
+    let (verdict, summary) = if let Some(first_401) = unauthorized.first() {
+        if succeeded_after(first_401.at_us, first_401.token.as_deref()) {
+            (
+                Verdict::Pass,
+                format!(
+                    "renewed the token after the 401 ({} via {how}) and carried on ({} × 401 in all)",
+                    tokens(grants.len()),
+                    unauthorized.len()
+                ),
+            )
+        } else {
+            let asked = grants.iter().any(|g| g.at_us > first_401.at_us);
+            let why = if asked {
+                "got a new token but never succeeded with it"
+            } else {
+                "never asked for a new token"
+            };
+            (
+                Verdict::Fail,
+                format!(
+                    "the token expired after {lifetime:.0} s; the client got {} × 401 invalid_token and {why}",
+                    unauthorized.len()
+                ),
+            )
+        }
+    } else if let Some(first) = grants.first() {
+        let expiry = match &first.kind {
+            RequestKind::Token { expires_us: Some(x), .. } => *x,
+            _ => first.at_us,
+        };
+        if input.entries.iter().all(|e| e.at_us < expiry) {
+            (
+                Verdict::Inconclusive,
+                format!(
+                    "the run ended before the first token expired (tokens live {lifetime:.0} s): nothing to judge"
+                ),
+            )
+        } else if succeeded_after(expiry, first.issued_token()) {
+            let per_call = if grants.len() >= gets.len() && gets.len() > 1 {
+                format!(
+                    "; a new token per call is expected with {lifetime:.0} s tokens and an early-refresh leeway"
+                )
+            } else {
+                String::new()
+            };
+            (
+                Verdict::Pass,
+                format!(
+                    "renewed the token proactively, before expiry ({} via {how}) and carried on{per_call}",
+                    tokens(grants.len())
+                ),
+            )
+        } else {
+            (
+                Verdict::Fail,
+                format!("no successful call with a new token after the first one expired ({lifetime:.0} s)"),
+            )
+        }
+    } else {
+        (Verdict::Inconclusive, "the client neither obtained a token nor had one expire".to_owned())
+    };
+    CheckResult::new(id, verdict, summary)
+        .figure("token_lifetime_s", lifetime)
+        .figure("tokens_issued", grants.len())
+        .figure("grant_types", how)
+        .figure("unauthorized_401", unauthorized.len())
+        .figure("calls", gets.len())
+        .figure("refresh", if unauthorized.is_empty() { "proactive" } else { "after 401" })
+}
+
+/// `auth.token_reuse`: with long-lived tokens, does the client reuse one across calls?
+pub fn token_reuse(input: &JudgeInput<'_>) -> CheckResult {
+    let id = "auth.token_reuse";
+    let lifetime = input.scenario.token_lifetime;
+    let calls: Vec<_> = input.items().into_iter().filter(|e| e.token.is_some()).collect();
+    let grants = input.entries.iter().filter(|e| e.issued_token().is_some()).count();
+    let distinct: BTreeSet<&str> = calls.iter().filter_map(|e| e.token.as_deref()).collect();
+    let per_token = if grants == 0 { 0.0 } else { calls.len() as f64 / grants as f64 };
+    let verdict_summary = if calls.len() < 2 {
+        (
+            Verdict::Inconclusive,
+            format!(
+                "only {} authorised {}: nothing to reuse a token for",
+                calls.len(),
+                plural(calls.len(), "call", "calls")
+            ),
+        )
+    } else if grants == 0 {
+        (
+            Verdict::Inconclusive,
+            "no token was issued during the run (a token from an earlier run?)".to_owned(),
+        )
+    } else if per_token >= 2.0 {
+        (
+            Verdict::Pass,
+            format!(
+                "reused its token: {grants} {} for {} calls",
+                plural(grants, "token", "tokens"),
+                calls.len()
+            ),
+        )
+    } else if lifetime <= SHORT_LIFETIME {
+        (
+            Verdict::Pass,
+            format!(
+                "{grants} tokens for {} calls, which is normal with tokens living only {} s (early refresh)",
+                calls.len(),
+                lifetime.as_secs()
+            ),
+        )
+    } else {
+        (
+            Verdict::Fail,
+            format!(
+                "asked for a new token per call: {grants} tokens for {} calls, though tokens live {} s",
+                calls.len(),
+                lifetime.as_secs()
+            ),
+        )
+    };
+    CheckResult::new(id, verdict_summary.0, verdict_summary.1)
+        .figure("tokens_issued", grants)
+        .figure("calls", calls.len())
+        .figure("distinct_tokens_used", distinct.len())
+        .figure("calls_per_token", (per_token * 10.0).round() / 10.0)
+        .figure("token_lifetime_s", lifetime.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::RunOutcome;
+    use super::super::fixtures::Traffic;
+    use crate::checks::Verdict;
+
+    /// authlib with its 60 s leeway and 2 s tokens: a refresh_token grant before every call.
+    #[test]
+    fn proactive_refresh_before_every_call_passes_refresh() {
+        let mut t = Traffic::new().grant(0.0, "client_credentials", "t0", 2000.0).get(5.0, 1, 4, 200, "t0");
+        for (i, at) in [710.0, 1420.0, 2130.0].iter().enumerate() {
+            let tok = format!("t{}", i + 1);
+            t = t.grant(*at, "refresh_token", &tok, 2000.0).get(at + 5.0, i as u32 + 2, 4, 200, &tok);
+        }
+        let r = t.judge_exited("auth.refresh");
+        assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
+        assert!(r.summary.contains("proactively"), "{}", r.summary);
+        assert!(r.summary.contains("new token per call is expected"), "{}", r.summary);
+        assert_eq!(r.figures["tokens_issued"], 4usize.into());
+    }
+
+    /// A client that keeps its token until the 401, then re-grants and retries.
+    #[test]
+    fn refresh_after_the_401_passes() {
+        let t = Traffic::new()
+            .grant(0.0, "client_credentials", "t0", 2000.0)
+            .get(5.0, 1, 4, 200, "t0")
+            .get(710.0, 2, 4, 200, "t0")
+            .get(1420.0, 3, 4, 200, "t0")
+            .get(2130.0, 4, 4, 401, "t0")
+            .grant(2135.0, "client_credentials", "t1", 2000.0)
+            .get(2140.0, 4, 4, 200, "t1");
+        let r = t.judge_exited("auth.refresh");
+        assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
+        assert!(r.summary.contains("after the 401"), "{}", r.summary);
+        assert_eq!(r.figures["unauthorized_401"], 1usize.into());
+    }
+
+    #[test]
+    fn stopping_at_the_401_fails_and_a_short_run_is_inconclusive() {
+        let t = Traffic::new()
+            .grant(0.0, "client_credentials", "t0", 2000.0)
+            .get(5.0, 1, 4, 200, "t0")
+            .get(2130.0, 2, 4, 401, "t0")
+            .get(2140.0, 2, 4, 401, "t0");
+        let r = t.judge_exited("auth.refresh");
+        assert_eq!(r.verdict, Verdict::Fail, "{}", r.summary);
+        assert!(r.summary.contains("never asked for a new token"), "{}", r.summary);
+
+        let short = Traffic::new().grant(0.0, "client_credentials", "t0", 2000.0).get(5.0, 1, 4, 200, "t0");
+        assert_eq!(short.judge("auth.refresh", 20.0, RunOutcome::Exited(0)).verdict, Verdict::Inconclusive);
+    }
+
+    /// Armed while the job ran: its old token was cut short, got a 401, and it re-granted.
+    #[test]
+    fn a_token_from_before_arming_that_expires_counts() {
+        let t = Traffic::new()
+            .get(5.0, 2, 4, 401, "old")
+            .grant(9.0, "client_credentials", "t1", 2000.0)
+            .get(12.0, 2, 4, 200, "t1");
+        let r = t.judge_exited("auth.refresh");
+        assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
+    }
+
+    #[test]
+    fn token_reuse_tells_reuse_from_a_token_per_call() {
+        let reuse = Traffic::new()
+            .grant(0.0, "client_credentials", "t0", 3_600_000.0)
+            .get(5.0, 1, 3, 200, "t0")
+            .get(10.0, 2, 3, 200, "t0")
+            .get(15.0, 3, 3, 200, "t0");
+        let r = reuse.judge_exited("auth.token_reuse");
+        assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
+
+        let mut per_call = Traffic::new();
+        for i in 0..3u32 {
+            let tok = format!("t{i}");
+            let at = f64::from(i) * 10.0;
+            per_call = per_call.grant(at, "client_credentials", &tok, 3_600_000.0).get(
+                at + 2.0,
+                i + 1,
+                3,
+                200,
+                &tok,
+            );
+        }
+        let r = per_call.judge_exited("auth.token_reuse");
+        assert_eq!(r.verdict, Verdict::Fail, "{}", r.summary);
+        assert!(r.summary.contains("3 tokens for 3 calls"), "{}", r.summary);
+    }
+}

@@ -1,0 +1,123 @@
+//! Synthetic journals for judge tests, shaped like real libraries' traffic.
+
+use super::{JudgeInput, RunEnd, RunOutcome, judge};
+use crate::checks::CheckResult;
+use crate::checks::api::journal::{JournalEntry, RequestKind};
+use crate::checks::api::scenario::Scenario;
+
+/// A journal under construction; times in ms since arming.
+#[derive(Default)]
+pub struct Traffic {
+    pub entries: Vec<JournalEntry>,
+    pub name: Option<String>,
+}
+
+fn us(ms: f64) -> u64 {
+    (ms * 1000.0).round() as u64
+}
+
+impl Traffic {
+    pub fn new() -> Self {
+        Self { entries: Vec::new(), name: Some("acme-sync/1.2".to_owned()) }
+    }
+
+    /// Later requests carry this `X-Client-Name` (or none).
+    pub fn named(mut self, name: Option<&str>) -> Self {
+        self.name = name.map(str::to_owned);
+        self
+    }
+
+    fn push(
+        &mut self,
+        at_ms: f64,
+        method: &str,
+        path: String,
+        status: u16,
+        kind: RequestKind,
+    ) -> &mut JournalEntry {
+        let seq = self.entries.len() as u64;
+        self.entries.push(JournalEntry {
+            seq,
+            at_us: us(at_ms),
+            done_us: us(at_ms) + 500,
+            method: method.to_owned(),
+            path,
+            status,
+            token: None,
+            client_name: self.name.clone(),
+            trace_id: format!("trace{seq:04}"),
+            retry_after_ms: None,
+            retry_after_form: None,
+            kind,
+        });
+        let last = self.entries.len() - 1;
+        &mut self.entries[last]
+    }
+
+    /// A successful grant issuing `token`, living `lifetime_ms`.
+    pub fn grant(mut self, at_ms: f64, grant_type: &str, token: &str, lifetime_ms: f64) -> Self {
+        let kind = RequestKind::Token {
+            grant_type: grant_type.to_owned(),
+            issued: Some(token.to_owned()),
+            expires_us: Some(us(at_ms + lifetime_ms)),
+        };
+        self.push(at_ms, "POST", "/oauth/token".into(), 200, kind);
+        self
+    }
+
+    /// `GET /items?page=<page>` of `last` pages with `token`, served `status`.
+    pub fn get(mut self, at_ms: f64, page: u32, last: u32, status: u16, token: &str) -> Self {
+        let e = self.push(
+            at_ms,
+            "GET",
+            format!("/items?page={page}"),
+            status,
+            RequestKind::Items { page, last_page: last },
+        );
+        e.token = Some(token.to_owned());
+        self
+    }
+
+    /// Like `get`, with a Retry-After hint served.
+    pub fn get_ra(mut self, at_ms: f64, page: u32, status: u16, hint_ms: u64, form: &'static str) -> Self {
+        let e = self.push(
+            at_ms,
+            "GET",
+            format!("/items?page={page}"),
+            status,
+            RequestKind::Items { page, last_page: 3 },
+        );
+        e.token = Some("tok-a".to_owned());
+        e.retry_after_ms = Some(hint_ms);
+        e.retry_after_form = Some(form);
+        self
+    }
+
+    /// Judges `check` on this traffic, the run ending at `end_ms` with `outcome`.
+    pub fn judge(&self, check: &str, end_ms: f64, outcome: RunOutcome) -> CheckResult {
+        let scenario = Scenario::for_check(check).expect("an api check");
+        let input = JudgeInput {
+            entries: &self.entries,
+            scenario: &scenario,
+            armed_at_us: 0,
+            end: RunEnd { at_us: us(end_ms), outcome },
+        };
+        judge(&input)
+    }
+
+    /// Judges a run that exited with status 0 just after the last request.
+    pub fn judge_exited(&self, check: &str) -> CheckResult {
+        let end = self.entries.last().map_or(0.0, |e| e.at_us as f64 / 1000.0 + 10.0);
+        self.judge(check, end, RunOutcome::Exited(0))
+    }
+}
+
+/// A burst of failures on GET page 1 at the given times, then a success, after one grant.
+pub fn burst(times_ms: &[f64], statuses: &[u16]) -> Traffic {
+    let mut t = Traffic::new().grant(0.0, "client_credentials", "tok-a", 3_600_000.0);
+    for (i, at) in times_ms.iter().enumerate() {
+        let status = statuses.get(i).copied().unwrap_or(200);
+        t = t.get(*at, 1, 3, status, "tok-a");
+    }
+    t
+}

@@ -1,0 +1,154 @@
+//! Scenarios: what the evidence API does while one check is armed. One scenario per check id
+//! of the catalogue's `api` family. Faults go only on `GET /items`: several libraries never
+//! retry a POST, by design, and a token request is not where a reviewer wants to see retries.
+//!
+//! Durations are short (a few seconds per scenario) so a full headless run stays well under a
+//! minute or two with a well-behaved client.
+
+use std::time::Duration;
+
+/// The fault a scenario injects on `GET /items`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Normal traffic.
+    None,
+    /// `429` on the first attempt at page 1 (`Retry-After: <secs>`, seconds form) and on the
+    /// first attempt at page 2 (`Retry-After: <HTTP-date>`, about `date_secs` ahead).
+    RateLimit { secs: u64, date_secs: u64 },
+    /// The first GETs fail with these statuses in turn (no Retry-After), then all is well.
+    Burst { statuses: Vec<u16> },
+    /// Every GET fails with this status, no Retry-After: the failure never ends.
+    Persistent { status: u16 },
+    /// From the first GET, a window of `503` + `Retry-After` (seconds left, rounded up).
+    Maintenance { window: Duration },
+}
+
+/// What the evidence API does while a check is armed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// The check this scenario produces evidence for.
+    pub check_id: &'static str,
+    /// Lifetime of the access tokens issued.
+    pub token_lifetime: Duration,
+    /// Pages in the collection and items per page.
+    pub pages: u32,
+    pub page_size: u32,
+    /// How long each page takes to serve (to make a run cross token expiry).
+    pub page_delay: Duration,
+    pub fault: Fault,
+    /// Responses carry unknown fields, in shuffled order.
+    pub extended_fields: bool,
+    /// The stated request limit, per minute (judged by `polling.rate`).
+    pub rate_limit_per_minute: u32,
+    /// A `Retry-After` hint at least this long may be given up on (a warning, not a failure).
+    pub long_hint: Duration,
+}
+
+/// Tokens in normal traffic live an hour, so a client that refreshes 60 s early (authlib)
+/// still reuses them.
+pub const NORMAL_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+
+impl Scenario {
+    /// Normal traffic: the behaviour when nothing is armed, and the base of every scenario.
+    pub fn normal(check_id: &'static str) -> Self {
+        Self {
+            check_id,
+            token_lifetime: NORMAL_TOKEN_LIFETIME,
+            pages: 3,
+            page_size: 5,
+            page_delay: Duration::ZERO,
+            fault: Fault::None,
+            extended_fields: false,
+            rate_limit_per_minute: 60,
+            long_hint: Duration::from_secs(60),
+        }
+    }
+
+    /// The scenario for a check id of the `api` family, or `None` for any other id.
+    pub fn for_check(check_id: &str) -> Option<Self> {
+        let id = crate::checks::check_info(check_id)?.id;
+        let base = Self::normal(id);
+        let s = match id {
+            "auth.refresh" => Self {
+                token_lifetime: Duration::from_secs(2),
+                pages: 4,
+                page_delay: Duration::from_millis(700),
+                ..base
+            },
+            "auth.token_reuse" | "headers.client_name" | "polling.rate" | "trace.echo" => base,
+            "ratelimit.retry_after" => Self { fault: Fault::RateLimit { secs: 1, date_secs: 2 }, ..base },
+            "retry.backoff" => Self { fault: Fault::Burst { statuses: vec![503, 500, 503, 500] }, ..base },
+            "retry.limit" => Self { fault: Fault::Persistent { status: 503 }, ..base },
+            "pagination.complete" => Self { pages: 4, ..base },
+            "compat.unknown_fields" => Self { extended_fields: true, ..base },
+            "resilience.maintenance" => {
+                Self { fault: Fault::Maintenance { window: Duration::from_secs(2) }, ..base }
+            }
+            _ => return None,
+        };
+        Some(s)
+    }
+
+    /// Items in the collection: the last page is partial so "page size" guesses go wrong.
+    pub fn total_items(&self) -> u32 {
+        (self.pages.saturating_sub(1) * self.page_size + (self.page_size / 2).max(1)).max(1)
+    }
+
+    /// One sentence for the reviewer and the partner: what the API will do.
+    pub fn describe(&self) -> String {
+        let what = match &self.fault {
+            Fault::None if self.check_id == "auth.refresh" => format!(
+                "tokens live {} s and each page takes {} ms, so the run crosses expiry; an expired token gets 401",
+                self.token_lifetime.as_secs(),
+                self.page_delay.as_millis()
+            ),
+            Fault::None if self.extended_fields => {
+                "responses carry new fields in a shuffled order".to_owned()
+            }
+            Fault::None => format!("normal traffic; tokens live {} s", self.token_lifetime.as_secs()),
+            Fault::RateLimit { secs, date_secs } => format!(
+                "the first try at page 1 gets 429 with Retry-After: {secs} (seconds), the first at page 2 gets 429 with Retry-After as an HTTP date about {date_secs} s ahead"
+            ),
+            Fault::Burst { statuses } => format!(
+                "the first {} GETs fail ({}), then the API recovers",
+                statuses.len(),
+                statuses.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
+            ),
+            Fault::Persistent { status } => format!("every GET fails with {status}, for good"),
+            Fault::Maintenance { window } => format!(
+                "a {} s maintenance window of 503 + Retry-After starts at the first GET",
+                window.as_secs()
+            ),
+        };
+        format!(
+            "{}: {what}. The collection has {} pages (GET /items, follow \"next\"); limit {} requests per minute.",
+            self.check_id, self.pages, self.rate_limit_per_minute
+        )
+    }
+}
+
+/// The check ids that have a scenario, in catalogue order.
+pub fn scenario_ids() -> Vec<&'static str> {
+    crate::checks::CATALOGUE
+        .iter()
+        .filter(|c| c.family == crate::checks::CheckFamily::Api)
+        .map(|c| c.id)
+        .filter(|id| Scenario::for_check(id).is_some())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_api_check_has_a_scenario() {
+        let ids = scenario_ids();
+        assert_eq!(ids.len(), 11);
+        assert!(Scenario::for_check("webhook.delivery").is_none());
+        assert!(Scenario::for_check("nope").is_none());
+        let s = Scenario::for_check("pagination.complete").expect("scenario");
+        assert_eq!(s.total_items(), 17);
+        assert!(s.describe().contains("4 pages"));
+    }
+}

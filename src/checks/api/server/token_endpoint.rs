@@ -1,0 +1,160 @@
+//! `POST /oauth/token` (RFC 6749): the `client_credentials` and `refresh_token` grants, client
+//! authentication by HTTP Basic (§2.3.1) or in the form body, JSON responses that real client
+//! libraries accept (`200`, `application/json`, numeric `expires_in`, `token_type: "Bearer"`).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use base64::Engine;
+
+use super::json::{Node, oauth_error, object, response};
+use super::{Served, ServerState};
+use crate::checks::api::journal::RequestKind;
+
+pub async fn token(State(state): State<Arc<ServerState>>, headers: HeaderMap, body: Bytes) -> Response {
+    let (resp, kind) = handle(&state, &headers, &body);
+    let mut resp = resp;
+    resp.extensions_mut().insert(Served { kind, retry_after: None });
+    resp
+}
+
+fn handle(state: &ServerState, headers: &HeaderMap, body: &[u8]) -> (Response, RequestKind) {
+    let mut kind = RequestKind::Token { grant_type: String::new(), issued: None, expires_us: None };
+    let form_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
+    if !form_type {
+        let e = "the token request must be application/x-www-form-urlencoded";
+        return (oauth_error(StatusCode::BAD_REQUEST, "invalid_request", e), kind);
+    }
+    let mut params: Vec<(String, String)> = Vec::new();
+    for (k, v) in form_urlencoded::parse(body) {
+        if params.iter().any(|(seen, _)| *seen == k) {
+            let e = format!("the parameter {k} appears more than once");
+            return (oauth_error(StatusCode::BAD_REQUEST, "invalid_request", &e), kind);
+        }
+        params.push((k.into_owned(), v.into_owned()));
+    }
+    let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let grant_type = param("grant_type").unwrap_or_default().to_owned();
+    kind = RequestKind::Token { grant_type: grant_type.clone(), issued: None, expires_us: None };
+
+    if let Err((description, challenge)) =
+        authenticate(state, headers, param("client_id"), param("client_secret"))
+    {
+        return (invalid_client(description, challenge), kind);
+    }
+    match grant_type.as_str() {
+        "" => {
+            let e = "grant_type is missing";
+            return (oauth_error(StatusCode::BAD_REQUEST, "invalid_request", e), kind);
+        }
+        "client_credentials" => {}
+        "refresh_token" => match param("refresh_token") {
+            None | Some("") => {
+                let e = "refresh_token is missing";
+                return (oauth_error(StatusCode::BAD_REQUEST, "invalid_request", e), kind);
+            }
+            Some(rt) if !state.tokens().knows_refresh(rt) => {
+                let e = "the refresh token was not issued by this server";
+                return (oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", e), kind);
+            }
+            Some(_) => {}
+        },
+        other => {
+            let e = format!("grant_type {other} is not supported (use client_credentials or refresh_token)");
+            return (oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", &e), kind);
+        }
+    }
+
+    let (lifetime, extended) = {
+        let arm = state.arm();
+        (arm.scenario.token_lifetime, arm.scenario.extended_fields)
+    };
+    let issued = state.tokens().issue(lifetime);
+    let mut fields: Vec<(&str, Node)> = vec![
+        ("access_token", issued.access_token.expose().into()),
+        ("token_type", "Bearer".into()),
+        ("expires_in", issued.expires_in.as_secs().into()),
+        ("refresh_token", issued.refresh_token.expose().into()),
+        ("scope", "items:read".into()),
+    ];
+    if extended {
+        fields.push(("issued_by", "certcockpit".into()));
+        fields.push(("x_token_policy", object(vec![("rotation", "none".into()), ("v", 2.into())], true)));
+    }
+    let mut resp = response(StatusCode::OK, &object(fields, extended));
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp.headers_mut().insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    let expires_us = state.journal.us_of(issued.expires_at.max(Instant::now()));
+    kind = RequestKind::Token { grant_type, issued: Some(issued.access_hash), expires_us: Some(expires_us) };
+    (resp, kind)
+}
+
+/// Client authentication: HTTP Basic with the form-urlencoded id and secret (RFC 6749
+/// §2.3.1), or `client_id` + `client_secret` in the body. Lenient where real libraries differ:
+/// some send `client_id` in the body alongside Basic; that is accepted when it matches. The
+/// error is the description and whether to send a Basic challenge.
+fn authenticate(
+    state: &ServerState,
+    headers: &HeaderMap,
+    body_id: Option<&str>,
+    body_secret: Option<&str>,
+) -> Result<(), (&'static str, bool)> {
+    let basic = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| {
+        let (scheme, rest) = v.split_once(' ')?;
+        scheme.eq_ignore_ascii_case("basic").then(|| rest.trim().to_owned())
+    });
+    let (id, secret, used_basic) = match basic {
+        Some(encoded) => {
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(encoded.as_bytes())
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok());
+            let Some((id, secret)) = decoded.as_deref().and_then(|d| d.split_once(':')) else {
+                return Err(("the Basic credentials are not base64 of id:secret", true));
+            };
+            if body_id.is_some_and(|b| b != form_decode(id)) {
+                return Err(("client_id in the body differs from the Basic credentials", true));
+            }
+            (form_decode(id), form_decode(secret), true)
+        }
+        None => match (body_id, body_secret) {
+            (Some(id), Some(secret)) => (id.to_owned(), secret.to_owned(), false),
+            _ => {
+                return Err((
+                    "client authentication is missing (HTTP Basic, or client_id and client_secret in the body)",
+                    true,
+                ));
+            }
+        },
+    };
+    if state.creds.matches(&id, &secret) {
+        Ok(())
+    } else {
+        Err(("unknown client or wrong secret", used_basic))
+    }
+}
+
+/// `401 invalid_client`, with the `WWW-Authenticate` challenge RFC 6749 §5.2 asks for.
+fn invalid_client(description: &str, challenge: bool) -> Response {
+    let mut resp = oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", description);
+    if challenge {
+        resp.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"certcockpit\""));
+    }
+    resp
+}
+
+/// Undoes the form-urlencoding RFC 6749 §2.3.1 applies to id and secret inside Basic.
+fn form_decode(s: &str) -> String {
+    form_urlencoded::parse(format!("v={s}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}

@@ -1,0 +1,224 @@
+//! [`EvidenceApi`]: the running evidence API for a session — the handle the TUI and the
+//! headless runner use to start the server, show its address and credentials, arm one
+//! scenario at a time, follow the journal live, and judge what arrived.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::net::TcpListener;
+use tokio::sync::{broadcast, watch};
+use tokio::task::JoinHandle;
+
+use super::error::ApiError;
+use super::journal::{JournalEntry, TimelinePoint, timeline};
+use super::judges::{JudgeInput, RunEnd, RunOutcome, judge};
+use super::scenario::{NORMAL_TOKEN_LIFETIME, Scenario};
+use super::server::{ArmState, ServerState, router, serve};
+use super::tokens::Credentials;
+use crate::checks::{CheckResult, Secret};
+
+/// The evidence API, serving until dropped (or [`EvidenceApi::shutdown`]).
+pub struct EvidenceApi {
+    state: Arc<ServerState>,
+    addr: SocketAddr,
+    base_url: String,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for EvidenceApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EvidenceApi")
+            .field("addr", &self.addr)
+            .field("client_id", &self.state.creds.client_id)
+            .finish()
+    }
+}
+
+/// Parses a listen address: `IP:PORT`, or `localhost:PORT` for the IPv4 loopback.
+pub fn parse_listen(listen: &str) -> Result<SocketAddr, ApiError> {
+    let bad = || ApiError::BadAddress(listen.to_owned());
+    if let Some(port) = listen.strip_prefix("localhost:") {
+        let port: u16 = port.parse().map_err(|_| bad())?;
+        return Ok(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port));
+    }
+    listen.parse().map_err(|_| bad())
+}
+
+/// A warning naming what is exposed when `addr` is not a loopback address.
+pub fn exposure_warning(addr: SocketAddr) -> Option<String> {
+    (!addr.ip().is_loopback()).then(|| {
+        format!(
+            "warning: the evidence API listens on {addr}, reachable from other machines: anyone who can reach it can call the token endpoint (this session's client id and secret get tokens), read the sample collection, and appear in the journal being judged"
+        )
+    })
+}
+
+impl EvidenceApi {
+    /// Binds `listen` (e.g. `127.0.0.1:0` for a free loopback port) and starts serving, with
+    /// fresh random client credentials. Must be called inside a tokio runtime.
+    pub async fn start(listen: &str) -> Result<Self, ApiError> {
+        let wanted = parse_listen(listen)?;
+        let listener = TcpListener::bind(wanted)
+            .await
+            .map_err(|source| ApiError::Bind { addr: wanted.to_string(), source })?;
+        let addr =
+            listener.local_addr().map_err(|source| ApiError::Bind { addr: wanted.to_string(), source })?;
+        // An unspecified address (0.0.0.0) is reachable locally through loopback; other
+        // machines use this host's own address.
+        let shown = if addr.ip().is_unspecified() {
+            let ip = if addr.is_ipv4() {
+                IpAddr::V4(Ipv4Addr::LOCALHOST)
+            } else {
+                IpAddr::V6(std::net::Ipv6Addr::LOCALHOST)
+            };
+            SocketAddr::new(ip, addr.port())
+        } else {
+            addr
+        };
+        let base_url = format!("http://{shown}");
+        let state = Arc::new(ServerState::new(Credentials::generate(), base_url.clone()));
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(serve(listener, router(state.clone()), stopped));
+        Ok(Self { state, addr, base_url, stop, task: Some(task) })
+    }
+
+    /// The address actually bound (the port is chosen by the OS for port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://IP:PORT`, the base the partner's client calls (`GET {base_url}/items`).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// `{base_url}/oauth/token`.
+    pub fn token_url(&self) -> String {
+        format!("{}/oauth/token", self.base_url)
+    }
+
+    /// The session's client id and secret. Show the secret to the partner on screen only;
+    /// never file or log it.
+    pub fn credentials(&self) -> (&str, &Secret) {
+        (&self.state.creds.client_id, &self.state.creds.client_secret)
+    }
+
+    /// A warning naming what is exposed, when the API listens beyond loopback.
+    pub fn exposure_warning(&self) -> Option<String> {
+        exposure_warning(self.addr)
+    }
+
+    /// Arms the scenario of `check_id`: from now on the API behaves as that scenario says
+    /// and [`EvidenceApi::finish`] judges what arrives. Re-arming restarts the scenario. Arming
+    /// a short-token scenario (`auth.refresh`) cuts tokens already issued to that lifetime.
+    pub fn arm(&self, check_id: &str) -> Result<Scenario, ApiError> {
+        let scenario =
+            Scenario::for_check(check_id).ok_or_else(|| ApiError::UnknownCheck(check_id.to_owned()))?;
+        if scenario.token_lifetime < NORMAL_TOKEN_LIFETIME {
+            self.state.tokens().cap_expiry(Instant::now() + scenario.token_lifetime);
+        }
+        *self.state.arm() = ArmState::armed(scenario.clone(), self.state.journal.now_us());
+        Ok(scenario)
+    }
+
+    /// The armed scenario, if any.
+    pub fn armed(&self) -> Option<Scenario> {
+        let arm = self.state.arm();
+        arm.armed.then(|| arm.scenario.clone())
+    }
+
+    /// Back to normal traffic without judging.
+    pub fn disarm(&self) {
+        *self.state.arm() = ArmState::idle(self.state.journal.now_us());
+    }
+
+    /// A live feed of journal entries as their responses complete (for a scrolling journal).
+    /// A subscriber that falls more than 1024 entries behind gets `Lagged` and skips ahead.
+    pub fn subscribe(&self) -> broadcast::Receiver<JournalEntry> {
+        self.state.journal.subscribe()
+    }
+
+    /// Entries since the scenario was armed (since the last disarm when idle), in arrival order.
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        let since = self.state.arm().since_us;
+        self.state.journal.since(since)
+    }
+
+    /// Attempt times (ms since arming) against the status served, for the retry chart.
+    pub fn timeline(&self) -> Vec<TimelinePoint> {
+        let since = self.state.arm().since_us;
+        timeline(&self.state.journal.since(since), since)
+    }
+
+    /// The trace id served most recently (for `trace.echo` in the TUI).
+    pub fn last_trace_id(&self) -> Option<String> {
+        self.state.journal.last().map(|e| e.trace_id)
+    }
+
+    /// Now on the journal clock (µs since the API started).
+    pub fn now_us(&self) -> u64 {
+        self.state.journal.now_us()
+    }
+
+    /// Judges what arrived since arming, as finished by the reviewer (the client may still be
+    /// running), and disarms.
+    pub fn finish(&self) -> Result<CheckResult, ApiError> {
+        self.finish_run(RunOutcome::Manual)
+    }
+
+    /// Judges what arrived since arming, knowing how the client's run ended, and disarms.
+    pub fn finish_run(&self, outcome: RunOutcome) -> Result<CheckResult, ApiError> {
+        let (scenario, since) = {
+            let arm = self.state.arm();
+            if !arm.armed {
+                return Err(ApiError::NotArmed);
+            }
+            (arm.scenario.clone(), arm.since_us)
+        };
+        let entries = self.state.journal.since(since);
+        let end = RunEnd { at_us: self.state.journal.now_us(), outcome };
+        let result = judge(&JudgeInput { entries: &entries, scenario: &scenario, armed_at_us: since, end });
+        self.disarm();
+        Ok(result)
+    }
+
+    /// Stops serving and waits for the accept loop to end.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for EvidenceApi {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The TUI shares one handle between its event loop and background tasks.
+    #[test]
+    fn the_handle_can_be_shared_across_tasks() {
+        fn shareable<T: Send + Sync + 'static>() {}
+        shareable::<EvidenceApi>();
+    }
+
+    #[test]
+    fn listen_addresses_and_exposure() {
+        assert_eq!(parse_listen("localhost:8080").ok(), "127.0.0.1:8080".parse().ok());
+        assert!(matches!(parse_listen("example.com:80"), Err(ApiError::BadAddress(_))));
+        assert!(matches!(parse_listen("127.0.0.1"), Err(ApiError::BadAddress(_))));
+        let lo: SocketAddr = "127.0.0.1:9".parse().expect("addr");
+        assert_eq!(exposure_warning(lo), None);
+        let any: SocketAddr = "0.0.0.0:9".parse().expect("addr");
+        let w = exposure_warning(any).expect("a warning");
+        assert!(w.contains("0.0.0.0:9") && w.contains("token endpoint"), "{w}");
+    }
+}

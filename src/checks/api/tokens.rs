@@ -1,0 +1,167 @@
+//! Client credentials and tokens. The store keeps only hashes of what it issued, so a raw
+//! token exists in memory only while a response carrying it is written; the journal and every
+//! figure name tokens by a short hash.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use rand::Rng;
+use rand::distr::Alphanumeric;
+use sha2::{Digest, Sha256};
+
+use crate::checks::Secret;
+
+/// A random alphanumeric string (ids, secrets, tokens).
+pub fn random_string(len: usize) -> String {
+    rand::rng().sample_iter(&Alphanumeric).take(len).map(char::from).collect()
+}
+
+/// A fresh trace id: 16 random bytes in hex, like many providers' request ids.
+pub fn trace_id() -> String {
+    let bytes: [u8; 16] = rand::rng().random();
+    hex::encode(bytes)
+}
+
+/// Names a token in the journal: `tok-` and the first 12 hex digits of its SHA-256. Enough to
+/// tell tokens apart in a session, useless to call the API with.
+pub fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    format!("tok-{}", &hex::encode(digest)[..12])
+}
+
+/// The client id and secret generated for one session.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
+impl Credentials {
+    /// New random credentials (shown to the partner; the secret only on screen, never filed).
+    pub fn generate() -> Self {
+        Self {
+            client_id: format!("cc-{}", random_string(12).to_lowercase()),
+            client_secret: Secret::new(random_string(32)),
+        }
+    }
+
+    /// Whether `id` and `secret` match. Compares SHA-256 digests so the time taken does not
+    /// depend on how many leading characters of the secret were right.
+    pub fn matches(&self, id: &str, secret: &str) -> bool {
+        let want = Sha256::digest(self.client_secret.expose().as_bytes());
+        let got = Sha256::digest(secret.as_bytes());
+        id == self.client_id && want == got
+    }
+}
+
+/// A token pair handed out by the token endpoint.
+pub struct Issued {
+    pub access_token: Secret,
+    pub refresh_token: Secret,
+    pub access_hash: String,
+    pub expires_in: Duration,
+    pub expires_at: Instant,
+}
+
+/// Whether a presented access token is usable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenState {
+    Valid,
+    Expired,
+    Unknown,
+}
+
+/// Issued access tokens (by hash, with their expiry) and refresh tokens (by hash).
+#[derive(Debug, Default)]
+pub struct TokenStore {
+    access: HashMap<String, Instant>,
+    refresh: HashMap<String, ()>,
+}
+
+/// Beyond this many live tokens the oldest are forgotten (a client asking for a token per call
+/// in a loop must not grow memory without bound).
+const MAX_TOKENS: usize = 100_000;
+
+impl TokenStore {
+    /// Issues a new access token living `lifetime` and a refresh token.
+    pub fn issue(&mut self, lifetime: Duration) -> Issued {
+        if self.access.len() >= MAX_TOKENS {
+            self.access.clear();
+        }
+        if self.refresh.len() >= MAX_TOKENS {
+            self.refresh.clear();
+        }
+        let access = format!("at-{}", random_string(40));
+        let refresh = format!("rt-{}", random_string(40));
+        let expires_at = Instant::now() + lifetime;
+        let access_hash = token_hash(&access);
+        self.access.insert(access_hash.clone(), expires_at);
+        self.refresh.insert(token_hash(&refresh), ());
+        Issued {
+            access_token: Secret::new(access),
+            refresh_token: Secret::new(refresh),
+            access_hash,
+            expires_in: lifetime,
+            expires_at,
+        }
+    }
+
+    /// Checks a presented access token.
+    pub fn check(&self, token: &str, now: Instant) -> TokenState {
+        match self.access.get(&token_hash(token)) {
+            Some(exp) if *exp > now => TokenState::Valid,
+            Some(_) => TokenState::Expired,
+            None => TokenState::Unknown,
+        }
+    }
+
+    /// Makes every live access token expire by `deadline` at the latest. Arming a short-lived
+    /// token scenario does this, so a client that got its token before arming meets expiry too.
+    pub fn cap_expiry(&mut self, deadline: Instant) {
+        for exp in self.access.values_mut() {
+            *exp = (*exp).min(deadline);
+        }
+    }
+
+    /// Whether a refresh token was issued in this session. Refresh tokens are not rotated out:
+    /// a client that keeps the first one keeps working, as with many real providers.
+    pub fn knows_refresh(&self, token: &str) -> bool {
+        self.refresh.contains_key(&token_hash(token))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_expire_and_are_known_by_hash() {
+        let mut store = TokenStore::default();
+        let issued = store.issue(Duration::from_millis(50));
+        let now = Instant::now();
+        assert_eq!(store.check(issued.access_token.expose(), now), TokenState::Valid);
+        assert_eq!(
+            store.check(issued.access_token.expose(), now + Duration::from_secs(1)),
+            TokenState::Expired
+        );
+        assert_eq!(store.check("at-nope", now), TokenState::Unknown);
+        assert!(store.knows_refresh(issued.refresh_token.expose()));
+        let long = store.issue(Duration::from_secs(3600));
+        store.cap_expiry(now + Duration::from_millis(100));
+        assert_eq!(
+            store.check(long.access_token.expose(), now + Duration::from_secs(1)),
+            TokenState::Expired
+        );
+        assert_eq!(issued.access_hash, token_hash(issued.access_token.expose()));
+        assert!(!issued.access_hash.contains(issued.access_token.expose()));
+    }
+
+    #[test]
+    fn credentials_match_only_both() {
+        let c = Credentials::generate();
+        let secret = c.client_secret.expose().to_owned();
+        assert!(c.matches(&c.client_id, &secret));
+        assert!(!c.matches(&c.client_id, "wrong"));
+        assert!(!c.matches("cc-other", &secret));
+    }
+}
