@@ -81,6 +81,14 @@ async fn without_a_launcher_r_says_checks_are_not_available() {
     send(&tx, KeyCode::Char('r'));
     until(&mut runner, &mut app, |a| a.notice.is_some()).await;
     let s = screen(&runner);
+    assert!(s.contains("the evidence API is not running in this session"), "{s}");
+    // A webhook question: the webhook checks have no runner either.
+    for _ in 0..3 {
+        send(&tx, KeyCode::Tab);
+    }
+    send(&tx, KeyCode::Char('r'));
+    until(&mut runner, &mut app, |a| a.notice.as_ref().is_some_and(|n| n.text.contains("build"))).await;
+    let s = screen(&runner);
     assert!(s.contains("live checks are not available in this build"), "{s}");
     quit(&mut runner, &mut app).await;
 }
@@ -89,11 +97,13 @@ async fn without_a_launcher_r_says_checks_are_not_available() {
 /// test to release it and finishes with a pass (or a fail for `auth.token_reuse`).
 struct SlowLauncher {
     release: Arc<Semaphore>,
+    /// The check ids it runs start with this.
+    family: &'static str,
 }
 
 impl CheckLauncher for SlowLauncher {
     fn supports(&self, id: &str) -> bool {
-        id.starts_with("auth.")
+        id.starts_with(self.family)
     }
 
     fn launch(&self, ids: Vec<String>, settings: &Settings, sink: CheckSink) -> Result<(), String> {
@@ -106,7 +116,7 @@ impl CheckLauncher for SlowLauncher {
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 sink.send(CheckEvent::Progress { id: id.clone(), message: "first token issued".into() });
                 let Ok(_permit) = release.acquire().await else { return };
-                let verdict = if id == "auth.token_reuse" { Verdict::Fail } else { Verdict::Pass };
+                let verdict = if id == "webhook.replay" { Verdict::Fail } else { Verdict::Pass };
                 let result = CheckResult::new(id.as_str(), verdict, format!("{id} judged"))
                     .figure("tokens", 2usize)
                     .figure("deadline_s", deadline);
@@ -122,11 +132,14 @@ async fn checks_run_while_the_reviewer_keeps_working_and_their_evidence_is_filed
     let dir = tempfile::tempdir().expect("tempdir");
     let (runner, mut app, path) = open(dir.path());
     let release = Arc::new(Semaphore::new(0));
-    let mut runner = runner.with_launcher(Arc::new(SlowLauncher { release: Arc::clone(&release) }));
+    let mut runner =
+        runner.with_launcher(Arc::new(SlowLauncher { release: Arc::clone(&release), family: "webhook." }));
     let tx = runner.sender();
 
-    // On "Do you implement proper token expiration handling…": two linked checks.
-    send(&tx, KeyCode::Char('l'));
+    // On "Do you validate webhook signatures…": two linked checks.
+    for _ in 0..4 {
+        send(&tx, KeyCode::Tab);
+    }
     send(&tx, KeyCode::Char('j'));
     send(&tx, KeyCode::Char('r'));
     until(&mut runner, &mut app, |a| {
@@ -139,16 +152,16 @@ async fn checks_run_while_the_reviewer_keeps_working_and_their_evidence_is_filed
 
     // The checks are still running: typing works and is autosaved meanwhile.
     send(&tx, KeyCode::Enter);
-    type_text(&tx, "authlib refreshes early");
+    type_text(&tx, "svix verifies them");
     send(&tx, KeyCode::Esc);
     until(&mut runner, &mut app, |a| {
-        a.dossier.answer("auth.token_refresh").is_some_and(|x| x.answer == "authlib refreshes early")
+        a.dossier.answer("webhooks.signature").is_some_and(|x| x.answer == "svix verifies them")
             && a.save_state() == SaveState::Saved
     })
     .await;
     assert_eq!(app.running.len(), 2, "checks still running");
     let on_disk = load(&path).expect("autosaved dossier");
-    assert_eq!(on_disk.answers["auth.token_refresh"].answer, "authlib refreshes early");
+    assert_eq!(on_disk.answers["webhooks.signature"].answer, "svix verifies them");
     assert!(on_disk.evidence.is_empty());
 
     // Let them finish: evidence is filed, shown and autosaved.
@@ -158,13 +171,13 @@ async fn checks_run_while_the_reviewer_keeps_working_and_their_evidence_is_filed
     })
     .await;
     let s = screen(&runner);
-    assert!(s.contains("✔ pass") && s.contains("auth.refresh judged"), "{s}");
-    assert!(s.contains("✘ fail") && s.contains("auth.token_reuse"), "{s}");
+    assert!(s.contains("✔ pass") && s.contains("webhook.signature judged"), "{s}");
+    assert!(s.contains("✘ fail") && s.contains("webhook.replay"), "{s}");
     let on_disk = load(&path).expect("autosaved dossier");
-    let e = on_disk.latest_evidence("auth.refresh").expect("filed");
+    let e = on_disk.latest_evidence("webhook.signature").expect("filed");
     assert_eq!(e.verdict, Verdict::Pass);
     assert_eq!(e.figures.get("tokens").map(ToString::to_string).as_deref(), Some("2"));
-    assert_eq!(on_disk.latest_evidence("auth.token_reuse").map(|e| e.verdict), Some(Verdict::Fail));
+    assert_eq!(on_disk.latest_evidence("webhook.replay").map(|e| e.verdict), Some(Verdict::Fail));
 
     quit(&mut runner, &mut app).await;
 }
@@ -174,7 +187,7 @@ async fn a_launcher_without_a_runner_for_a_check_says_which() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (runner, mut app, _) = open(dir.path());
     let release = Arc::new(Semaphore::new(10));
-    let mut runner = runner.with_launcher(Arc::new(SlowLauncher { release }));
+    let mut runner = runner.with_launcher(Arc::new(SlowLauncher { release, family: "auth." }));
     let tx = runner.sender();
     // Section 5, question 1: webhook checks, which this launcher does not run.
     for _ in 0..4 {

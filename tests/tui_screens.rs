@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use certcockpit::checks::api::{JournalEntry, RequestKind};
 use certcockpit::checks::{CheckEvent, CheckResult, Verdict};
 use certcockpit::dossier::{Dossier, ReviewStatus};
 use certcockpit::ui::{App, Msg, update};
@@ -152,5 +153,127 @@ fn checks_not_run_yet_100x30() {
     key(&mut a, KeyCode::Tab);
     key(&mut a, KeyCode::Down);
     let t = render(&a, 100, 30);
+    insta::assert_snapshot!(t.backend());
+}
+
+fn api_info() -> certcockpit::ui::ApiInfo {
+    certcockpit::ui::ApiInfo {
+        address: "127.0.0.1:41234".into(),
+        base_url: "http://127.0.0.1:41234".into(),
+        token_url: "http://127.0.0.1:41234/oauth/token".into(),
+        client_id: "cc-k3x9q2m7v1pz".into(),
+        client_secret: certcockpit::checks::Secret::new("Zq8vN2rT5wY1uK4pL7sD0fH3jB6mX9cA"),
+    }
+}
+
+/// A request as the evidence API journals it (times in µs on the journal clock).
+fn entry(seq: u64, at_ms: u64, path: &str, status: u16, hint_ms: Option<u64>) -> JournalEntry {
+    let token = path == "/oauth/token";
+    JournalEntry {
+        seq,
+        at_us: 1_000_000 + at_ms * 1000,
+        done_us: 1_000_000 + at_ms * 1000 + 400,
+        method: if token { "POST" } else { "GET" }.into(),
+        path: path.into(),
+        status,
+        token: (!token).then(|| "tok-4521add42f25".into()),
+        client_name: Some("acme-sync/1.4".into()),
+        trace_id: format!("{seq:032x}"),
+        retry_after_ms: hint_ms,
+        retry_after_form: hint_ms.map(|_| "seconds"),
+        kind: if token {
+            RequestKind::Token { grant_type: "client_credentials".into(), issued: None, expires_us: None }
+        } else {
+            RequestKind::Items { page: 1, last_page: 3 }
+        },
+    }
+}
+
+/// Armed `check` on the question `question`, with `entries` journaled, 2.3 s after arming.
+fn armed_app(question: &str, check: &str, describe: &str, entries: Vec<JournalEntry>) -> App {
+    let mut a = app().with_api(api_info());
+    while a.current_question().map(|q| q.id.as_str()) != Some(question) {
+        key(&mut a, KeyCode::Char('j'));
+    }
+    update(&mut a, Msg::Armed { check: check.into(), describe: describe.into(), origin_us: 1_000_000 });
+    for e in entries {
+        update(&mut a, Msg::Journal { check: Some(check.into()), entry: Box::new(e) });
+    }
+    a.now += Duration::from_millis(2300);
+    a
+}
+
+fn backoff_app() -> App {
+    armed_app(
+        "retries.mechanism",
+        "retry.backoff",
+        "retry.backoff: the first 4 GETs fail (503, 500, 503, 500), then the API recovers. The collection has 3 pages (GET /items, follow \"next\"); limit 60 requests per minute.",
+        vec![
+            entry(0, 2, "/oauth/token", 200, None),
+            entry(1, 3, "/items", 503, None),
+            entry(2, 4, "/items", 500, None),
+            entry(3, 205, "/items", 503, None),
+            entry(4, 610, "/items", 500, None),
+            entry(5, 1415, "/items", 200, None),
+            entry(6, 1420, "/items?page=2", 200, None),
+        ],
+    )
+}
+
+#[test]
+fn armed_retry_backoff_live_80x24() {
+    let t = render(&backoff_app(), 80, 24);
+    let s = t.backend().to_string();
+    assert!(!s.contains("Zq8vN2rT5wY1uK4pL7sD0fH3jB6mX9cA"), "the secret is off the main screen");
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn armed_retry_backoff_live_120x40() {
+    let t = render(&backoff_app(), 120, 40);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn armed_trace_echo_80x24() {
+    let a = armed_app(
+        "logging.trace_id",
+        "trace.echo",
+        "trace.echo: normal traffic; tokens live 3600 s. The collection has 3 pages (GET /items, follow \"next\"); limit 60 requests per minute.",
+        vec![entry(0, 2, "/oauth/token", 200, None), entry(1, 5, "/items", 200, None)],
+    );
+    let t = render(&a, 80, 24);
+    insta::assert_snapshot!(t.backend());
+}
+
+/// Filed `ratelimit.retry_after` evidence: the chart comes back from the dossier's figures,
+/// Retry-After hints drawn up to where the client was told it may return.
+#[test]
+fn filed_retry_after_chart_100x30() {
+    let mut a = app();
+    while a.current_question().map(|q| q.id.as_str()) != Some("retries.retry_after") {
+        key(&mut a, KeyCode::Char('j'));
+    }
+    let result = CheckResult::new(
+        "ratelimit.retry_after",
+        Verdict::Pass,
+        "respected Retry-After: waited 1022 ms after Retry-After of 1000 ms (seconds form); waited 2200 ms after Retry-After of 2178 ms (http-date form)",
+    )
+    .figure("rate_limited_429", 2usize)
+    .figure("waits_ms", vec![1022.0, 2200.0])
+    .figure("timeline_at_ms", vec![3.1, 1025.0, 1031.0, 3231.0, 3240.0])
+    .figure("timeline_status", vec![429u16, 200, 429, 200, 200])
+    .figure("timeline_retry_after_ms", vec![1000u64, 0, 2178, 0, 0]);
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-20T09:20:00Z").expect("date").to_utc();
+    a.dossier.file_evidence(result, at);
+    let t = render(&a, 100, 30);
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn credentials_popup_80x24() {
+    let mut a = app().with_api(api_info());
+    key(&mut a, KeyCode::Char('c'));
+    let t = render(&a, 80, 24);
     insta::assert_snapshot!(t.backend());
 }

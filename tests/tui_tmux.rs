@@ -212,3 +212,67 @@ fn bare_certcockpit_opens_dossier_toml_in_the_current_folder() {
     assert_eq!(d.dossier.questionnaire, "uniwise-wiseflow");
     assert_eq!(d.status("overview.use_case"), certcockpit::dossier::ReviewStatus::Answered);
 }
+
+/// `certcockpit demo` on a fresh folder: opens on demo.toml with the built-in peers, `r` on a
+/// webhook question files a verdict from the demo listener, `r` on an API question runs the
+/// demo client against the armed scenario, `d` switches the peers to flawed.
+#[test]
+fn demo_runs_live_checks_with_nothing_else_running() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tmux = Tmux::start(dir.path(), 100, 30);
+    tmux.spawn(dir.path(), "demo");
+    tmux.wait_for("DEMO ✔ good peers");
+    // Webhooks, second question: webhook.signature + webhook.replay.
+    tmux.keys(&["l", "l", "l", "l", "j", "r"]);
+    let screen = tmux.wait_for("✔ pass  webhook.replay");
+    assert!(screen.contains("webhook.signature"), "{screen}");
+    // API Endpoints: pagination.complete armed, the demo client runs, the verdict is filed.
+    tmux.keys(&["h", "h", "r"]);
+    tmux.wait_for("✔ pass  pagination.complete");
+    tmux.keys(&["d"]);
+    let screen = tmux.wait_for("DEMO ✘ FLAWED peers");
+    assert!(!screen.contains("whsec_"), "{screen}");
+    tmux.keys(&["a"]);
+    tmux.wait_for("✘ fail  pagination.complete");
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.wait_exit(), "0", "screen:\n{}", tmux.capture());
+    let text = std::fs::read_to_string(dir.path().join("demo.toml")).expect("demo.toml written");
+    assert!(!text.contains("whsec_"), "a webhook secret reached the dossier");
+    let d = certcockpit::dossier::load(&dir.path().join("demo.toml")).expect("valid dossier");
+    assert_eq!(d.settings.webhook.secret_env, certcockpit::demo::WEBHOOK_SECRET_VAR);
+    let verdicts: Vec<_> = d.evidence.iter().map(|e| (e.check.as_str(), e.verdict.as_str())).collect();
+    assert!(verdicts.contains(&("pagination.complete", "fail")), "{verdicts:?}");
+    assert!(verdicts.contains(&("webhook.signature", "pass")), "{verdicts:?}");
+}
+
+/// The evidence API runs for the whole review session on the dossier's listen address; one
+/// beyond loopback gets the exposure warning (on stderr before the TUI, and on screen), and an
+/// address it cannot use leaves the cockpit working without it, saying why.
+#[test]
+fn review_starts_the_evidence_api_and_warns_when_it_is_exposed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("d.toml");
+    let write = |listen: &str| {
+        std::fs::write(
+            &path,
+            format!(
+                "[dossier]\nquestionnaire = \"uniwise-wiseflow\"\n\n[settings.api]\nlisten = \"{listen}\"\n"
+            ),
+        )
+        .expect("write");
+    };
+    let tmux = Tmux::start(dir.path(), 100, 30);
+    write("0.0.0.0:0");
+    tmux.spawn(dir.path(), "review d.toml");
+    let screen = tmux.wait_for("reachable from other machines");
+    assert!(screen.contains("API 0.0.0.0:"), "{screen}");
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.wait_exit(), "0");
+
+    write("not-an-address");
+    tmux.spawn(dir.path(), "review d.toml");
+    let screen = tmux.wait_for("the evidence API did not start");
+    assert!(screen.contains("not-an-address"), "{screen}");
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.wait_exit(), "0");
+}

@@ -4,6 +4,7 @@
 pub mod check;
 mod check_api;
 mod check_webhook;
+mod demo;
 mod init;
 mod questionnaires;
 mod report;
@@ -42,6 +43,9 @@ pub enum Command {
     Check(check::CheckCommand),
     /// Write the readable report of a dossier (Markdown or HTML) with its remediation list.
     Report(report::ReportArgs),
+    /// Open the cockpit on a built-in sample integration (webhook listener + API client, good or
+    /// flawed), so every live check can be shown with nothing else running.
+    Demo(demo::DemoArgs),
     /// Write a new dossier with every question present and commented, ready to fill in by hand.
     Init(init::InitArgs),
 }
@@ -57,6 +61,7 @@ pub fn main() -> ExitCode {
         Some(Command::Check(cmd)) => check::run(cmd),
         Some(Command::Report(args)) => report::run(&args),
         Some(Command::Init(args)) => init::run(&args),
+        Some(Command::Demo(args)) => demo::run(args),
     };
     match result {
         Ok(code) => code,

@@ -4,16 +4,18 @@
 //! an unknown questionnaire) is reported on stderr with a non-zero exit, without ever entering
 //! the alternate screen.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Args;
 use color_eyre::eyre::{WrapErr, eyre};
 
+use crate::checks::api::EvidenceApi;
 use crate::dossier::DossierStore;
 use crate::questionnaire;
-use crate::ui::{App, CheckLauncher};
+use crate::session::LiveChecks;
+use crate::ui::{ApiInfo, App, CheckLauncher, Notice};
 
 /// The dossier opened when none is named.
 pub const DEFAULT_DOSSIER: &str = "dossier.toml";
@@ -30,17 +32,51 @@ pub struct ReviewArgs {
     pub questionnaire: Option<String>,
 }
 
-/// The live-check launcher wired into the TUI; `None` until the check families are connected.
-fn launcher() -> Option<Arc<dyn CheckLauncher>> {
-    Some(Arc::new(crate::session::LiveChecks::new()))
+/// Starts the session's evidence API on the dossier's listen address (loopback by default).
+/// A non-loopback address gets its exposure warning on stderr
+/// (before the TUI takes the screen) and as the first notice in the TUI. When it cannot start
+/// (a busy port), the cockpit still opens, without it, and says why.
+pub(super) fn start_api(
+    runtime: &tokio::runtime::Runtime,
+    listen: &str,
+    app: &mut App,
+) -> Option<Arc<EvidenceApi>> {
+    let started = runtime.block_on(EvidenceApi::start(listen));
+    match started {
+        Ok(api) => {
+            let (client_id, secret) = api.credentials();
+            let info = ApiInfo {
+                address: api.local_addr().to_string(),
+                base_url: api.base_url().to_owned(),
+                token_url: api.token_url(),
+                client_id: client_id.to_owned(),
+                client_secret: secret.clone(),
+            };
+            app.api_address = Some(info.address.clone());
+            app.api = Some(info);
+            if let Some(w) = api.exposure_warning() {
+                eprintln!("certcockpit: {w}");
+                app.notice = Some(Notice::error(w));
+            }
+            Some(Arc::new(api))
+        }
+        Err(e) => {
+            let why = format!(
+                "the evidence API did not start ({e}; settings.api.listen = {listen:?}): API checks are off"
+            );
+            eprintln!("certcockpit: {why}");
+            app.notice = Some(Notice::error(why));
+            None
+        }
+    }
 }
 
-pub fn run(args: ReviewArgs) -> color_eyre::Result<ExitCode> {
-    let path = args.dossier.unwrap_or_else(|| PathBuf::from(DEFAULT_DOSSIER));
-    let chosen = args.questionnaire.as_deref().unwrap_or(DEFAULT_QUESTIONNAIRE);
-    let mut q = questionnaire::load(chosen)?;
-    let (store, dossier, created) = DossierStore::open(&path, &q)?;
-    if !created && args.questionnaire.is_none() {
+/// Opens the dossier at `path`, with the questionnaire named in the dossier unless one is
+/// chosen. Errors name the file.
+pub(super) fn open(path: &Path, chosen: Option<&str>) -> color_eyre::Result<(DossierStore, App)> {
+    let mut q = questionnaire::load(chosen.unwrap_or(DEFAULT_QUESTIONNAIRE))?;
+    let (store, dossier, created) = DossierStore::open(path, &q)?;
+    if !created && chosen.is_none() {
         let named = dossier.dossier.questionnaire.as_str();
         if named != q.id {
             q = questionnaire::load(named).map_err(|e| {
@@ -53,12 +89,33 @@ pub fn run(args: ReviewArgs) -> color_eyre::Result<ExitCode> {
     }
     let name =
         path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let mut app = App::new(q, dossier, name, created);
-    let runtime = tokio::runtime::Runtime::new().wrap_err("cannot start the async runtime")?;
-    runtime.block_on(crate::tui::run(&mut app, store, launcher()))?;
+    Ok((store, App::new(q, dossier, name, created)))
+}
+
+/// Runs the TUI and turns an unsaved quit into a failure exit.
+pub(super) fn run_tui(
+    runtime: &tokio::runtime::Runtime,
+    app: &mut App,
+    store: DossierStore,
+    launcher: LiveChecks,
+) -> color_eyre::Result<ExitCode> {
+    let launcher: Arc<dyn CheckLauncher> = Arc::new(launcher);
+    runtime.block_on(crate::tui::run(app, store, Some(launcher)))?;
     if let Some(e) = &app.save_error {
         eprintln!("certcockpit: quit without saving the latest changes: {e}");
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+pub fn run(args: ReviewArgs) -> color_eyre::Result<ExitCode> {
+    let path = args.dossier.unwrap_or_else(|| PathBuf::from(DEFAULT_DOSSIER));
+    let (store, mut app) = open(&path, args.questionnaire.as_deref())?;
+    let runtime = tokio::runtime::Runtime::new().wrap_err("cannot start the async runtime")?;
+    let listen = app.dossier.settings.api.listen.clone();
+    let mut launcher = LiveChecks::new();
+    if let Some(api) = start_api(&runtime, &listen, &mut app) {
+        launcher = launcher.with_api(api);
+    }
+    run_tui(&runtime, &mut app, store, launcher)
 }

@@ -8,6 +8,10 @@ pub mod client;
 pub mod listener;
 
 use std::sync::Arc;
+
+use base64::Engine;
+
+use crate::checks::Secret;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Which personality a demo peer shows. Shared between the peer and whoever toggles it.
@@ -36,4 +40,14 @@ impl Behaviour {
     pub fn label(&self) -> &'static str {
         if self.is_flawed() { "flawed" } else { "good" }
     }
+}
+
+/// The env var name the demo's settings refer to for its webhook secret. The secret itself is
+/// generated per run and held in-process (`LiveChecks::with_secret`); nothing is exported.
+pub const WEBHOOK_SECRET_VAR: &str = "CERTCOCKPIT_DEMO_WEBHOOK_SECRET";
+
+/// A fresh Standard Webhooks secret (`whsec_` + base64 of 24 random bytes), for one run.
+pub fn generate_secret() -> Secret {
+    let bytes: [u8; 24] = rand::random();
+    Secret::new(format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(bytes)))
 }

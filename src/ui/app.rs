@@ -5,6 +5,9 @@ use std::time::{Duration, Instant};
 
 use ratatui_textarea::{TextArea, WrapMode};
 
+use crate::checks::Secret;
+use crate::checks::api::JournalEntry;
+use crate::checks::{CheckFamily, check_info};
 use crate::dossier::Dossier;
 use crate::questionnaire::{Question, Questionnaire, Section};
 
@@ -25,6 +28,9 @@ pub enum Mode {
     EditSetting,
     /// The key help popup.
     Help,
+    /// The evidence API's credentials for the partner to copy (the only place the client
+    /// secret is drawn, so a capture of the main screen never carries it).
+    Credentials,
 }
 
 /// A one-line message in the status area: info or error.
@@ -64,6 +70,37 @@ pub struct RunningCheck {
     pub last: String,
 }
 
+/// The evidence API of this session, as the status line and the credentials popup show it.
+#[derive(Debug, Clone)]
+pub struct ApiInfo {
+    /// `IP:PORT`.
+    pub address: String,
+    pub base_url: String,
+    pub token_url: String,
+    pub client_id: String,
+    /// Generated per session; drawn only in the credentials popup, never filed or logged.
+    pub client_secret: Secret,
+}
+
+/// Journal lines kept for the live pane (the evidence filed keeps its own observations).
+pub const MAX_LIVE_JOURNAL: usize = 500;
+
+/// An armed evidence-API scenario, as the live pane shows it.
+#[derive(Debug, Clone)]
+pub struct Armed {
+    pub check: String,
+    /// What the API does in this scenario, in one sentence.
+    pub describe: String,
+    /// When it was armed (the UI clock) and the journal clock at arming (µs), the origin of
+    /// the times shown.
+    pub started: Instant,
+    pub origin_us: u64,
+    /// Requests since arming, oldest first (the newest [`MAX_LIVE_JOURNAL`]).
+    pub journal: Vec<JournalEntry>,
+    /// Requests seen in all (the journal above may have dropped the oldest).
+    pub seen: usize,
+}
+
 /// The whole state of the review TUI.
 #[derive(Debug)]
 pub struct App {
@@ -96,6 +133,14 @@ pub struct App {
     /// The final save failed: a second `q` quits without saving.
     pub quit_armed: bool,
     pub running: BTreeMap<String, RunningCheck>,
+    /// The evidence API, when one runs for this session.
+    pub api: Option<ApiInfo>,
+    /// The armed scenario, if any (one at a time).
+    pub armed: Option<Armed>,
+    /// The `X-Trace-Id` served most recently (for `trace.echo`).
+    pub last_trace_id: Option<String>,
+    /// In `certcockpit demo`: whether the demo peers are flawed (`None` outside the demo).
+    pub demo_flawed: Option<bool>,
 }
 
 impl App {
@@ -127,6 +172,10 @@ impl App {
             quitting: false,
             quit_armed: false,
             running: BTreeMap::new(),
+            api: None,
+            armed: None,
+            last_trace_id: None,
+            demo_flawed: None,
         }
     }
 
@@ -158,6 +207,36 @@ impl App {
         } else {
             SaveState::Saved
         }
+    }
+
+    /// Sets the session's evidence API (shown in the status line and the credentials popup).
+    pub fn with_api(mut self, api: ApiInfo) -> Self {
+        self.api_address = Some(api.address.clone());
+        self.api = Some(api);
+        self
+    }
+
+    /// Time since the armed scenario was armed, as of the latest tick.
+    pub fn armed_elapsed(&self) -> Option<Duration> {
+        self.armed.as_ref().map(|a| self.now.saturating_duration_since(a.started))
+    }
+
+    /// The evidence-API checks linked to the selected question, in questionnaire order.
+    pub fn api_checks(&self) -> Vec<String> {
+        self.current_question()
+            .map(|q| {
+                q.checks
+                    .iter()
+                    .filter(|c| check_info(c).is_some_and(|i| i.family == CheckFamily::Api))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The armed scenario when it belongs to the selected question (the live pane shows then).
+    pub fn armed_here(&self) -> Option<&Armed> {
+        self.armed.as_ref().filter(|a| self.api_checks().contains(&a.check))
     }
 
     /// Time since a running check started, as of the latest tick.

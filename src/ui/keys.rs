@@ -31,13 +31,26 @@ const BROWSE: &[KeyHelp] = &[
     k("Enter", "edit answer"),
     k("s", "status cycle"),
     k("n", "note"),
-    k("r", "run linked checks"),
+    k("r", "run checks, arm API"),
+    k("c", "credentials (API)"),
     k(", S", "settings"),
     k("↑↓ jk", "question"),
     k("←→ hl Tab", "section"),
+    k("a", "arm next API check"),
+    k("y N", "trace id found/not"),
+    k("d", "demo good/flawed"),
     k("?", "help"),
     k("q", "quit"),
 ];
+
+/// While a scenario is armed: shown first in the status line.
+pub const ARMED: &[KeyHelp] =
+    &[k("f", "finish and file"), k("x", "disarm (no filing)"), k("a", "arm next API check")];
+
+/// While `trace.echo` is armed: a person judges it.
+pub const ARMED_TRACE: &[KeyHelp] = &[k("y N", "trace id found/not"), k("x", "disarm (no filing)")];
+
+const CREDENTIALS: &[KeyHelp] = &[k("Esc c", "close")];
 
 const EDIT: &[KeyHelp] =
     &[k("Esc", "done (keeps text)"), k("Enter", "new line"), k("Ctrl-U/R", "undo/redo"), k("Ctrl-C", "quit")];
@@ -49,6 +62,18 @@ const EDIT_SETTING: &[KeyHelp] = &[k("Enter Esc", "done"), k("Ctrl-C", "quit")];
 
 const HELP: &[KeyHelp] = &[k("Esc ? q", "close help")];
 
+/// Whether a key is worth a place in the status line now: the API keys only with an API, on
+/// a question they act on, the demo switch only in the demo. (The help popup lists them all.)
+pub fn relevant(app: &super::app::App, k: &KeyHelp) -> bool {
+    match k.keys {
+        "c" => app.api.is_some(),
+        "a" => !app.api_checks().is_empty(),
+        "y N" => app.current_question().is_some_and(|q| q.checks.iter().any(|c| c == "trace.echo")),
+        "d" => app.demo_flawed.is_some(),
+        _ => true,
+    }
+}
+
 /// The keys that work in `mode`.
 pub fn help_for(mode: Mode) -> &'static [KeyHelp] {
     match mode {
@@ -57,6 +82,7 @@ pub fn help_for(mode: Mode) -> &'static [KeyHelp] {
         Mode::Settings => SETTINGS,
         Mode::EditSetting => EDIT_SETTING,
         Mode::Help => HELP,
+        Mode::Credentials => CREDENTIALS,
     }
 }
 

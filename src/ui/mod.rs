@@ -12,9 +12,9 @@ mod runner;
 mod update;
 pub mod view;
 
-pub use app::{App, Mode, Notice, RunningCheck, SaveState};
+pub use app::{ApiInfo, App, Armed, MAX_LIVE_JOURNAL, Mode, Notice, RunningCheck, SaveState};
 pub use fields::Field;
 pub use keys::{KeyHelp, help_for};
 pub use msg::{Effect, Msg};
-pub use runner::{CheckLauncher, CheckSink, RunError, Runner};
+pub use runner::{ArmedScenario, CheckLauncher, CheckSink, RunError, Runner};
 pub use update::{DEBOUNCE, MAX_UNSAVED, update};

@@ -4,7 +4,8 @@ use std::time::Instant;
 
 use ratatui::crossterm::event::KeyEvent;
 
-use crate::checks::CheckEvent;
+use crate::checks::api::JournalEntry;
+use crate::checks::{CheckEvent, CheckResult};
 use crate::dossier::{Dossier, Settings};
 
 use super::app::Notice;
@@ -22,6 +23,10 @@ pub enum Msg {
     Saved(Result<(), String>),
     /// A running check reported something; `at` is when the runner received it.
     Check { event: CheckEvent, at: chrono::DateTime<chrono::Utc> },
+    /// A scenario was armed on the evidence API (`origin_us`: the journal clock at arming).
+    Armed { check: String, describe: String, origin_us: u64 },
+    /// A request reached the evidence API; `check` is the scenario armed when it was journaled.
+    Journal { check: Option<String>, entry: Box<JournalEntry> },
     /// Something the runner wants the user to know (e.g. no live checks in this build).
     Notice(Notice),
 }
@@ -33,6 +38,17 @@ pub enum Effect {
     Save(Box<Dossier>),
     /// Start these live checks with these settings; events come back as `Msg::Check`.
     RunChecks { ids: Vec<String>, settings: Box<Settings> },
+    /// Arm the evidence-API scenario of this check; the runner reports `Msg::Armed`.
+    Arm { check: String },
+    /// Judge the armed scenario now and file it (reported as `Msg::Check` `Finished`).
+    Finish { check: String },
+    /// Back to normal traffic without judging.
+    Disarm,
+    /// File a result the reviewer decided (e.g. `trace.echo` marked): the runner stamps the time
+    /// and reports it back as a `Finished` check event.
+    File(Box<CheckResult>),
+    /// Switch the demo peers between good and flawed.
+    SetDemoFlawed(bool),
     /// Leave the loop (only emitted once the final save has succeeded or the user insisted).
     Quit,
 }

@@ -9,6 +9,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 
+use crate::checks::api::JournalEntry;
 use crate::checks::{CheckEvent, ProgressSink};
 use crate::dossier::{Dossier, DossierStore, Settings};
 
@@ -27,6 +28,43 @@ pub trait CheckLauncher: Send + Sync {
     /// `Finished` through `sink`; the TUI files `Finished` results as evidence and autosaves.
     /// An `Err` (e.g. the webhook URL is not set) is shown to the user as is.
     fn launch(&self, ids: Vec<String>, settings: &Settings, sink: CheckSink) -> Result<(), String>;
+
+    /// Starts following the evidence API's journal: every request is reported with
+    /// [`CheckSink::journal`]. Called once, when the runner starts. No API, nothing to do.
+    fn attach(&self, _sink: CheckSink) {}
+
+    /// Arms the evidence-API scenario of `check` (re-arming restarts it). In the demo the
+    /// built-in client then runs against it and the verdict comes through `sink` by itself.
+    fn arm(&self, check: &str, _sink: CheckSink) -> Result<ArmedScenario, String> {
+        Err(format!("the evidence API is not running in this session ({check} not armed)"))
+    }
+
+    /// Called once the UI has been told the scenario is armed (so whatever this starts — the
+    /// demo client — reports into a live pane that already exists).
+    fn after_armed(&self, _check: &str, _sink: CheckSink) {}
+
+    /// Judges the armed scenario of `check` now and reports the result through `sink`
+    /// (`Finished`).
+    fn finish(&self, check: &str, _sink: CheckSink) -> Result<(), String> {
+        Err(format!("the evidence API is not running in this session ({check} not judged)"))
+    }
+
+    /// Back to normal traffic without judging.
+    fn disarm(&self) {}
+
+    /// Switches the demo peers; `false` when this session has none.
+    fn set_demo_flawed(&self, _flawed: bool) -> bool {
+        false
+    }
+}
+
+/// What arming a scenario reports back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArmedScenario {
+    /// One sentence: what the API does now.
+    pub describe: String,
+    /// The journal clock at arming (µs): the origin of the times shown.
+    pub origin_us: u64,
 }
 
 /// Where a launched check reports. Cheap to clone; implements [`ProgressSink`], so check code
@@ -39,6 +77,28 @@ pub struct CheckSink {
 impl CheckSink {
     pub fn new(tx: UnboundedSender<Msg>) -> Self {
         Self { tx }
+    }
+}
+
+impl CheckSink {
+    /// Reports a request journaled by the evidence API, tagged with the scenario armed then.
+    /// Returns `false` once the UI has gone away (the forwarder can stop).
+    pub fn journal(&self, check: Option<String>, entry: JournalEntry) -> bool {
+        self.tx.send(Msg::Journal { check, entry: Box::new(entry) }).is_ok()
+    }
+
+    /// Reports a scenario armed (used by launchers that re-arm by themselves).
+    pub fn armed(&self, check: &str, armed: ArmedScenario) {
+        let _ = self.tx.send(Msg::Armed {
+            check: check.to_owned(),
+            describe: armed.describe,
+            origin_us: armed.origin_us,
+        });
+    }
+
+    /// Tells the user something.
+    pub fn notice(&self, notice: Notice) {
+        let _ = self.tx.send(Msg::Notice(notice));
     }
 }
 
@@ -63,6 +123,8 @@ pub struct Runner<B: Backend> {
     tx: UnboundedSender<Msg>,
     rx: UnboundedReceiver<Msg>,
     tick: Duration,
+    /// Whether the launcher follows the journal already (done once, on the first run).
+    attached: bool,
 }
 
 impl<B: Backend> Runner<B> {
@@ -75,6 +137,7 @@ impl<B: Backend> Runner<B> {
             tx,
             rx,
             tick: Duration::from_millis(100),
+            attached: false,
         }
     }
 
@@ -101,6 +164,12 @@ impl<B: Backend> Runner<B> {
     /// Runs until the user quits (`Ok(true)`) or `pause(app)` holds after a batch (`Ok(false)`;
     /// call again to carry on). Lets tests and embedders step the loop without sleeping.
     pub async fn run_until(&mut self, app: &mut App, pause: impl Fn(&App) -> bool) -> Result<bool, RunError> {
+        if !self.attached {
+            self.attached = true;
+            if let Some(l) = &self.launcher {
+                l.attach(CheckSink::new(self.tx.clone()));
+            }
+        }
         let ticker = spawn_ticker(self.tx.clone(), self.tick);
         let result = self.run_loop(app, pause).await;
         ticker.abort();
@@ -152,6 +221,20 @@ impl<B: Backend> Runner<B> {
         match effect {
             Effect::Save(dossier) => self.save(*dossier),
             Effect::RunChecks { ids, settings } => self.launch(ids, &settings),
+            Effect::Arm { check } => self.arm(&check),
+            Effect::Finish { check } => self.with_api(|l, sink| l.finish(&check, sink)),
+            Effect::Disarm => self.with_api(|l, _| {
+                l.disarm();
+                Ok(())
+            }),
+            Effect::SetDemoFlawed(flawed) => self.with_api(|l, _| {
+                if l.set_demo_flawed(flawed) {
+                    Ok(())
+                } else {
+                    Err("this session has no demo peers".to_owned())
+                }
+            }),
+            Effect::File(result) => CheckSink::new(self.tx.clone()).send(CheckEvent::Finished(*result)),
             Effect::Quit => {}
         }
     }
@@ -167,6 +250,26 @@ impl<B: Backend> Runner<B> {
             };
             let _ = tx.send(Msg::Saved(result));
         });
+    }
+
+    fn arm(&self, check: &str) {
+        self.with_api(|l, sink| {
+            let armed = l.arm(check, sink.clone())?;
+            sink.armed(check, armed);
+            l.after_armed(check, sink);
+            Ok(())
+        });
+    }
+
+    /// Runs `f` on the launcher; an error (or no launcher) becomes a notice.
+    fn with_api(&self, f: impl FnOnce(&dyn CheckLauncher, CheckSink) -> Result<(), String>) {
+        let result = match &self.launcher {
+            Some(l) => f(l.as_ref(), CheckSink::new(self.tx.clone())),
+            None => Err("the evidence API is not running in this session".to_owned()),
+        };
+        if let Err(e) = result {
+            let _ = self.tx.send(Msg::Notice(Notice::error(e)));
+        }
     }
 
     fn launch(&self, ids: Vec<String>, settings: &Settings) {

@@ -6,10 +6,11 @@ use std::time::Duration;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui_textarea::TextArea;
 
-use crate::checks::CheckEvent;
+use crate::checks::api::{JournalEntry, trace_echo_marked};
+use crate::checks::{CheckEvent, CheckFamily, CheckResult, Figure, Verdict, check_info};
 use crate::dossier::ReviewStatus;
 
-use super::app::{App, Mode, Notice, RunningCheck};
+use super::app::{App, Armed, MAX_LIVE_JOURNAL, Mode, Notice, RunningCheck};
 use super::fields::Field;
 use super::msg::{Effect, Msg};
 
@@ -30,6 +31,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Saved(result) => on_saved(app, result, &mut fx),
         Msg::Check { event, at } => on_check(app, event, at),
+        Msg::Armed { check, describe, origin_us } => {
+            let how = if app.demo_flawed.is_some() {
+                "the demo client runs now"
+            } else {
+                "the partner runs their job now (c: credentials)"
+            };
+            app.notice = Some(Notice::info(format!("armed {check}: {how}")));
+            app.armed =
+                Some(Armed { check, describe, started: app.now, origin_us, journal: Vec::new(), seen: 0 });
+        }
+        Msg::Journal { check, entry } => on_journal(app, check, *entry),
         Msg::Notice(n) => app.notice = Some(n),
     }
     fx
@@ -126,6 +138,11 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
                 app.mode = app.help_return;
             }
         }
+        Mode::Credentials => {
+            if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('c' | 'q')) {
+                app.mode = Mode::Browse;
+            }
+        }
     }
 }
 
@@ -147,6 +164,19 @@ fn browse_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         KeyCode::Char('n') => start_edit(app, Mode::EditNote),
         KeyCode::Char('s') => cycle_status(app),
         KeyCode::Char('r') => run_checks(app, fx),
+        KeyCode::Char('a') => arm_next(app, fx),
+        KeyCode::Char('f') => finish_armed(app, fx),
+        KeyCode::Char('x') => disarm(app, fx),
+        KeyCode::Char('y') => mark_trace(app, true, fx),
+        KeyCode::Char('N') => mark_trace(app, false, fx),
+        KeyCode::Char('c') => {
+            if app.api.is_some() {
+                app.mode = Mode::Credentials;
+            } else {
+                app.notice = Some(Notice::info("the evidence API is not running in this session"));
+            }
+        }
+        KeyCode::Char('d') => toggle_demo(app, fx),
         KeyCode::Char(',' | 'S') => app.mode = Mode::Settings,
         KeyCode::Char('?') => open_help(app),
         KeyCode::Char('q') => request_quit(app, fx),
@@ -211,12 +241,134 @@ fn run_checks(app: &mut App, fx: &mut Vec<Effect>) {
         app.notice = Some(Notice::info("no live check gives evidence for this question"));
         return;
     }
-    let ids: Vec<String> = q.checks.iter().filter(|c| !app.running.contains_key(*c)).cloned().collect();
-    if ids.is_empty() {
+    let is_api = |c: &String| check_info(c).is_some_and(|i| i.family == CheckFamily::Api);
+    let others: Vec<String> = q.checks.iter().filter(|c| !is_api(c)).cloned().collect();
+    let api = app.api_checks();
+    let ids: Vec<String> = others.into_iter().filter(|c| !app.running.contains_key(c)).collect();
+    if ids.is_empty() && api.is_empty() {
         app.notice = Some(Notice::info("its checks are already running"));
         return;
     }
-    fx.push(Effect::RunChecks { ids, settings: Box::new(app.dossier.settings.clone()) });
+    if !ids.is_empty() {
+        fx.push(Effect::RunChecks { ids, settings: Box::new(app.dossier.settings.clone()) });
+    }
+    // One scenario at a time: the first linked API check that has not passed yet (or the one
+    // armed here, restarted); `a` moves on to the next.
+    let pick = match app.armed_here() {
+        Some(a) => Some(a.check.clone()),
+        None => api
+            .iter()
+            .find(|c| app.dossier.latest_evidence(c).is_none_or(|e| e.verdict != Verdict::Pass))
+            .or(api.first())
+            .cloned(),
+    };
+    if let Some(check) = pick {
+        arm(app, check, fx);
+    }
+}
+
+fn arm(app: &mut App, check: String, fx: &mut Vec<Effect>) {
+    if let Some(old) = app.armed.take().filter(|a| a.check != check) {
+        app.notice = Some(Notice::info(format!("{} disarmed without filing", old.check)));
+    }
+    fx.push(Effect::Arm { check });
+}
+
+/// Arms the next API check linked to this question (cycling), so a question with several
+/// can have each shown in turn.
+fn arm_next(app: &mut App, fx: &mut Vec<Effect>) {
+    let api = app.api_checks();
+    if api.is_empty() {
+        app.notice = Some(Notice::info("no evidence-API check gives evidence for this question"));
+        return;
+    }
+    let next = match app.armed_here() {
+        Some(a) => api.iter().position(|c| *c == a.check).map_or(0, |i| (i + 1) % api.len()),
+        None => 0,
+    };
+    arm(app, api[next].clone(), fx);
+}
+
+fn finish_armed(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(armed) = &app.armed else {
+        app.notice = Some(Notice::info("nothing is armed (r arms the scenario of this question)"));
+        return;
+    };
+    if armed.check == "trace.echo" {
+        app.notice =
+            Some(Notice::info("trace.echo needs the partner: y marks the trace id found, N not found"));
+        return;
+    }
+    fx.push(Effect::Finish { check: armed.check.clone() });
+}
+
+fn disarm(app: &mut App, fx: &mut Vec<Effect>) {
+    match app.armed.take() {
+        Some(a) => {
+            app.notice = Some(Notice::info(format!("{} disarmed without filing", a.check)));
+            fx.push(Effect::Disarm);
+        }
+        None => app.notice = Some(Notice::info("nothing is armed")),
+    }
+}
+
+/// The trace id to ask the partner about: the latest served since `trace.echo` was armed, else
+/// the latest served in this session.
+pub(crate) fn trace_to_find(app: &App) -> Option<&str> {
+    app.armed
+        .as_ref()
+        .filter(|a| a.check == "trace.echo")
+        .and_then(|a| a.journal.last())
+        .map(|e| e.trace_id.as_str())
+        .or(app.last_trace_id.as_deref())
+}
+
+/// `trace.echo`: the reviewer marks the shown trace id found (or not) in the partner's logs.
+fn mark_trace(app: &mut App, found: bool, fx: &mut Vec<Effect>) {
+    let here = app.current_question().is_some_and(|q| q.checks.iter().any(|c| c == "trace.echo"));
+    let armed = app.armed.as_ref().is_some_and(|a| a.check == "trace.echo");
+    if !here && !armed {
+        app.notice = Some(Notice::info("y / N mark a trace id on a question linked to trace.echo"));
+        return;
+    }
+    let Some(trace) = trace_to_find(app).map(str::to_owned) else {
+        app.notice =
+            Some(Notice::info("no trace id served yet: r arms trace.echo, then the partner runs their job"));
+        return;
+    };
+    if armed {
+        app.armed = None;
+        fx.push(Effect::Disarm);
+    }
+    // Filed when the runner stamps it (update reads no clock).
+    fx.push(Effect::File(Box::new(trace_echo_marked(&trace, found))));
+}
+
+fn toggle_demo(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(flawed) = app.demo_flawed else {
+        app.notice = Some(Notice::info("d switches the demo peers, in `certcockpit demo` only"));
+        return;
+    };
+    let flawed = !flawed;
+    app.demo_flawed = Some(flawed);
+    let what = if flawed { "FLAWED: expect failures" } else { "good: expect passes" };
+    app.notice = Some(Notice::info(format!("demo peers now {what}")));
+    fx.push(Effect::SetDemoFlawed(flawed));
+}
+
+fn on_journal(app: &mut App, check: Option<String>, entry: JournalEntry) {
+    app.last_trace_id = Some(entry.trace_id.clone());
+    let Some(armed) = app.armed.as_mut() else { return };
+    if check.as_deref() != Some(armed.check.as_str()) || entry.at_us < armed.origin_us {
+        return;
+    }
+    armed.seen += 1;
+    if armed.journal.len() >= MAX_LIVE_JOURNAL {
+        armed.journal.remove(0);
+    }
+    // Responses complete out of arrival order; keep the pane in arrival order.
+    let at = armed.journal.partition_point(|e| (e.at_us, e.seq) <= (entry.at_us, entry.seq));
+    armed.journal.insert(at, entry);
 }
 
 /// Keys go to the textarea only; `Esc` leaves it, keeping the text (already in the dossier).
@@ -316,17 +468,45 @@ fn on_check(app: &mut App, event: CheckEvent, at: chrono::DateTime<chrono::Utc>)
         }
         CheckEvent::Finished(result) => {
             app.running.remove(&result.id);
-            app.notice = Some(Notice::info(format!(
-                "{} {} {}: {}",
-                result.verdict.symbol(),
-                result.id,
-                result.verdict,
-                result.summary
-            )));
-            app.dossier.file_evidence(result, at);
-            mark_changed(app);
+            if app.armed.as_ref().is_some_and(|a| a.check == result.id) {
+                app.armed = None;
+            }
+            file_result(app, result, at);
         }
     }
+}
+
+/// Files a result as evidence and says so; an observed `X-Client-Name` becomes the answer to
+/// the questions that ask for it, when they have none yet.
+fn file_result(app: &mut App, result: CheckResult, at: chrono::DateTime<chrono::Utc>) {
+    let mut text =
+        format!("{} {} {}: {}", result.verdict.symbol(), result.id, result.verdict, result.summary);
+    if result.id == "headers.client_name"
+        && result.verdict == Verdict::Pass
+        && let Some(Figure::Text(name)) = result.figures.get("client_name")
+    {
+        let asking: Vec<String> = app
+            .questionnaire
+            .sections
+            .iter()
+            .flat_map(|s| &s.questions)
+            .filter(|q| q.checks.iter().any(|c| c == "headers.client_name"))
+            .map(|q| q.id.clone())
+            .collect();
+        for id in asking {
+            let a = app.dossier.answer_mut(&id);
+            if a.answer.trim().is_empty() {
+                a.answer = format!("{name} (X-Client-Name observed by headers.client_name)");
+                if a.status == ReviewStatus::Open {
+                    a.status = ReviewStatus::Answered;
+                }
+                text.push_str(&format!(" — filled in as the answer to {id}"));
+            }
+        }
+    }
+    app.notice = Some(Notice::info(text));
+    app.dossier.file_evidence(result, at);
+    mark_changed(app);
 }
 
 #[cfg(test)]

@@ -267,51 +267,171 @@ fn a_failed_final_save_does_not_quit_until_asked_again() {
 }
 
 #[test]
-fn r_asks_to_run_the_linked_checks() {
+fn r_runs_webhook_checks_and_arms_the_first_api_check_not_yet_passed() {
     let mut a = app();
     assert!(press(&mut a, KeyCode::Char('r')).is_empty());
     assert!(a.notice.as_ref().is_some_and(|n| n.text.contains("no live check")));
     press(&mut a, KeyCode::Char('l'));
     press(&mut a, KeyCode::Char('j'));
     assert_eq!(id(&a), "auth.token_refresh");
-    let fx = press(&mut a, KeyCode::Char('r'));
-    match fx.as_slice() {
-        [Effect::RunChecks { ids, .. }] => assert_eq!(ids, &["auth.refresh", "auth.token_reuse"]),
+    let arms = |fx: &[Effect]| match fx {
+        [Effect::Arm { check }] => check.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(arms(&press(&mut a, KeyCode::Char('r'))), "auth.refresh");
+    // Once auth.refresh has passed, r goes on to the next one.
+    let at = chrono::Utc::now();
+    update(
+        &mut a,
+        Msg::Check { event: CheckEvent::Finished(CheckResult::new("auth.refresh", Verdict::Pass, "ok")), at },
+    );
+    assert_eq!(arms(&press(&mut a, KeyCode::Char('r'))), "auth.token_reuse");
+    update(&mut a, armed("auth.token_reuse"));
+    // r on the armed question re-arms it; a cycles to the next linked API check.
+    assert_eq!(arms(&press(&mut a, KeyCode::Char('r'))), "auth.token_reuse");
+    update(&mut a, armed("auth.token_reuse"));
+    assert_eq!(arms(&press(&mut a, KeyCode::Char('a'))), "auth.refresh");
+
+    // Webhook checks run as before.
+    for _ in 0..3 {
+        press(&mut a, KeyCode::Tab);
+    }
+    assert_eq!(id(&a), "webhooks.events");
+    match press(&mut a, KeyCode::Char('r')).as_slice() {
+        [Effect::RunChecks { ids, .. }] => assert_eq!(ids, &["webhook.delivery", "webhook.deadline"]),
         other => panic!("{other:?}"),
     }
+}
+
+fn armed(check: &str) -> Msg {
+    Msg::Armed { check: check.into(), describe: format!("{check}: normal traffic"), origin_us: 1_000 }
+}
+
+fn entry(seq: u64, at_us: u64, status: u16) -> crate::checks::api::JournalEntry {
+    crate::checks::api::JournalEntry {
+        seq,
+        at_us,
+        done_us: at_us + 500,
+        method: "GET".into(),
+        path: "/items".into(),
+        status,
+        token: Some("tok-1".into()),
+        client_name: None,
+        trace_id: format!("trace{seq:04}"),
+        retry_after_ms: None,
+        retry_after_form: None,
+        kind: crate::checks::api::RequestKind::Items { page: 1, last_page: 3 },
+    }
+}
+
+fn journal(check: &str, e: crate::checks::api::JournalEntry) -> Msg {
+    Msg::Journal { check: Some(check.into()), entry: Box::new(e) }
+}
+
+#[test]
+fn the_live_journal_keeps_the_armed_scenarios_requests_in_arrival_order() {
+    let mut a = app();
+    update(&mut a, armed("retry.backoff"));
+    update(&mut a, journal("retry.backoff", entry(2, 3_000, 200)));
+    update(&mut a, journal("retry.backoff", entry(1, 2_000, 503)));
+    update(&mut a, journal("retry.backoff", entry(0, 500, 503)));
+    update(&mut a, journal("polling.rate", entry(3, 4_000, 200)));
+    let armed = a.armed.as_ref().expect("armed");
+    let seqs: Vec<u64> = armed.journal.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, [1, 2], "before arming and other scenarios are left out, order is by arrival");
+    assert_eq!(a.last_trace_id.as_deref(), Some("trace0003"));
+
+    // f asks to judge; x disarms without filing.
+    assert!(
+        matches!(press(&mut a, KeyCode::Char('f')).as_slice(), [Effect::Finish { check }] if check == "retry.backoff")
+    );
+    assert!(matches!(press(&mut a, KeyCode::Char('x')).as_slice(), [Effect::Disarm]));
+    assert!(a.armed.is_none());
+    assert!(a.dossier.evidence.is_empty());
+}
+
+#[test]
+fn trace_echo_is_marked_found_or_not_with_the_trace_id_served() {
+    let mut a = app();
+    while id(&a) != "logging.trace_id" {
+        press(&mut a, KeyCode::Char('j'));
+    }
+    assert!(
+        matches!(press(&mut a, KeyCode::Char('r')).as_slice(), [Effect::Arm { check }] if check == "trace.echo")
+    );
+    assert!(press(&mut a, KeyCode::Char('y')).is_empty(), "nothing served yet");
+    update(&mut a, armed("trace.echo"));
+    update(&mut a, journal("trace.echo", entry(7, 5_000, 200)));
+    let fx = press(&mut a, KeyCode::Char('y'));
+    let result = fx.iter().find_map(|e| match e {
+        Effect::File(r) => Some(r.clone()),
+        _ => None,
+    });
+    let result = result.expect("a result to file");
+    assert!(fx.iter().any(|e| matches!(e, Effect::Disarm)));
+    assert_eq!(result.verdict, Verdict::Pass);
+    assert_eq!(result.figures["trace_id"], "trace0007".into());
+    assert!(a.armed.is_none());
+    let fx = press(&mut a, KeyCode::Char('N'));
+    assert!(matches!(fx.as_slice(), [Effect::File(r)] if r.verdict == Verdict::Fail), "{fx:?}");
+}
+
+#[test]
+fn an_observed_client_name_answers_the_question_that_asks_for_it() {
+    let mut a = app();
+    let r = CheckResult::new("headers.client_name", Verdict::Pass, "every call carries it")
+        .figure("client_name", "acme-sync/1.4");
+    update(&mut a, Msg::Check { event: CheckEvent::Finished(r.clone()), at: chrono::Utc::now() });
+    let ans = a.dossier.answer("auth.client_name").expect("filled");
+    assert!(ans.answer.starts_with("acme-sync/1.4"), "{}", ans.answer);
+    assert_eq!(ans.status, ReviewStatus::Answered);
+    // An answer already given is left alone.
+    a.dossier.answer_mut("auth.client_name").answer = "ours".into();
+    update(&mut a, Msg::Check { event: CheckEvent::Finished(r), at: chrono::Utc::now() });
+    assert_eq!(a.dossier.answer("auth.client_name").map(|x| x.answer.as_str()), Some("ours"));
+}
+
+#[test]
+fn d_switches_the_demo_peers_only_in_the_demo() {
+    let mut a = app();
+    assert!(press(&mut a, KeyCode::Char('d')).is_empty());
+    a.demo_flawed = Some(false);
+    assert!(matches!(press(&mut a, KeyCode::Char('d')).as_slice(), [Effect::SetDemoFlawed(true)]));
+    assert_eq!(a.demo_flawed, Some(true));
 }
 
 #[test]
 fn check_events_show_progress_and_file_evidence() {
     let mut a = app();
     let at = chrono::Utc::now();
-    update(&mut a, Msg::Check { event: CheckEvent::Started { id: "auth.refresh".into() }, at });
+    update(&mut a, Msg::Check { event: CheckEvent::Started { id: "webhook.signature".into() }, at });
     update(
         &mut a,
         Msg::Check {
-            event: CheckEvent::Progress { id: "auth.refresh".into(), message: "token 1 issued".into() },
+            event: CheckEvent::Progress { id: "webhook.signature".into(), message: "forged sent".into() },
             at,
         },
     );
-    assert_eq!(a.running["auth.refresh"].last, "token 1 issued");
+    assert_eq!(a.running["webhook.signature"].last, "forged sent");
     tick(&mut a, Duration::from_millis(1500));
-    assert_eq!(a.elapsed(&a.running["auth.refresh"]), Duration::from_millis(1500));
+    assert_eq!(a.elapsed(&a.running["webhook.signature"]), Duration::from_millis(1500));
 
     // While it runs, `r` does not start it twice.
-    press(&mut a, KeyCode::Char('l'));
-    press(&mut a, KeyCode::Char('j'));
+    while id(&a) != "webhooks.signature" {
+        press(&mut a, KeyCode::Char('j'));
+    }
     match press(&mut a, KeyCode::Char('r')).as_slice() {
-        [Effect::RunChecks { ids, .. }] => assert_eq!(ids, &["auth.token_reuse"]),
+        [Effect::RunChecks { ids, .. }] => assert_eq!(ids, &["webhook.replay"]),
         other => panic!("{other:?}"),
     }
 
     let result =
-        CheckResult::new("auth.refresh", Verdict::Pass, "renewed after 401").figure("tokens", 2usize);
+        CheckResult::new("webhook.signature", Verdict::Pass, "all rejected").figure("forged", 401usize);
     update(&mut a, Msg::Check { event: CheckEvent::Finished(result), at });
     assert!(a.running.is_empty());
-    let e = a.dossier.latest_evidence("auth.refresh").expect("filed");
+    let e = a.dossier.latest_evidence("webhook.signature").expect("filed");
     assert_eq!(e.verdict, Verdict::Pass);
-    assert_eq!(e.summary, "renewed after 401");
+    assert_eq!(e.summary, "all rejected");
     assert_eq!(saves(&tick(&mut a, DEBOUNCE)), 1, "filed evidence is autosaved");
 }
 

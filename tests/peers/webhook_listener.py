@@ -4,9 +4,10 @@ Verification uses independent implementations: the `standardwebhooks` PyPI packa
 Standard Webhooks, and Python's own `hmac`/`hashlib` for hmac-sha256 and static headers.
 A correct listener verifies first, then acknowledges duplicates (dedup by event id) with 200.
 
-    python3 webhook_listener.py MODE [--header NAME] [--delay SECS]
+    python3 webhook_listener.py MODE [--header NAME] [--delay SECS] [--echo]
 
 MODE: standard-webhooks | hmac-sha256 | static-header | accept-all | slow
+--echo makes it careless: a refusal echoes every request header and the expected secret.
 The secret comes from the PEER_SECRET environment variable. Prints "LISTENING <port>" once
 bound to 127.0.0.1, then serves until killed.
 """
@@ -29,6 +30,7 @@ def main():
     ap.add_argument("mode")
     ap.add_argument("--header", default="X-Hub-Signature-256")
     ap.add_argument("--delay", type=float, default=0.0)
+    ap.add_argument("--echo", action="store_true")
     args = ap.parse_args()
     secret = os.environ.get("PEER_SECRET", "")
     seen = set()
@@ -67,6 +69,8 @@ def main():
                 return self.answer(200, "ok")
             ok, info = verify(self, body)
             if not ok:
+                if args.echo:
+                    info = f"{info}; expected {secret}; got {dict(self.headers.items())}"
                 return self.answer(401, info)
             with lock:
                 duplicate = info in seen

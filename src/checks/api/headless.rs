@@ -14,7 +14,8 @@ use tokio::sync::broadcast::error::RecvError;
 use super::error::ApiError;
 use super::judges::RunOutcome;
 use super::session::EvidenceApi;
-use crate::checks::{CheckEvent, CheckResult, ProgressSink, Secret, Verdict};
+use super::tokens::redact;
+use crate::checks::{CheckEvent, CheckResult, ProgressSink, Verdict};
 
 /// Environment variables the client command gets.
 pub const ENV_BASE_URL: &str = "CERTCOCKPIT_BASE_URL";
@@ -186,38 +187,4 @@ fn tail_lines(bytes: &[u8], n: usize) -> Vec<String> {
     let text = String::from_utf8_lossy(bytes);
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     lines[lines.len().saturating_sub(n)..].iter().map(|l| l.chars().take(300).collect()).collect()
-}
-
-/// Hides the client secret and anything shaped like a token this API issues (`at-…`, `rt-…`).
-fn redact(line: &str, secret: &Secret) -> String {
-    let line = secret.redact(line);
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line.as_str();
-    while let Some(pos) = rest.find(['a', 'r']) {
-        let (head, tail) = rest.split_at(pos);
-        out.push_str(head);
-        let is_token = (tail.starts_with("at-") || tail.starts_with("rt-"))
-            && tail[3..].chars().take_while(char::is_ascii_alphanumeric).count() >= 20;
-        if is_token {
-            out.push_str("***");
-            rest = tail[3..].trim_start_matches(|c: char| c.is_ascii_alphanumeric());
-        } else {
-            out.push_str(&tail[..1]);
-            rest = &tail[1..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redacts_secret_and_tokens() {
-        let s = Secret::new("supersecretvalue");
-        let line = "auth supersecretvalue gave at-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcd and rt-x";
-        assert_eq!(redact(line, &s), "auth *** gave *** and rt-x");
-    }
 }

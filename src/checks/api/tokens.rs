@@ -29,6 +29,30 @@ pub fn token_hash(token: &str) -> String {
     format!("tok-{}", hex::encode(&digest[..6]))
 }
 
+/// Hides the client secret and anything shaped like a token this API issues (`at-…`, `rt-…`)
+/// in text a client controls (its output, its request paths, its client name), so neither the
+/// journal nor anything built from it holds them.
+pub fn redact(text: &str, secret: &Secret) -> String {
+    let text = secret.redact(text);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(pos) = rest.find(['a', 'r']) {
+        let (head, tail) = rest.split_at(pos);
+        out.push_str(head);
+        let is_token = (tail.starts_with("at-") || tail.starts_with("rt-"))
+            && tail[3..].chars().take_while(char::is_ascii_alphanumeric).count() >= 20;
+        if is_token {
+            out.push_str("***");
+            rest = tail[3..].trim_start_matches(|c: char| c.is_ascii_alphanumeric());
+        } else {
+            out.push_str(&tail[..1]);
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The client id and secret generated for one session.
 #[derive(Debug, Clone)]
 pub struct Credentials {
@@ -154,6 +178,20 @@ mod tests {
         );
         assert_eq!(issued.access_hash, token_hash(issued.access_token.expose()));
         assert!(!issued.access_hash.contains(issued.access_token.expose()));
+    }
+
+    #[test]
+    fn redacts_secret_and_tokens() {
+        let s = Secret::new("supersecretvalue");
+        let line = "auth supersecretvalue gave at-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcd and rt-x";
+        assert_eq!(redact(line, &s), "auth *** gave *** and rt-x");
+        let issued = TokenStore::default().issue(Duration::from_secs(1));
+        let path = format!(
+            "/items?access_token={}&refresh_token={}",
+            issued.access_token.expose(),
+            issued.refresh_token.expose()
+        );
+        assert_eq!(redact(&path, &s), "/items?access_token=***&refresh_token=***");
     }
 
     #[test]

@@ -64,16 +64,19 @@ fn not_sent(expected: &[Case], obs: &[Observation]) -> String {
     if missing == 0 { String::new() } else { format!("; {missing} not sent after that") }
 }
 
-/// A delivery that never reached the listener (refused, unresolvable, TLS failure) decides the
-/// check the same way everywhere: a fail that says why, whatever the case was.
+/// A delivery that never reached the listener (refused, unresolvable, TLS failure) or got no
+/// usable HTTP answer back (garbage, a head too large, cut off, a body that stalled or never
+/// ended) decides the check the same way everywhere: a fail that says why, whatever the case
+/// was (a broken answer to a forged signature is no refusal).
 fn unreachable(id: &str, obs: &[Observation], deadline: Duration, planned: usize) -> Option<CheckResult> {
-    let reason = obs.iter().find_map(|o| match &o.outcome {
-        super::Outcome::Unreachable(reason) => Some(reason.clone()),
+    let what = obs.iter().find_map(|o| match &o.outcome {
+        super::Outcome::Unreachable(reason) => Some(format!("the listener could not be reached ({reason})")),
+        super::Outcome::Broken(reason) => Some(format!("the listener gave no usable answer ({reason})")),
         _ => None,
     })?;
     let summary = format!(
-        "the listener could not be reached ({reason}); {} of {planned} deliveries answered",
-        obs.iter().filter(|o| o.status().is_some()).count()
+        "{what}; {} of {planned} deliveries answered",
+        obs.iter().filter(|o| matches!(o.outcome, super::Outcome::Answered { .. })).count()
     );
     Some(base(id, Verdict::Fail, summary, obs, deadline))
 }
@@ -264,7 +267,10 @@ pub fn duplicate(obs: &[Observation], deadline: Duration) -> CheckResult {
     let (verdict, summary) = if first.treatment(deadline) != Treatment::Accepted {
         (
             Verdict::Inconclusive,
-            format!("the first delivery was {}, so the redelivery proves nothing", first.describe(deadline)),
+            format!(
+                "the first delivery was not acknowledged ({}), so the redelivery proves nothing",
+                first.describe(deadline)
+            ),
         )
     } else {
         match second.map(|s| (s, s.treatment(deadline))) {

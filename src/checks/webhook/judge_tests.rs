@@ -201,3 +201,17 @@ fn deadline_reports_percentiles_and_misses() {
     let crashed = vec![a(Case::Timed(1), 200), a(Case::Timed(2), 500)];
     assert_eq!(deadline(&crashed, D, 2).verdict, Verdict::Fail);
 }
+
+/// A garbled or cut-off answer is no refusal: a forged signature answered with garbage fails
+/// the signature check with the reason, like an unreachable listener, and counts as no answer.
+#[test]
+fn a_broken_answer_fails_every_check_with_its_reason() {
+    let broken = |case| Observation::new(case, Outcome::Broken("invalid HTTP version parsed".into()), D);
+    let r = signature(&[broken(Case::Forged)], D, Scheme::StandardWebhooks);
+    assert_eq!(r.verdict, Verdict::Fail, "{}", r.summary);
+    assert!(r.summary.contains("no usable answer (invalid HTTP version parsed)"), "{}", r.summary);
+    assert_eq!(r.figures["forged_status"], Figure::from("invalid"));
+    assert_eq!(duplicate(&[broken(Case::First)], D).verdict, Verdict::Fail);
+    assert_eq!(delivery(&[broken(Case::Genuine)], D).verdict, Verdict::Fail);
+    assert_eq!(broken(Case::Genuine).treatment(D), Treatment::NoAnswer);
+}

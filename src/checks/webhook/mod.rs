@@ -20,6 +20,6 @@ pub use judge::WEBHOOK_CHECKS;
 pub use observe::{Case, Observation, Outcome, Treatment};
 pub use run::{REPLAY_SKEW_SECS, UnknownWebhookCheck, run_checks, select_checks, worst_case};
 pub use scheme::{Scheme, UnknownScheme};
-pub use send::{MAX_BODY, Sender};
+pub use send::{MAX_BODY, MAX_DRAIN, Sender};
 pub use signing::{Signer, SigningError};
 pub use target::{DEFAULT_DEADLINE, DEFAULT_DELIVERIES, MAX_DEADLINE, TargetError, WebhookTarget};

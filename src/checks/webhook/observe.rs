@@ -78,6 +78,10 @@ pub enum Outcome {
     TimedOut,
     /// Not delivered: connection refused, name not resolved, TLS failure… with the reason.
     Unreachable(String),
+    /// Connected, but what came back was no usable HTTP answer: not HTTP at all, a head too
+    /// large, a connection closed mid-answer, or a body that stalled or never ended. With the
+    /// reason. A provider would log it as a failed delivery and retry.
+    Broken(String),
 }
 
 /// One delivery, observed.
@@ -85,7 +89,8 @@ pub enum Outcome {
 pub struct Observation {
     pub case: Case,
     pub outcome: Outcome,
-    /// From sending to the answer's status line (or to giving up).
+    /// From sending to the answer's status line (or to giving up, or to finding the answer
+    /// unusable).
     pub latency: Duration,
 }
 
@@ -130,7 +135,7 @@ impl Observation {
                 300..=399 => Treatment::Redirected,
                 _ => Treatment::Odd,
             },
-            Outcome::TimedOut | Outcome::Unreachable(_) => Treatment::NoAnswer,
+            Outcome::TimedOut | Outcome::Unreachable(_) | Outcome::Broken(_) => Treatment::NoAnswer,
         }
     }
 
@@ -144,6 +149,7 @@ impl Observation {
             Outcome::Answered { status, .. } => Figure::from(*status),
             Outcome::TimedOut => Figure::from("timeout"),
             Outcome::Unreachable(_) => Figure::from("unreachable"),
+            Outcome::Broken(_) => Figure::from("invalid"),
         }
     }
 
@@ -163,6 +169,7 @@ impl Observation {
             (Outcome::Answered { status, .. }, _) => format!("answered {status}"),
             (Outcome::TimedOut, _) => format!("no answer within {}", secs(deadline)),
             (Outcome::Unreachable(reason), _) => format!("not delivered ({reason})"),
+            (Outcome::Broken(reason), _) => format!("no usable answer ({reason})"),
         }
     }
 
@@ -179,6 +186,9 @@ impl Observation {
             Outcome::TimedOut => format!("{}: no answer, gave up after {ms} ms", self.case.key()),
             Outcome::Unreachable(reason) => {
                 format!("{}: not delivered after {ms} ms: {reason}", self.case.key())
+            }
+            Outcome::Broken(reason) => {
+                format!("{}: no usable answer after {ms} ms: {reason}", self.case.key())
             }
         }
     }

@@ -200,7 +200,9 @@ impl Redactor {
     fn observation(&self, mut o: Observation) -> Observation {
         match &mut o.outcome {
             super::Outcome::Answered { detail, .. } => *detail = self.text(detail),
-            super::Outcome::Unreachable(reason) => *reason = self.text(reason),
+            super::Outcome::Unreachable(reason) | super::Outcome::Broken(reason) => {
+                *reason = self.text(reason)
+            }
             super::Outcome::TimedOut => {}
         }
         o

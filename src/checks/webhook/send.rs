@@ -1,6 +1,11 @@
 //! The I/O: one POST per delivery with reqwest, bounded by the deadline, never following a
-//! redirect, reading at most a few KiB of the answer. Every failure becomes an [`Outcome`]
+//! redirect, keeping at most a few KiB of the answer. Every failure becomes an [`Outcome`]
 //! with its reason; nothing here panics or waits past the deadline.
+//!
+//! An answer counts only when it is complete: its body must end within the deadline and
+//! within [`MAX_DRAIN`] bytes. A status followed by a body that stalls, breaks off or never
+//! ends is what a provider logs as a failed delivery, and a listener that streams without end
+//! must not cost the cockpit more than a bounded read.
 
 use std::time::{Duration, Instant};
 
@@ -10,8 +15,11 @@ use reqwest::{Client, Url, redirect};
 use super::observe::{Case, Observation, Outcome};
 use super::signing::Wire;
 
-/// At most this much of an answer's body is read (a listener may answer with megabytes).
+/// At most this much of an answer's body is kept (for the observation's detail).
 pub const MAX_BODY: usize = 4096;
+/// At most this much of an answer's body is read; a body that goes on is cut off there and the
+/// answer is not counted (an acknowledgement is a few bytes; an error page well under this).
+pub const MAX_DRAIN: usize = 1024 * 1024;
 
 /// Sends deliveries to one listener.
 #[derive(Debug, Clone)]
@@ -37,8 +45,9 @@ impl Sender {
     }
 
     /// Delivers `wire` and observes the answer. The deadline covers connecting, sending and
-    /// the status line; the body gets whatever time remains (a body that stalls after the
-    /// status arrived is cut off, the status still counts).
+    /// the status line; the body gets whatever time remains. The latency is the time to the
+    /// status line; an answer whose body stalls, breaks off or exceeds [`MAX_DRAIN`] is
+    /// [`Outcome::Broken`], with the time it took to find that out.
     pub async fn send(&self, case: Case, wire: Wire) -> Observation {
         let mut req = self.client.post(self.url.clone()).body(wire.body);
         for (name, value) in wire.headers {
@@ -49,6 +58,10 @@ impl Sender {
             Err(_) => return Observation::new(case, Outcome::TimedOut, start.elapsed()),
             Ok(Err(e)) if e.is_timeout() => {
                 return Observation::new(case, Outcome::TimedOut, start.elapsed());
+            }
+            // Connected and sent, but the answer was not HTTP, too large, or cut off.
+            Ok(Err(e)) if e.is_request() && !e.is_connect() => {
+                return Observation::new(case, Outcome::Broken(innermost(&e)), start.elapsed());
             }
             Ok(Err(e)) => {
                 return Observation::new(
@@ -63,7 +76,20 @@ impl Sender {
         let status = resp.status().as_u16();
         let location = resp.headers().get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let remaining = self.deadline.saturating_sub(latency);
-        let body = tokio::time::timeout(remaining, read_capped(resp)).await.unwrap_or_default();
+        let stalled =
+            || format!("the body stalled past the {} deadline", super::observe::secs(self.deadline));
+        let body = match tokio::time::timeout(remaining, read_capped(resp)).await {
+            Ok(Ok(body)) => body,
+            Ok(Err(problem)) => {
+                let problem = problem.unwrap_or_else(stalled);
+                let why = format!("status {status} came in {} ms, then {problem}", millis(latency));
+                return Observation::new(case, Outcome::Broken(why), start.elapsed());
+            }
+            Err(_) => {
+                let why = format!("status {status} came in {} ms, then {}", millis(latency), stalled());
+                return Observation::new(case, Outcome::Broken(why), start.elapsed());
+            }
+        };
         let detail = match location {
             Some(loc) if (300..400).contains(&status) => one_line(&loc),
             _ if (200..300).contains(&status) => String::new(),
@@ -80,16 +106,50 @@ fn is_loopback(url: &Url) -> bool {
         || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-async fn read_capped(mut resp: reqwest::Response) -> Vec<u8> {
-    let mut buf = Vec::new();
-    while buf.len() < MAX_BODY {
+/// Reads the body to its end, keeping the first [`MAX_BODY`] bytes. Gives up, saying why, when
+/// the body breaks off or goes past [`MAX_DRAIN`] (`Err(None)` when the client's own timeout
+/// cut it); chunks are dropped as they are counted, so memory stays bounded whatever the
+/// listener sends.
+async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, Option<String>> {
+    let mut kept = Vec::new();
+    let mut read = 0usize;
+    loop {
         match resp.chunk().await {
-            Ok(Some(chunk)) => buf.extend_from_slice(&chunk),
-            _ => break,
+            Ok(None) => return Ok(kept),
+            Ok(Some(chunk)) => {
+                read = read.saturating_add(chunk.len());
+                if read > MAX_DRAIN {
+                    return Err(Some(format!(
+                        "the body went on past {} MiB and was cut off",
+                        MAX_DRAIN >> 20
+                    )));
+                }
+                let room = MAX_BODY.saturating_sub(kept.len());
+                kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
+            Err(e) if e.is_timeout() => return Err(None),
+            Err(e) => return Err(Some(format!("the body broke off ({})", innermost(&e)))),
         }
     }
-    buf.truncate(MAX_BODY);
-    buf
+}
+
+fn millis(d: Duration) -> f64 {
+    (d.as_secs_f64() * 10_000.0).round() / 10.0
+}
+
+/// The most specific cause in an error's chain (e.g. "invalid HTTP version parsed"), without
+/// the URL reqwest puts in its own message.
+fn innermost(e: &reqwest::Error) -> String {
+    let mut last: Option<String> = None;
+    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !text.is_empty() {
+            last = Some(text);
+        }
+        source = s.source();
+    }
+    last.unwrap_or_else(|| "the answer was cut off".to_owned())
 }
 
 /// One line of printable text.

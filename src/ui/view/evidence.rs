@@ -6,6 +6,7 @@ use ratatui::prelude::*;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::theme;
+use super::timeline::{self, Attempt, TimelineChart};
 use crate::checks::{Figure, check_info};
 use crate::ui::app::App;
 
@@ -38,6 +39,22 @@ fn show_figure(f: &Figure) -> String {
     let top = (BARS.len() - 1) as f64;
     let line: String = numbers.iter().map(|v| BARS[(((v - min) / span) * top).round() as usize]).collect();
     format!("{line} {f}")
+}
+
+impl EvidencePane<'_> {
+    /// The latest filed evidence of this question that carries a retry timeline.
+    fn chart(app: &App) -> Option<(String, Vec<Attempt>)> {
+        let q = app.current_question()?;
+        q.checks.iter().find_map(|id| {
+            let e = app.dossier.latest_evidence(id).filter(|_| !app.running.contains_key(id))?;
+            let when = e.at.get(5..16).unwrap_or(&e.at).replace('T', " ");
+            timeline::from_figures(&e.figures).map(|a| (format!("{id}, {when}"), a))
+        })
+    }
+
+    pub fn has_chart(app: &App) -> bool {
+        Self::chart(app).is_some()
+    }
 }
 
 impl Widget for EvidencePane<'_> {
@@ -82,9 +99,11 @@ impl Widget for EvidencePane<'_> {
                         Span::styled(format!("  {when}"), theme::dim()),
                     ]));
                     lines.push(Line::raw(format!("  {}", e.summary)));
+                    // The timeline figures are drawn as the chart, not listed.
                     let figures: Vec<String> = e
                         .figures
                         .iter()
+                        .filter(|(k, _)| !k.starts_with("timeline_"))
                         .take(KEY_FIGURES)
                         .map(|(k, v)| format!("{k} {}", show_figure(v)))
                         .collect();
@@ -111,9 +130,23 @@ impl Widget for EvidencePane<'_> {
                 None => {}
             }
         }
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(block).render(area, buf);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let mut text_area = inner;
+        if let Some((label, attempts)) = Self::chart(app) {
+            let h = timeline::height(&attempts);
+            if inner.height >= h + MIN_TEXT_ROWS {
+                text_area.height -= h;
+                let chart_area = Rect { y: inner.bottom() - h, height: h, ..inner };
+                TimelineChart { attempts: &attempts, label: &label }.render(chart_area, buf);
+            }
+        }
+        Paragraph::new(lines).wrap(Wrap { trim: false }).render(text_area, buf);
     }
 }
+
+/// Rows kept for the verdicts above a filed chart.
+const MIN_TEXT_ROWS: u16 = 4;
 
 fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }

@@ -35,9 +35,22 @@ impl Widget for Header<'_> {
             (false, false) => format!("{} · {}", d.integration, d.partner),
         };
         let avail = usize::from(left_area.width);
+        let demo = match app.demo_flawed {
+            Some(false) => Span::styled(
+                " DEMO ✔ good peers ",
+                Style::new().bg(Color::Green).fg(Color::Black).add_modifier(Modifier::BOLD),
+            ),
+            Some(true) => Span::styled(
+                " DEMO ✘ FLAWED peers ",
+                Style::new().bg(Color::Red).fg(Color::White).add_modifier(Modifier::BOLD),
+            ),
+            None => Span::raw(""),
+        };
+        let avail = avail.saturating_sub(demo.width());
         let who = super::fit(&who, avail.saturating_sub(2));
         let title = super::fit(&q.title, avail.saturating_sub(who.chars().count() + 5));
         let left = Line::from(vec![
+            demo,
             Span::raw(" "),
             Span::styled(who, Style::new().add_modifier(Modifier::BOLD)),
             Span::raw(if title.is_empty() { "" } else { " │ " }),

@@ -5,7 +5,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::{centered, theme};
 use crate::ui::app::App;
-use crate::ui::keys::{ALL_MODES, help_for};
+use crate::ui::keys::{ALL_MODES, ARMED, help_for};
 
 pub struct HelpPopup<'a>(pub &'a App);
 
@@ -24,7 +24,15 @@ impl Widget for HelpPopup<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let _ = self.0;
         let [(browse_mode, browse_title), rest @ ..] = ALL_MODES;
-        let left = section(browse_title, browse_mode);
+        let mut left = section(browse_title, browse_mode);
+        left.push(Line::default());
+        left.push(Line::styled("While a scenario is armed", theme::title().fg(Color::Cyan)));
+        for k in ARMED {
+            left.push(Line::from(vec![
+                Span::styled(format!("  {:<12}", k.keys), theme::key()),
+                Span::raw(k.action.to_owned()),
+            ]));
+        }
         let mut right = Vec::new();
         for (mode, title) in rest {
             if !right.is_empty() {

@@ -1,26 +1,32 @@
 //! Views: pure functions of `&App` into a ratatui buffer, one file per pane. The layout adapts
 //! to the terminal: three columns when wide, the evidence pane below the question when narrow.
 
+mod credentials;
 mod evidence;
 mod header;
 mod help;
+mod live;
 mod question;
 mod sections;
 mod settings;
 mod status;
 mod theme;
+mod timeline;
 
 use ratatui::prelude::*;
 
 use super::app::{App, Mode};
 
+pub use credentials::CredentialsPopup;
 pub use evidence::EvidencePane;
 pub use header::Header;
 pub use help::HelpPopup;
+pub use live::LivePane;
 pub use question::QuestionPane;
 pub use sections::SectionsPane;
 pub use settings::SettingsPopup;
 pub use status::StatusLine;
+pub use timeline::{Attempt, TimelineChart};
 
 /// Wide enough for three columns.
 const WIDE: u16 = 120;
@@ -47,19 +53,38 @@ impl Widget for &App {
             let [middle, right] =
                 Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rest);
             QuestionPane(self).render(middle, buf);
-            EvidencePane(self).render(right, buf);
+            self.render_evidence(right, buf);
         } else {
-            let evidence_height = (rest.height * 2 / 5).max(7);
+            // A live scenario or a filed chart gets more of the height than plain evidence.
+            // (Half of a small screen, so the question stays readable at 80×24.)
+            let more = self.armed_here().is_some() || EvidencePane::has_chart(self);
+            let evidence_height = match (more, rest.height) {
+                (true, h) if h >= 26 => h * 3 / 5,
+                (true, h) => h / 2,
+                (false, h) => h * 2 / 5,
+            }
+            .max(7);
             let [middle, below] =
                 Layout::vertical([Constraint::Min(0), Constraint::Length(evidence_height)]).areas(rest);
             QuestionPane(self).render(middle, buf);
-            EvidencePane(self).render(below, buf);
+            self.render_evidence(below, buf);
         }
 
         match self.mode {
             Mode::Help => HelpPopup(self).render(body, buf),
+            Mode::Credentials => CredentialsPopup(self).render(body, buf),
             Mode::Settings | Mode::EditSetting => SettingsPopup(self).render(body, buf),
             _ => {}
+        }
+    }
+}
+
+impl App {
+    /// The live pane while a scenario of this question is armed, else the evidence.
+    fn render_evidence(&self, area: Rect, buf: &mut Buffer) {
+        match self.armed_here() {
+            Some(armed) => LivePane(self, armed).render(area, buf),
+            None => EvidencePane(self).render(area, buf),
         }
     }
 }

@@ -6,7 +6,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme;
 use crate::ui::app::{App, Mode};
-use crate::ui::keys::{KeyHelp, help_for};
+use crate::ui::keys::{ARMED, ARMED_TRACE, KeyHelp, help_for, relevant};
 
 pub struct StatusLine<'a>(pub &'a App);
 
@@ -42,6 +42,7 @@ fn mode_label(mode: Mode) -> &'static str {
         Mode::Settings => " SETTINGS ",
         Mode::EditSetting => " EDIT SETTING ",
         Mode::Help => " HELP ",
+        Mode::Credentials => " CREDENTIALS ",
     }
 }
 
@@ -80,12 +81,35 @@ impl Widget for StatusLine<'_> {
         if !app.running.is_empty() {
             tail.push(Span::styled(format!(" ⠿ {} running ", app.running.len()), theme::key()));
         }
-        if let Some(addr) = &app.api_address {
-            tail.push(Span::styled(format!(" API {addr} "), Style::new().fg(Color::Cyan)));
+        if let (Some(armed), Some(elapsed)) = (&app.armed, app.armed_elapsed()) {
+            tail.push(Span::styled(
+                format!(" ◉ {} {:.0}s ", armed.check, elapsed.as_secs_f64()),
+                Style::new().fg(Color::LightMagenta).add_modifier(Modifier::BOLD),
+            ));
         }
-        // Help and quit always show (at the right); the rest fill the line in order.
-        let (pinned, others): (Vec<&KeyHelp>, Vec<&KeyHelp>) =
-            help_for(app.mode).iter().partition(|k| matches!(k.action, "help" | "quit"));
+        // The address and client id only: the secret is in the credentials popup (c).
+        match (&app.api, &app.api_address) {
+            (Some(api), _) => tail.push(Span::styled(
+                format!(" API {} {} ", api.address, api.client_id),
+                Style::new().fg(Color::Cyan),
+            )),
+            (None, Some(addr)) => {
+                tail.push(Span::styled(format!(" API {addr} "), Style::new().fg(Color::Cyan)))
+            }
+            (None, None) => {}
+        }
+        // Help and quit always show (at the right); the rest fill the line in order, the keys
+        // of an armed scenario first.
+        let armed_keys: &[KeyHelp] = match &app.armed {
+            Some(a) if app.mode == Mode::Browse && a.check == "trace.echo" => ARMED_TRACE,
+            Some(_) if app.mode == Mode::Browse => ARMED,
+            _ => &[],
+        };
+        let (pinned, others): (Vec<&KeyHelp>, Vec<&KeyHelp>) = armed_keys
+            .iter()
+            .chain(help_for(app.mode).iter().filter(|k| armed_keys.iter().all(|a| a.keys != k.keys)))
+            .filter(|k| relevant(app, k))
+            .partition(|k| matches!(k.action, "help" | "quit"));
         for k in pinned {
             tail.push(Span::styled(k.main_key(), theme::key()));
             tail.push(Span::raw(format!(" {} ", k.brief())));

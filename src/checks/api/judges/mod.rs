@@ -85,7 +85,28 @@ pub fn judge(input: &JudgeInput<'_>) -> CheckResult {
             CheckResult::new(other, Verdict::Inconclusive, format!("{other} is not an evidence API check"))
         }
     };
+    let result = if TIMELINE_CHECKS.contains(&id) { with_timeline(result, input) } else { result };
     with_observations(result, input)
+}
+
+/// The checks whose evidence carries the retry timeline (so a filed result can be charted).
+pub const TIMELINE_CHECKS: [&str; 4] =
+    ["retry.backoff", "retry.limit", "ratelimit.retry_after", "resilience.maintenance"];
+/// At most this many attempts go into the timeline figures.
+const MAX_TIMELINE: usize = 60;
+
+/// Adds the `GET /items` attempts as three parallel lists: time since arming (ms), status
+/// served, and the Retry-After hint served with it (ms, 0 for none — figures have no null).
+/// They are what the verdict rests on, kept so the chart can be drawn again from the dossier.
+fn with_timeline(result: CheckResult, input: &JudgeInput<'_>) -> CheckResult {
+    let items: Vec<_> = input.items().into_iter().take(MAX_TIMELINE).collect();
+    result
+        .figure("timeline_at_ms", items.iter().map(|e| round1(input.rel_ms(e))).collect::<Vec<f64>>())
+        .figure("timeline_status", items.iter().map(|e| e.status).collect::<Vec<u16>>())
+        .figure(
+            "timeline_retry_after_ms",
+            items.iter().map(|e| e.retry_after_ms.unwrap_or(0)).collect::<Vec<u64>>(),
+        )
 }
 
 /// Appends the journal lines the verdict rests on.

@@ -256,4 +256,21 @@ mod tests {
         let hammer = burst(&times(&[10.0; 30]), &[503; 31]);
         assert_eq!(hammer.judge_exited("retry.limit").verdict, Verdict::Fail);
     }
+
+    /// The retry checks keep every attempt (time, status, hint) so the chart can be drawn
+    /// again from the dossier.
+    #[test]
+    fn retry_evidence_carries_the_timeline() {
+        use crate::checks::Figure;
+        let r = burst(&times(&[1.2, 201.0, 400.5, 801.0]), &BURST).judge_exited("retry.backoff");
+        let Some(Figure::List(status)) = r.figures.get("timeline_status") else { panic!("{:?}", r.figures) };
+        let status: Vec<String> = status.iter().map(ToString::to_string).collect();
+        assert_eq!(status.first().map(String::as_str), Some("503"));
+        assert_eq!(status.len(), 5, "{status:?}");
+        let Some(Figure::List(at)) = r.figures.get("timeline_at_ms") else { panic!("{:?}", r.figures) };
+        assert_eq!(at.len(), 5);
+        assert!(r.figures.contains_key("timeline_retry_after_ms"));
+        let r = burst(&times(&[1.2]), &[503, 200]).judge_exited("auth.token_reuse");
+        assert!(!r.figures.contains_key("timeline_status"), "only the retry checks carry it");
+    }
 }

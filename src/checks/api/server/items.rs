@@ -79,7 +79,8 @@ pub async fn items(
     let base = link_base(&state, &headers);
     let next = (page < scenario.pages).then(|| format!("{base}/items?page={}", page + 1));
     let total = scenario.total_items();
-    let first = (page - 1).saturating_mul(scenario.page_size) + 1;
+    // Any page up to u32::MAX may be asked for: no overflow on the way to an empty page.
+    let first = (page - 1).saturating_mul(scenario.page_size).saturating_add(1);
     let last = page.saturating_mul(scenario.page_size).min(total);
     let data: Vec<Node> = (first..=last)
         .filter(|_| page <= scenario.pages)
@@ -136,12 +137,14 @@ fn page_param(query: Option<&str>) -> Result<u32, String> {
 }
 
 /// Where `next` links point: the `Host` the client used (so links work when the API listens on
-/// a non-loopback address), or the configured base URL when `Host` is missing or odd.
+/// a non-loopback address), or the configured base URL when `Host` is missing or odd (not a
+/// host with an optional port that makes a valid URL, e.g. `:` or `[`).
 fn link_base(state: &ServerState, headers: &HeaderMap) -> String {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| {
         !h.is_empty()
             && h.len() <= 255
             && h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+            && reqwest::Url::parse(&format!("http://{h}/")).is_ok_and(|u| u.host_str().is_some())
     });
     match host {
         Some(h) => format!("http://{h}"),
@@ -151,7 +154,13 @@ fn link_base(state: &ServerState, headers: &HeaderMap) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::page_param;
+    use axum::http::HeaderValue;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::checks::api::tokens::Credentials;
+
+    const CASES: u32 = 2000;
 
     #[test]
     fn page_parameter() {
@@ -159,5 +168,51 @@ mod tests {
         assert_eq!(page_param(Some("page=3&x=1")), Ok(3));
         assert!(page_param(Some("page=0")).is_err());
         assert!(page_param(Some("page=abc")).is_err());
+    }
+
+    fn state() -> ServerState {
+        ServerState::new(Credentials::generate(), "http://127.0.0.1:9".into())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any query: a page from 1, or an error that quotes what was given; never a panic.
+        #[test]
+        fn any_query_gives_a_page_or_an_error(q in "\\PC{0,60}", page in any::<u32>()) {
+            match page_param(Some(&q)) {
+                Ok(p) => prop_assert!(p >= 1),
+                Err(e) => prop_assert!(e.starts_with("page must be")),
+            }
+            let with_page = format!("{q}&page={page}&page=7");
+            let first_page = form_urlencoded::parse(with_page.as_bytes()).find(|(k, _)| k == "page");
+            if first_page.is_some_and(|(_, v)| v == page.to_string()) {
+                prop_assert_eq!(page_param(Some(&with_page)).ok(), (page >= 1).then_some(page));
+            }
+        }
+
+        /// Whatever the `Host`, the next link is a valid header and an absolute URL whose
+        /// `page` is the next one, so a client following it stays on this API.
+        #[test]
+        fn next_links_are_valid_urls_for_any_host(
+            host in proptest::collection::vec(any::<u8>(), 0..80),
+            ascii_host in "[a-z0-9.:\\[\\]-]{0,40}",
+            page in 1u32..u32::MAX,
+        ) {
+            for host in [host, ascii_host.into_bytes()] {
+                let mut headers = HeaderMap::new();
+                if let Ok(v) = HeaderValue::from_bytes(&host) {
+                    headers.insert(header::HOST, v);
+                }
+                let next = format!("{}/items?page={}", link_base(&state(), &headers), page + 1);
+                let link = format!("<{next}>; rel=\"next\"");
+                prop_assert!(HeaderValue::from_str(&link).is_ok());
+                let url = reqwest::Url::parse(&next);
+                prop_assert!(url.is_ok(), "{:?}: {:?}", next, url);
+                let url = url.expect("checked");
+                prop_assert_eq!(url.path(), "/items");
+                prop_assert_eq!(page_param(url.query()), Ok(page + 1));
+            }
+        }
     }
 }

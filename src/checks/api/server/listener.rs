@@ -48,7 +48,10 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, mut shutdown: w
                 conns.spawn(async move {
                     let _permit = permit;
                     let mut builder = http1::Builder::new();
+                    // A client may shut down its sending side once its request is out
+                    // (`shutdown(SHUT_WR)`); it still gets its answer.
                     builder
+                        .half_close(true)
                         .timer(TokioTimer::new())
                         .header_read_timeout(HEADER_READ_TIMEOUT)
                         .max_header_size(MAX_HEADER_BYTES)

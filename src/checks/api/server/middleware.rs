@@ -1,5 +1,6 @@
 //! Every request passes here: it is timed on arrival, bounded in time, given a fresh
-//! `X-Trace-Id`, and journaled — also when the client goes away before the response, which a
+//! `X-Trace-Id`, and journaled (with the client secret and tokens redacted from what the
+//! client controls) — also when the client goes away before the response, which a
 //! drop guard catches (the handler's future is dropped then, and nothing after it runs).
 
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::{Served, ServerState};
 use crate::checks::api::journal::{JournalEntry, RequestKind};
-use crate::checks::api::tokens::{token_hash, trace_id};
+use crate::checks::api::tokens::{redact, token_hash, trace_id};
 
 /// A request (body included) must be handled within this; the slowest scenario page takes 0.7 s.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -41,19 +42,28 @@ pub async fn journal_and_trace(State(state): State<Arc<ServerState>>, req: Reque
     let at_us = state.journal.now_us();
     let seq = state.journal.next_seq();
     let trace = trace_id();
+    // A careless client may put its secret or tokens in the query or its client name (RFC 6750
+    // even allows `?access_token=`); the journal keeps neither.
+    let secret = &state.creds.client_secret;
     let mut pending = Pending {
         entry: Some(JournalEntry {
             seq,
             at_us,
             done_us: at_us,
             method: req.method().as_str().to_owned(),
-            path: cut(req.uri().path_and_query().map_or("/", |p| p.as_str()), MAX_PATH_CHARS),
+            // Redacted before cutting, so no part of a secret survives a cut.
+            path: cut(
+                &redact(req.uri().path_and_query().map_or("/", |p| p.as_str()), secret),
+                MAX_PATH_CHARS,
+            ),
             status: 0,
             token: bearer(req.headers()).map(token_hash),
-            client_name: req
-                .headers()
-                .get(&X_CLIENT_NAME)
-                .map(|v| cut(&printable(&String::from_utf8_lossy(v.as_bytes())), MAX_CLIENT_NAME_CHARS)),
+            client_name: req.headers().get(&X_CLIENT_NAME).map(|v| {
+                cut(
+                    &printable(&redact(&String::from_utf8_lossy(v.as_bytes()), secret)),
+                    MAX_CLIENT_NAME_CHARS,
+                )
+            }),
             trace_id: trace.clone(),
             retry_after_ms: None,
             retry_after_form: None,
@@ -102,7 +112,33 @@ fn cut(s: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any Authorization bytes: a bearer token is non-empty and trimmed, or there is none.
+        #[test]
+        fn any_authorization_gives_a_clean_token_or_none(raw in proptest::collection::vec(any::<u8>(), 0..120)) {
+            let mut h = HeaderMap::new();
+            if let Ok(v) = HeaderValue::from_bytes(&raw) {
+                h.insert(header::AUTHORIZATION, v);
+            }
+            if let Some(t) = bearer(&h) {
+                prop_assert!(!t.is_empty() && t.trim() == t);
+            }
+        }
+
+        /// Any client name reaches the journal (and the screen) printable and bounded.
+        #[test]
+        fn any_client_name_is_made_printable_and_bounded(raw in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let shown = cut(&printable(&String::from_utf8_lossy(&raw)), MAX_CLIENT_NAME_CHARS);
+            prop_assert!(!shown.chars().any(char::is_control));
+            prop_assert!(shown.chars().count() <= MAX_CLIENT_NAME_CHARS + 1);
+        }
+    }
 
     #[test]
     fn client_names_are_made_printable_and_cut() {

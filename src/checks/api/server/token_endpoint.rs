@@ -151,10 +151,101 @@ fn invalid_client(description: &str, challenge: bool) -> Response {
     resp
 }
 
-/// Undoes the form-urlencoding RFC 6749 §2.3.1 applies to id and secret inside Basic.
+/// Undoes the form-urlencoding RFC 6749 §2.3.1 applies to id and secret inside Basic. The
+/// whole string is one value: a raw `&` in it is kept, not taken as the end of the value (else
+/// `secret&anything` would pass for `secret`).
 fn form_decode(s: &str) -> String {
-    form_urlencoded::parse(format!("v={s}").as_bytes())
+    form_urlencoded::parse(format!("v={}", s.replace('&', "%26")).as_bytes())
         .next()
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+    use base64::Engine;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::checks::Secret;
+    use crate::checks::api::tokens::Credentials;
+
+    /// Cases per property (pure functions, so many are cheap).
+    const CASES: u32 = 2000;
+
+    fn state(id: &str, secret: &str) -> ServerState {
+        let creds = Credentials { client_id: id.to_owned(), client_secret: Secret::new(secret) };
+        ServerState::new(creds, "http://127.0.0.1:9".into())
+    }
+
+    /// Client authentication as RFC 6749 §2.3.1 sends it: each part form-urlencoded, then Basic.
+    fn basic(id: &str, secret: &str) -> HeaderMap {
+        let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", enc(id), enc(secret)));
+        let mut h = HeaderMap::new();
+        h.insert(header::AUTHORIZATION, HeaderValue::from_str(&format!("Basic {b64}")).expect("ascii"));
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
+        h
+    }
+
+    /// Basic of `userpass` exactly as given (no form-encoding).
+    fn raw_basic(userpass: &str) -> HeaderMap {
+        let mut h = basic("", "");
+        let b64 = base64::engine::general_purpose::STANDARD.encode(userpass);
+        h.insert(header::AUTHORIZATION, HeaderValue::from_str(&format!("Basic {b64}")).expect("ascii"));
+        h
+    }
+
+    fn status(state: &ServerState, headers: &HeaderMap, body: &[u8]) -> u16 {
+        handle(state, headers, body).0.status().as_u16()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any id and secret, however odd (colons, `&`, `%`, `+`, non-ASCII), get a token when
+        /// encoded as the RFC says; the same pair in the form body works too.
+        #[test]
+        fn correctly_encoded_credentials_always_authenticate(id in "\\PC{1,24}", secret in "\\PC{1,40}") {
+            let s = state(&id, &secret);
+            prop_assert_eq!(status(&s, &basic(&id, &secret), b"grant_type=client_credentials"), 200);
+            let body: String = form_urlencoded::Serializer::new(String::new())
+                .append_pair("grant_type", "client_credentials")
+                .append_pair("client_id", &id)
+                .append_pair("client_secret", &secret)
+                .finish();
+            let mut form_only = basic(&id, &secret);
+            form_only.remove(header::AUTHORIZATION);
+            prop_assert_eq!(status(&s, &form_only, body.as_bytes()), 200);
+        }
+
+        /// Anything appended to the right id or secret, raw inside Basic, is refused (a raw
+        /// `&` once ended the secret early, so `secret&junk` passed).
+        #[test]
+        fn credentials_with_anything_appended_are_refused(junk in "\\PC{1,12}") {
+            let s = state("cc-abc123", "S3cretValue0123456789");
+            let with_secret = raw_basic(&format!("cc-abc123:S3cretValue0123456789{junk}"));
+            prop_assert_eq!(status(&s, &with_secret, b"grant_type=client_credentials"), 401);
+            let with_id = raw_basic(&format!("cc-abc123{junk}:S3cretValue0123456789"));
+            prop_assert_eq!(status(&s, &with_id, b"grant_type=client_credentials"), 401);
+        }
+
+        /// Any Authorization header and any body: a 4xx that names the problem, never a panic,
+        /// never a token.
+        #[test]
+        fn any_header_and_body_is_refused_cleanly(
+            auth in proptest::collection::vec(any::<u8>(), 0..200),
+            body in proptest::collection::vec(any::<u8>(), 0..400),
+        ) {
+            let s = state("cc-abc123", "S3cretValue0123456789");
+            let mut h = basic("", "");
+            match HeaderValue::from_bytes(&auth) {
+                Ok(v) => { h.insert(header::AUTHORIZATION, v); }
+                Err(_) => { h.remove(header::AUTHORIZATION); }
+            }
+            let (resp, _) = handle(&s, &h, &body);
+            prop_assert!(matches!(resp.status().as_u16(), 400 | 401), "{}", resp.status());
+        }
+    }
 }

@@ -1,0 +1,45 @@
+//! The credentials popup (`c`): what the partner needs to point their client at the evidence
+//! API. The only view that draws the client secret, so screen captures of the main screen
+//! never carry it; the secret lives in memory for this session only.
+
+use ratatui::prelude::*;
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::{centered, theme};
+use crate::ui::app::App;
+
+pub struct CredentialsPopup<'a>(pub &'a App);
+
+impl Widget for CredentialsPopup<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let Some(api) = &self.0.api else { return };
+        let popup = centered(area, 78, 11);
+        Clear.render(popup, buf);
+        let block = Block::bordered()
+            .border_style(theme::focused_border())
+            .title(Line::styled(" Evidence API credentials ", theme::title()))
+            .title(Line::styled(" Esc closes ", theme::dim()).right_aligned());
+        let row = |label: &str, value: &str| {
+            Line::from(vec![
+                Span::styled(format!(" {label:<15}"), theme::dim()),
+                Span::styled(value.to_owned(), theme::key()),
+            ])
+        };
+        let lines = vec![
+            row("Base URL", &api.base_url),
+            row("Token URL", &api.token_url),
+            row("Client id", &api.client_id),
+            row("Client secret", api.client_secret.expose()),
+            Line::default(),
+            Line::styled(
+                " Grants: client_credentials and refresh_token (HTTP Basic or form body). GET {base}/items, follow \"next\".",
+                theme::dim(),
+            ),
+            Line::styled(
+                " The secret is generated for this session only: never saved in the dossier or logged.",
+                theme::dim(),
+            ),
+        ];
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(block).render(popup, buf);
+    }
+}

@@ -1,0 +1,113 @@
+//! The live pane, in place of the evidence pane while a scenario of the selected question is
+//! armed: what the API does now, the elapsed time, for `trace.echo` the trace id to ask about,
+//! the retry chart for the retry scenarios, and the journal scrolling as requests arrive.
+
+use ratatui::prelude::*;
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::timeline::{self, TimelineChart};
+use super::{fit, theme};
+use crate::checks::api::JournalEntry;
+use crate::checks::api::judges::TIMELINE_CHECKS;
+use crate::ui::app::{App, Armed};
+use crate::ui::update::trace_to_find;
+
+pub struct LivePane<'a>(pub &'a App, pub &'a Armed);
+
+fn status_style(status: u16) -> Style {
+    match status {
+        200..=299 => Style::new().fg(Color::Green),
+        429 => Style::new().fg(Color::Yellow),
+        500..=599 => Style::new().fg(Color::Red),
+        _ => Style::new().fg(Color::Magenta),
+    }
+}
+
+fn journal_line(e: &JournalEntry, origin_us: u64, width: usize) -> Line<'static> {
+    let mark = match e.status {
+        200..=299 => "●",
+        429 => "◆",
+        500..=599 => "✘",
+        0 => "?",
+        _ => "▲",
+    };
+    Line::from(vec![
+        Span::styled(format!("{mark} "), status_style(e.status)),
+        Span::raw(fit(&e.line(origin_us), width.saturating_sub(2))),
+    ])
+}
+
+impl Widget for LivePane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (app, armed) = (self.0, self.1);
+        let elapsed = app.armed_elapsed().unwrap_or_default();
+        let keys = if armed.check == "trace.echo" {
+            " y found · N not found · x disarm "
+        } else {
+            " f finish · x disarm "
+        };
+        let block = Block::bordered()
+            .border_style(Style::new().fg(Color::LightMagenta))
+            .title(Line::styled(
+                format!(" ◉ ARMED {} {:>5.1}s ", armed.check, elapsed.as_secs_f64()),
+                Style::new().fg(Color::LightMagenta).add_modifier(Modifier::BOLD),
+            ))
+            .title_bottom(Line::styled(keys, theme::key()).right_aligned());
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if inner.height == 0 {
+            return;
+        }
+        let width = usize::from(inner.width);
+        let mut y = inner.y;
+        let describe = armed.describe.split_once(": ").map_or(armed.describe.as_str(), |(_, d)| d);
+        let rows = if inner.height >= 10 { 2 } else { 1 };
+        Paragraph::new(Line::styled(describe.to_owned(), theme::dim()))
+            .wrap(Wrap { trim: true })
+            .render(Rect { y, height: rows, ..inner }, buf);
+        y += rows;
+        if armed.check == "trace.echo" && y < inner.bottom() {
+            // The id on a line of its own: it must be read out or copied whole.
+            let lines = match trace_to_find(app) {
+                Some(id) => vec![
+                    Line::raw("Ask the partner to find this X-Trace-Id:"),
+                    Line::styled(id.to_owned(), theme::key().add_modifier(Modifier::REVERSED)),
+                ],
+                None => vec![Line::styled(
+                    "No trace id served yet: the partner runs their job now.",
+                    theme::dim(),
+                )],
+            };
+            for line in lines.into_iter().take(usize::from(inner.bottom() - y)) {
+                line.render(Rect { y, height: 1, ..inner }, buf);
+                y += 1;
+            }
+        }
+        let attempts = timeline::from_journal(&armed.journal, armed.origin_us);
+        if TIMELINE_CHECKS.contains(&armed.check.as_str()) && !attempts.is_empty() {
+            let h = timeline::height(&attempts);
+            if inner.bottom().saturating_sub(y) >= h + 2 {
+                TimelineChart { attempts: &attempts, label: "live" }
+                    .render(Rect { y, height: h, ..inner }, buf);
+                y += h;
+            }
+        }
+        if y >= inner.bottom() {
+            return;
+        }
+        let left = usize::from(inner.bottom() - y);
+        let count =
+            format!("{} {} since arming", armed.seen, if armed.seen == 1 { "request" } else { "requests" });
+        Line::styled(count, theme::title()).render(Rect { y, height: 1, ..inner }, buf);
+        y += 1;
+        let shown = left.saturating_sub(1);
+        let lines: Vec<Line> = if armed.journal.is_empty() {
+            vec![Line::styled("waiting for the partner's client… (c shows the credentials)", theme::dim())]
+        } else {
+            // The newest at the bottom: the pane scrolls as requests arrive.
+            let from = armed.journal.len().saturating_sub(shown);
+            armed.journal[from..].iter().map(|e| journal_line(e, armed.origin_us, width)).collect()
+        };
+        Paragraph::new(lines).render(Rect { y, height: u16::try_from(shown).unwrap_or(0), ..inner }, buf);
+    }
+}
