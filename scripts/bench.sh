@@ -71,25 +71,34 @@ start_server() {
   source <(grep -E '^(BASE_URL|TOKEN)=' "$log")
 }
 
-# wrk output -> "RPS P99_MS NON2XX"
+# CPU time (user + system, clock ticks) a process has used.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# wrk output, server CPU ticks used -> "RPS P99_MS NON2XX ERRORS CPU_US_PER_REQUEST"
 parse_wrk() {
-  python3 - "$1" <<'PY'
+  python3 - "$1" "$2" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
+ticks, hz = int(sys.argv[2]), int(sys.argv[3])
+total = int(re.search(r"(\d+) requests in", text).group(1))
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 m = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
 p99 = float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
 bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
 err = re.search(r"Socket errors:.*", text)
-print(f"{rps:.0f} {p99:.2f} {bad.group(1) if bad else 0} {'errors' if err else 'ok'}")
+print(f"{rps:.0f} {p99:.2f} {bad.group(1) if bad else 0} {'errors' if err else 'ok'} {ticks / hz * 1e6 / total:.1f}")
 PY
 }
 
+# load_one NAME URL ROUND PID [wrk options]: warm up, then one measured run; the server's CPU
+# time per request is robust to a shared machine where req/s is not.
 load_one() {
-  local name=$1 url=$2 round=$3; shift 3
+  local name=$1 url=$2 round=$3 pid=$4 before; shift 4
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$@" "$url" >/dev/null
+  before=$(cpu_ticks "$pid")
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" >"$OUT/wrk-$name-$round.txt"
-  echo "$name $round $(parse_wrk "$OUT/wrk-$name-$round.txt")" | tee -a "$OUT/load.txt"
+  echo "$name $round $(parse_wrk "$OUT/wrk-$name-$round.txt" $(($(cpu_ticks "$pid") - before)))" \
+    | tee -a "$OUT/load.txt"
 }
 
 load() {
@@ -106,12 +115,13 @@ load() {
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
   start_server "$OUT/ceiling.log" target/release/examples/hyper_ceiling
-  local ceiling_url="$BASE_URL/items"
+  local ceiling_url="$BASE_URL/items" ceiling_pid=$SERVER_PID
   start_server "$OUT/api.log" target/release/examples/evidence_api
   local api_url="$BASE_URL/items" api_pid=$SERVER_PID api_token=$TOKEN
   target/bench-npm/node_modules/.bin/json-server --quiet --host 127.0.0.1 --port "$port" "$OUT/db.json" \
     >"$OUT/json-server.log" 2>&1 &
   PIDS+=($!)
+  local mock_pid=$!
   local mock_url="http://127.0.0.1:$port/items"
   for _ in $(seq 100); do curl -sf -o /dev/null "$mock_url" && break; sleep 0.1; done
   # Every server must answer 200 with JSON before it is measured.
@@ -122,9 +132,9 @@ load() {
   echo "evidence API idle: $(grep -E 'VmRSS' /proc/"$api_pid"/status | tr -s ' \t' ' ')" | tee "$OUT/api-rss.txt"
   : >"$OUT/load.txt"
   for round in $(seq "$ROUNDS"); do
-    load_one hyper_ceiling "$ceiling_url" "$round"
-    load_one evidence_api "$api_url" "$round" -H "Authorization: Bearer $api_token"
-    load_one json_server "$mock_url" "$round"
+    load_one hyper_ceiling "$ceiling_url" "$round" "$ceiling_pid"
+    load_one evidence_api "$api_url" "$round" "$api_pid" -H "Authorization: Bearer $api_token"
+    load_one json_server "$mock_url" "$round" "$mock_pid"
   done
   echo "evidence API after the load: $(grep -E 'VmRSS|VmHWM' /proc/"$api_pid"/status | tr -s ' \t' ' ' | paste -sd' ')" \
     | tee -a "$OUT/api-rss.txt"
@@ -132,15 +142,15 @@ load() {
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
-    name, _, rps, p99, bad, err = line.split()
-    rows.setdefault(name, []).append((float(rps), float(p99), int(bad), err))
-ceiling = statistics.median(r[0] for r in rows["hyper_ceiling"])
-print(f"\n{'server':<16}{'req/s (median)':>16}{'p99 ms (median)':>17}{'of ceiling':>12}  non-2xx")
+    name, _, rps, p99, bad, err, cpu = line.split()
+    rows.setdefault(name, []).append((float(rps), float(p99), int(bad), err, float(cpu)))
+med = lambda name, i: statistics.median(r[i] for r in rows[name])
+ceiling = med("hyper_ceiling", 0)
+print(f"\n{'server':<16}{'req/s':>10}{'p99 ms':>10}{'of ceiling':>12}{'CPU us/req':>12}  non-2xx  (medians of the rounds)")
 for name in ("hyper_ceiling", "evidence_api", "json_server"):
-    rps = statistics.median(r[0] for r in rows[name])
-    p99 = statistics.median(r[1] for r in rows[name])
+    rps, p99, cpu = med(name, 0), med(name, 1), med(name, 4)
     bad = sum(r[2] for r in rows[name])
-    print(f"{name:<16}{rps:>16.0f}{p99:>17.2f}{rps / ceiling:>11.0%}  {bad}")
+    print(f"{name:<16}{rps:>10.0f}{p99:>10.2f}{rps / ceiling:>11.0%}{cpu:>12.1f}  {bad}")
 PY
   cleanup
   PIDS=()

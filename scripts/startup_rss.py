@@ -5,15 +5,20 @@ Runs the binary on a pseudo-terminal of 120x40 (Python's stdlib `pty`, the same 
 terminal emulator or tmux gives it), and times from just before the fork to the moment the
 bytes of the first frame containing MARKER have been written to the terminal. Then it reads
 VmRSS / VmHWM from /proc/<pid>/status, moves around (section and question keys) for a while so
-that every pane is drawn, reads them again, and quits with `q`.
+that every pane is drawn, reads them again; then sends TRAFFIC requests to the session's
+evidence API (its address is read from the status line; plain `GET /items` without a token on
+one kept-alive connection: each is answered 401 and journaled like any request) and reads them
+once more, and quits with `q`.
 
-usage: startup_rss.py BINARY DOSSIER_DIR RUNS [MARKER]
+usage: startup_rss.py BINARY DOSSIER_DIR RUNS [TRAFFIC] [MARKER]
 Prints one line per run and a summary (median, min, max start-up; max RSS) on stdout.
 """
 
 import fcntl
+import http.client
 import os
 import pty
+import re
 import select
 import statistics
 import struct
@@ -65,7 +70,19 @@ def drain(fd: int, seconds: float) -> None:
                 return
 
 
-def one_run(binary: str, dossier: str, marker: bytes) -> tuple[float, int, int, int, int]:
+def api_traffic(fd: int, screen: bytes, count: int) -> None:
+    m = re.search(rb"(127\.0\.0\.1):(\d+) ", screen)
+    if not m:
+        raise RuntimeError("the evidence API address is not on the screen")
+    conn = http.client.HTTPConnection(m.group(1).decode(), int(m.group(2)), timeout=10)
+    for _ in range(count):
+        conn.request("GET", "/items", headers={"X-Client-Name": "bench"})
+        conn.getresponse().read()
+        drain(fd, 0)
+    conn.close()
+
+
+def one_run(binary: str, dossier: str, marker: bytes, traffic: int) -> tuple[float, int, int, int, int]:
     if os.path.exists(dossier):
         os.remove(dossier)
     t0 = time.perf_counter()
@@ -74,8 +91,11 @@ def one_run(binary: str, dossier: str, marker: bytes) -> tuple[float, int, int, 
         fcntl.ioctl(sys.stdout.fileno(), termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
         os.environ["TERM"] = "xterm-256color"
         os.execv(binary, [binary, "review", dossier])
-    read_until(fd, marker, t0 + 10.0)
+    screen = read_until(fd, marker, t0 + 10.0)
     startup_ms = (time.perf_counter() - t0) * 1000.0
+    if traffic and not re.search(rb"127\.0\.0\.1:\d+ ", screen):
+        # The rest of the first frame, with the status line.
+        screen += read_until(fd, b" cc-", time.perf_counter() + 5.0)
     first_rss, _ = rss_kib(pid)
     # Walk every section and a few questions of each so all panes have been drawn.
     for _ in range(8):
@@ -83,26 +103,32 @@ def one_run(binary: str, dossier: str, marker: bytes) -> tuple[float, int, int, 
             os.write(fd, key)
             drain(fd, 0.05)
     drain(fd, 0.5)
-    rss, hwm = rss_kib(pid)
+    rss, _ = rss_kib(pid)
+    if traffic:
+        api_traffic(fd, screen, traffic)
+        drain(fd, 0.5)
+    after, hwm = rss_kib(pid)
     os.write(fd, b"q")
     drain(fd, 2.0)
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     if status != 0:
         raise RuntimeError(f"certcockpit exited with status {status}")
-    return startup_ms, first_rss, rss, hwm, status
+    return startup_ms, first_rss, rss, after, hwm
 
 
 def main() -> int:
     binary, folder, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    marker = (sys.argv[4] if len(sys.argv) > 4 else "Integration Overview").encode()
+    traffic = int(sys.argv[4]) if len(sys.argv) > 4 else 5000
+    marker = (sys.argv[5] if len(sys.argv) > 5 else "Integration Overview").encode()
     times, hwms = [], []
     for i in range(runs):
-        ms, first, rss, hwm, _ = one_run(binary, os.path.join(folder, f"startup-{i}.toml"), marker)
+        ms, first, rss, after, hwm = one_run(binary, os.path.join(folder, f"startup-{i}.toml"), marker, traffic)
         times.append(ms)
         hwms.append(hwm)
         print(f"run {i + 1}: first frame {ms:.1f} ms; RSS at first frame {first / 1024:.1f} MiB, "
-              f"after browsing {rss / 1024:.1f} MiB, peak {hwm / 1024:.1f} MiB")
+              f"after browsing {rss / 1024:.1f} MiB, after {traffic} API requests {after / 1024:.1f} MiB, "
+              f"peak {hwm / 1024:.1f} MiB")
     print(f"startup_ms median {statistics.median(times):.1f} min {min(times):.1f} max {max(times):.1f} "
           f"(n={runs}); peak RSS max {max(hwms) / 1024:.1f} MiB")
     return 0
