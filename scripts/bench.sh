@@ -7,7 +7,9 @@
 #              saving a 1,000-answer / 1,000-evidence dossier (benches/dossier.rs).
 #   load       the evidence API under load from wrk in a second process on loopback, side by
 #              side with a plain hyper server (examples/hyper_ceiling.rs, the ceiling) and
-#              json-server from npm (a well-known mock server): requests/s and p99 latency.
+#              json-server from npm (a well-known mock server): requests/s, p99 latency and the
+#              server's CPU time per request. Also examples/axum_floor.rs, the evidence API's
+#              framework and hardening without its work, to show where the gap comes from.
 #   journal    the journal's timing error against a client sleeping known intervals
 #              (tests/journal_timing.rs with tests/peers/sleeper_client.py), JOURNAL_RUNS times.
 #   startup    time from launch of `certcockpit review` to the first drawn frame on a 120x40
@@ -104,7 +106,7 @@ load_one() {
 load() {
   say "load: wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s (after ${WARMUP}s warm-up), $ROUNDS rounds"
   command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-  cargo build --release --quiet --example evidence_api --example hyper_ceiling
+  cargo build --release --quiet --example evidence_api --example hyper_ceiling --example axum_floor
   if [ ! -x target/bench-npm/node_modules/.bin/json-server ]; then
     npm install --silent --no-audit --no-fund --prefix target/bench-npm "json-server@$JSON_SERVER_VERSION"
   fi
@@ -116,6 +118,8 @@ load() {
 
   start_server "$OUT/ceiling.log" target/release/examples/hyper_ceiling
   local ceiling_url="$BASE_URL/items" ceiling_pid=$SERVER_PID
+  start_server "$OUT/floor.log" target/release/examples/axum_floor
+  local floor_url="$BASE_URL/items" floor_pid=$SERVER_PID
   start_server "$OUT/api.log" target/release/examples/evidence_api
   local api_url="$BASE_URL/items" api_pid=$SERVER_PID api_token=$TOKEN
   target/bench-npm/node_modules/.bin/json-server --quiet --host 127.0.0.1 --port "$port" "$OUT/db.json" \
@@ -126,6 +130,7 @@ load() {
   for _ in $(seq 100); do curl -sf -o /dev/null "$mock_url" && break; sleep 0.1; done
   # Every server must answer 200 with JSON before it is measured.
   curl -sf -o /dev/null "$ceiling_url"
+  curl -sf -o /dev/null "$floor_url"
   curl -sf -o /dev/null -H "Authorization: Bearer $api_token" "$api_url"
   curl -sf -o /dev/null "$mock_url"
 
@@ -133,6 +138,7 @@ load() {
   : >"$OUT/load.txt"
   for round in $(seq "$ROUNDS"); do
     load_one hyper_ceiling "$ceiling_url" "$round" "$ceiling_pid"
+    load_one axum_floor "$floor_url" "$round" "$floor_pid"
     load_one evidence_api "$api_url" "$round" "$api_pid" -H "Authorization: Bearer $api_token"
     load_one json_server "$mock_url" "$round" "$mock_pid"
   done
@@ -147,7 +153,7 @@ for line in open(sys.argv[1]):
 med = lambda name, i: statistics.median(r[i] for r in rows[name])
 ceiling = med("hyper_ceiling", 0)
 print(f"\n{'server':<16}{'req/s':>10}{'p99 ms':>10}{'of ceiling':>12}{'CPU us/req':>12}  non-2xx  (medians of the rounds)")
-for name in ("hyper_ceiling", "evidence_api", "json_server"):
+for name in ("hyper_ceiling", "axum_floor", "evidence_api", "json_server"):
     rps, p99, cpu = med(name, 0), med(name, 1), med(name, 4)
     bad = sum(r[2] for r in rows[name])
     print(f"{name:<16}{rps:>10.0f}{p99:>10.2f}{rps / ceiling:>11.0%}{cpu:>12.1f}  {bad}")
