@@ -3,7 +3,9 @@
 //! on (the status served, the Retry-After hint given, the token issued) is recorded here rather
 //! than recomputed from scenario parameters.
 
+use std::collections::VecDeque;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -114,8 +116,8 @@ const MAX_ENTRIES: usize = 50_000;
 #[derive(Debug)]
 pub struct Journal {
     origin: Instant,
-    entries: Mutex<Vec<JournalEntry>>,
-    next_seq: Mutex<u64>,
+    entries: Mutex<VecDeque<JournalEntry>>,
+    next_seq: AtomicU64,
     feed: broadcast::Sender<JournalEntry>,
 }
 
@@ -128,7 +130,12 @@ impl Default for Journal {
 impl Journal {
     pub fn new() -> Self {
         let (feed, _) = broadcast::channel(FEED_CAPACITY);
-        Self { origin: Instant::now(), entries: Mutex::new(Vec::new()), next_seq: Mutex::new(0), feed }
+        Self {
+            origin: Instant::now(),
+            entries: Mutex::new(VecDeque::new()),
+            next_seq: AtomicU64::new(0),
+            feed,
+        }
     }
 
     /// Now on the journal clock (µs since the session started).
@@ -143,23 +150,24 @@ impl Journal {
 
     /// Reserves the next sequence number (at arrival).
     pub fn next_seq(&self) -> u64 {
-        let mut seq = self.next_seq.lock().unwrap_or_else(|p| p.into_inner());
-        let s = *seq;
-        *seq += 1;
-        s
+        self.next_seq.fetch_add(1, Ordering::Relaxed)
     }
 
-    /// Records an entry and announces it on the live feed.
+    /// Records an entry and announces it on the live feed. Runs for every request, so it
+    /// drops the oldest entry in O(1) and copies the entry only when someone is listening.
     pub fn push(&self, entry: JournalEntry) {
+        // No subscriber is fine: the UI may not be listening.
+        let feed = (self.feed.receiver_count() > 0).then(|| entry.clone());
         {
             let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
             if entries.len() >= MAX_ENTRIES {
-                entries.drain(..MAX_ENTRIES / 10);
+                entries.pop_front();
             }
-            entries.push(entry.clone());
+            entries.push_back(entry);
         }
-        // No subscriber is fine: the UI may not be listening.
-        let _ = self.feed.send(entry);
+        if let Some(entry) = feed {
+            let _ = self.feed.send(entry);
+        }
     }
 
     /// Entries that arrived at or after `since_us`, in arrival order.
@@ -199,4 +207,43 @@ pub fn timeline(entries: &[JournalEntry], origin_us: u64) -> Vec<TimelinePoint> 
             retry_after_ms: e.retry_after_ms,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(seq: u64) -> JournalEntry {
+        JournalEntry {
+            seq,
+            at_us: seq,
+            done_us: seq,
+            method: "GET".into(),
+            path: "/items".into(),
+            status: 200,
+            token: None,
+            client_name: None,
+            trace_id: String::new(),
+            retry_after_ms: None,
+            retry_after_form: None,
+            kind: RequestKind::Other,
+        }
+    }
+
+    #[test]
+    fn keeps_the_newest_entries_and_feeds_subscribers() {
+        let j = Journal::new();
+        for s in 0..(MAX_ENTRIES as u64 + 10) {
+            j.push(entry(s));
+        }
+        let all = j.since(0);
+        assert_eq!(all.len(), MAX_ENTRIES);
+        assert_eq!(all[0].seq, 10);
+        assert_eq!(j.last().map(|e| e.seq), Some(MAX_ENTRIES as u64 + 9));
+        let mut feed = j.subscribe();
+        j.push(entry(MAX_ENTRIES as u64 + 10));
+        assert_eq!(feed.try_recv().map(|e| e.seq).ok(), Some(MAX_ENTRIES as u64 + 10));
+        assert_eq!(j.next_seq(), 0);
+        assert_eq!(j.next_seq(), 1);
+    }
 }

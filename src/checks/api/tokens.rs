@@ -26,7 +26,7 @@ pub fn trace_id() -> String {
 /// tell tokens apart in a session, useless to call the API with.
 pub fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
-    format!("tok-{}", &hex::encode(digest)[..12])
+    format!("tok-{}", hex::encode(&digest[..6]))
 }
 
 /// Hides the client secret and anything shaped like a token this API issues (`at-…`, `rt-…`)

@@ -1,0 +1,72 @@
+//! The floor under the evidence API in the load benchmark (`scripts/bench.sh`): the same
+//! framework and hardening with none of the work. axum routing `GET /items` to a handler that
+//! returns a fixed JSON body (the same as `hyper_ceiling`), behind a `from_fn` middleware with
+//! the same 10 s per-request timeout, served by the same hyper HTTP/1 settings (header-read
+//! timeout on tokio's timer). What the evidence API costs beyond this is its own work: the
+//! journal, token checks, trace ids, building the page.
+//!
+//! Binds `127.0.0.1:0` (or the address given as the first argument), prints `BASE_URL=…` on
+//! stdout and serves until interrupted.
+
+use std::io::Write;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::{Next, from_fn};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+
+async fn bounded(req: Request, next: Next) -> Response {
+    match tokio::time::timeout(Duration::from_secs(10), next.run(req)).await {
+        Ok(resp) => resp,
+        Err(_) => (StatusCode::REQUEST_TIMEOUT, "request took too long\n").into_response(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> color_eyre::Result<()> {
+    color_eyre::install()?;
+    let listen = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:0".to_owned());
+    let listener = TcpListener::bind(&listen).await?;
+    let addr = listener.local_addr()?;
+    let items: Vec<String> =
+        (1..=5).map(|n| format!(r#"{{"id":"item-{n:04}","name":"Sample item {n}"}}"#)).collect();
+    let body = format!(r#"{{"data":[{}],"next":"http://{addr}/items?page=2"}}"#, items.join(","));
+    let router = Router::new()
+        .route(
+            "/items",
+            get(move || {
+                let body = body.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], body) }
+            }),
+        )
+        .layer(from_fn(bounded));
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "BASE_URL=http://{addr}")?;
+    out.flush()?;
+    drop(out);
+
+    let serve = async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { continue };
+            let _ = stream.set_nodelay(true);
+            let service = TowerToHyperService::new(router.clone());
+            tokio::spawn(async move {
+                let mut builder = http1::Builder::new();
+                builder.timer(TokioTimer::new()).header_read_timeout(Duration::from_secs(5));
+                let _ = builder.serve_connection(TokioIo::new(stream), service).await;
+            });
+        }
+    };
+    tokio::select! {
+        () = serve => {}
+        r = tokio::signal::ctrl_c() => r?,
+    }
+    Ok(())
+}
