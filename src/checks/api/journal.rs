@@ -109,8 +109,9 @@ pub struct TimelinePoint {
 /// How many entries the live feed buffers for a slow subscriber before it skips ahead.
 const FEED_CAPACITY: usize = 1024;
 /// The journal keeps at most this many entries (a polling client left running for hours must
-/// not grow memory without bound); the oldest go first.
-const MAX_ENTRIES: usize = 50_000;
+/// not grow memory without bound); the oldest go first. 20,000 is far more than any scenario
+/// needs and keeps a flooded session near 20 MB resident (BENCHMARKS.md).
+const MAX_ENTRIES: usize = 20_000;
 
 /// The session's journal: entries in a mutex, plus a broadcast feed for live display.
 #[derive(Debug)]
