@@ -10,7 +10,8 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     Leaf(Value),
-    Object(Vec<(String, Node)>),
+    /// Keys are the server's own literals, so they are not copied per response.
+    Object(Vec<(&'static str, Node)>),
     Array(Vec<Node>),
 }
 
@@ -21,8 +22,7 @@ impl<T: Into<Value>> From<T> for Node {
 }
 
 /// An object with its keys in the given order, shuffled when `shuffle` is set.
-pub fn object(fields: Vec<(&str, Node)>, shuffle: bool) -> Node {
-    let mut fields: Vec<(String, Node)> = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+pub fn object(mut fields: Vec<(&'static str, Node)>, shuffle: bool) -> Node {
     if shuffle {
         fields.shuffle(&mut rand::rng());
     }
@@ -79,7 +79,12 @@ impl Node {
 
 /// A JSON response from a document.
 pub fn response(status: StatusCode, body: &Node) -> Response {
-    let mut resp = (status, body.to_bytes()).into_response();
+    bytes_response(status, body.to_bytes())
+}
+
+/// A JSON response from bytes already written.
+pub fn bytes_response(status: StatusCode, body: Vec<u8>) -> Response {
+    let mut resp = (status, body).into_response();
     resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     resp
 }

@@ -32,6 +32,8 @@ pub(crate) struct ServerState {
     pub arm: Mutex<ArmState>,
     /// Base of the absolute `next` links when a request carries no usable `Host`.
     pub base_url: String,
+    /// The last `Host` found usable for `next` links (see `items::usable_host`).
+    pub link_host: Mutex<Option<String>>,
 }
 
 impl ServerState {
@@ -42,6 +44,7 @@ impl ServerState {
             tokens: Mutex::new(TokenStore::default()),
             arm: Mutex::new(ArmState::idle(0)),
             base_url,
+            link_host: Mutex::new(None),
         }
     }
 
