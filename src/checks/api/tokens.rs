@@ -19,14 +19,26 @@ pub fn random_string(len: usize) -> String {
 /// A fresh trace id: 16 random bytes in hex, like many providers' request ids.
 pub fn trace_id() -> String {
     let bytes: [u8; 16] = rand::rng().random();
-    hex::encode(bytes)
+    hex_string("", &bytes)
+}
+
+/// `prefix` and `bytes` in lower-case hex, in one allocation (this runs for every request).
+fn hex_string(prefix: &str, bytes: &[u8]) -> String {
+    let mut hex = [0u8; 64];
+    let hex = &mut hex[..2 * bytes.len().min(32)];
+    // The buffer is exactly twice the input, so encoding cannot fail.
+    let _ = hex::encode_to_slice(&bytes[..hex.len() / 2], hex);
+    let mut out = String::with_capacity(prefix.len() + hex.len());
+    out.push_str(prefix);
+    out.extend(hex.iter().map(|&b| char::from(b)));
+    out
 }
 
 /// Names a token in the journal: `tok-` and the first 12 hex digits of its SHA-256. Enough to
 /// tell tokens apart in a session, useless to call the API with.
 pub fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
-    format!("tok-{}", hex::encode(&digest[..6]))
+    hex_string("tok-", &digest[..6])
 }
 
 /// Hides the client secret and anything shaped like a token this API issues (`at-…`, `rt-…`)
@@ -132,7 +144,13 @@ impl TokenStore {
 
     /// Checks a presented access token.
     pub fn check(&self, token: &str, now: Instant) -> TokenState {
-        match self.access.get(&token_hash(token)) {
+        self.check_hash(&token_hash(token), now)
+    }
+
+    /// Checks a presented access token by its `token_hash` (the server hashes each request's
+    /// token once, for the journal, and checks that).
+    pub fn check_hash(&self, hash: &str, now: Instant) -> TokenState {
+        match self.access.get(hash) {
             Some(exp) if *exp > now => TokenState::Valid,
             Some(_) => TokenState::Expired,
             None => TokenState::Unknown,
@@ -178,6 +196,16 @@ mod tests {
         );
         assert_eq!(issued.access_hash, token_hash(issued.access_token.expose()));
         assert!(!issued.access_hash.contains(issued.access_token.expose()));
+    }
+
+    #[test]
+    fn hashes_and_trace_ids_are_lower_hex() {
+        let digest = Sha256::digest(b"at-x");
+        assert_eq!(token_hash("at-x"), format!("tok-{}", hex::encode(&digest[..6])));
+        let t = trace_id();
+        assert_eq!(t.len(), 32);
+        assert!(t.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        assert_ne!(t, trace_id());
     }
 
     #[test]

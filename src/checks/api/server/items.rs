@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde_json::Value;
@@ -15,17 +15,16 @@ use serde_json::Value;
 use super::arm::Decision;
 use super::json::{Node, bytes_response, oauth_error, object, response};
 use super::middleware::bearer;
-use super::{Served, ServerState};
+use super::{PresentedToken, Served, ServerState};
 use crate::checks::api::journal::RequestKind;
 use crate::checks::api::tokens::TokenState;
 
-pub async fn items(
-    State(state): State<Arc<ServerState>>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
+pub async fn items(State(state): State<Arc<ServerState>>, req: Request) -> Response {
+    // The request's parts by value: axum's `HeaderMap` extractor would clone every header.
+    let (parts, _) = req.into_parts();
+    let headers = &parts.headers;
     let scenario = state.arm().scenario.clone();
-    let page = match page_param(q.as_deref()) {
+    let page = match page_param(parts.uri.query()) {
         Ok(p) => p,
         Err(e) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", &e),
     };
@@ -35,7 +34,10 @@ pub async fn items(
         resp
     };
 
-    let token_state = bearer(&headers).map(|t| state.tokens().check(t, Instant::now()));
+    let token_state = match parts.extensions.get::<PresentedToken>() {
+        Some(PresentedToken(hash)) => Some(state.tokens().check_hash(hash, Instant::now())),
+        None => bearer(headers).map(|t| state.tokens().check(t, Instant::now())),
+    };
     match token_state {
         None => {
             let mut resp =
@@ -80,7 +82,7 @@ pub async fn items(
     }
     // The Link header is built once and `next` is the URL inside its angle brackets.
     let link = (page < scenario.pages).then(|| {
-        let (scheme, base) = link_base(&state, &headers);
+        let (scheme, base) = link_base(&state, headers);
         format!("<{scheme}{base}/items?page={}{LINK_REL_NEXT}", page + 1)
     });
     let next = link.as_deref().map(|l| &l[1..l.len() - LINK_REL_NEXT.len()]);

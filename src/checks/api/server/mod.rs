@@ -59,6 +59,11 @@ impl ServerState {
     }
 }
 
+/// The `token_hash` of the request's bearer token, put in the request's extensions by the
+/// middleware so the token is hashed once per request.
+#[derive(Debug, Clone)]
+pub(crate) struct PresentedToken(pub String);
+
 /// What a handler tells the journal about the response it built (a response extension).
 #[derive(Debug, Clone)]
 pub(crate) struct Served {
