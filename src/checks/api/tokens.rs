@@ -30,7 +30,8 @@ fn hex_string(prefix: &str, bytes: &[u8]) -> String {
     let _ = hex::encode_to_slice(&bytes[..hex.len() / 2], hex);
     let mut out = String::with_capacity(prefix.len() + hex.len());
     out.push_str(prefix);
-    out.extend(hex.iter().map(|&b| char::from(b)));
+    // Hex digits are ASCII, so this is always valid UTF-8.
+    out.push_str(std::str::from_utf8(hex).unwrap_or_default());
     out
 }
 
