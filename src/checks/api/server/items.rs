@@ -82,11 +82,22 @@ pub async fn items(State(state): State<Arc<ServerState>>, req: Request) -> Respo
         tokio::time::sleep(scenario.page_delay).await;
     }
     // The Link header is built once and `next` is the URL inside its angle brackets.
-    let link = (page < scenario.pages).then(|| {
-        let (scheme, base) = link_base(&state, headers);
-        format!("<{scheme}{base}/items?page={}{LINK_REL_NEXT}", page + 1)
-    });
-    let next = link.as_deref().map(|l| &l[1..l.len() - LINK_REL_NEXT.len()]);
+    let link = (page < scenario.pages)
+        .then(|| {
+            let (scheme, base) = link_base(&state, headers);
+            // `<{scheme}{base}/items?page={page + 1}>; rel="next"`, without `format!`.
+            let mut link = Vec::with_capacity(40 + scheme.len() + base.len());
+            link.push(b'<');
+            link.extend_from_slice(scheme.as_bytes());
+            link.extend_from_slice(base.as_bytes());
+            link.extend_from_slice(b"/items?page=");
+            push_decimal(&mut link, page + 1, 1);
+            link.extend_from_slice(LINK_REL_NEXT.as_bytes());
+            // Only UTF-8 text and ASCII digits went in.
+            String::from_utf8(link).unwrap_or_default()
+        })
+        .filter(|l| !l.is_empty());
+    let next = link.as_deref().and_then(|l| l.get(1..l.len().saturating_sub(LINK_REL_NEXT.len())));
     let total = scenario.total_items();
     // Any page up to u32::MAX may be asked for: no overflow on the way to an empty page.
     let first = (page - 1).saturating_mul(scenario.page_size).saturating_add(1);
