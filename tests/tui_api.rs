@@ -38,15 +38,8 @@ async fn session(width: u16, height: u16, launcher: impl FnOnce(Arc<EvidenceApi>
     let q = certcockpit::questionnaire::load("uniwise-wiseflow").expect("builtin");
     let (store, dossier, created) = DossierStore::open(&path, &q).expect("open");
     let api = Arc::new(EvidenceApi::start("127.0.0.1:0").await.expect("api"));
-    let (client_id, secret) = api.credentials();
-    let info = ApiInfo {
-        address: api.local_addr().to_string(),
-        base_url: api.base_url().to_owned(),
-        token_url: api.token_url(),
-        client_id: client_id.to_owned(),
-        client_secret: secret.clone(),
-    };
-    let secret = secret.expose().to_owned();
+    let info = ApiInfo::from_api(&api);
+    let secret = api.credentials().1.expose().to_owned();
     let app = App::new(q, dossier, "d.toml", created).with_api(info);
     let runner = Runner::new(Terminal::new(TestBackend::new(width, height)).expect("terminal"), store)
         .with_launcher(Arc::new(launcher(Arc::clone(&api))));

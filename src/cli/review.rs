@@ -44,16 +44,7 @@ pub(super) fn start_api(
     let started = runtime.block_on(EvidenceApi::start(listen));
     match started {
         Ok(api) => {
-            let (client_id, secret) = api.credentials();
-            let info = ApiInfo {
-                address: api.local_addr().to_string(),
-                base_url: api.base_url().to_owned(),
-                token_url: api.token_url(),
-                client_id: client_id.to_owned(),
-                client_secret: secret.clone(),
-            };
-            app.api_address = Some(info.address.clone());
-            app.api = Some(info);
+            app.api = Some(ApiInfo::from_api(&api));
             if let Some(w) = api.exposure_warning() {
                 eprintln!("certcockpit: {w}");
                 app.notice = Some(Notice::error(w));

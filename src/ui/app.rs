@@ -82,6 +82,20 @@ pub struct ApiInfo {
     pub client_secret: Secret,
 }
 
+impl ApiInfo {
+    /// What the cockpit shows of a running evidence API.
+    pub fn from_api(api: &crate::checks::api::EvidenceApi) -> Self {
+        let (client_id, secret) = api.credentials();
+        Self {
+            address: api.local_addr().to_string(),
+            base_url: api.base_url().to_owned(),
+            token_url: api.token_url(),
+            client_id: client_id.to_owned(),
+            client_secret: secret.clone(),
+        }
+    }
+}
+
 /// Journal lines kept for the live pane (the evidence filed keeps its own observations).
 pub const MAX_LIVE_JOURNAL: usize = 500;
 
@@ -108,8 +122,6 @@ pub struct App {
     pub dossier: Dossier,
     /// The dossier's file name as shown in the header.
     pub dossier_name: String,
-    /// Evidence API address, when one is listening (shown in the status line).
-    pub api_address: Option<String>,
     pub section: usize,
     /// Index of the question within the selected section.
     pub question: usize,
@@ -157,7 +169,6 @@ impl App {
             questionnaire,
             dossier,
             dossier_name: dossier_name.into(),
-            api_address: None,
             section: 0,
             question: 0,
             mode: Mode::Browse,
@@ -211,7 +222,6 @@ impl App {
 
     /// Sets the session's evidence API (shown in the status line and the credentials popup).
     pub fn with_api(mut self, api: ApiInfo) -> Self {
-        self.api_address = Some(api.address.clone());
         self.api = Some(api);
         self
     }

@@ -88,15 +88,11 @@ impl Widget for StatusLine<'_> {
             ));
         }
         // The address and client id only: the secret is in the credentials popup (c).
-        match (&app.api, &app.api_address) {
-            (Some(api), _) => tail.push(Span::styled(
+        if let Some(api) = &app.api {
+            tail.push(Span::styled(
                 format!(" API {} {} ", api.address, api.client_id),
                 Style::new().fg(Color::Cyan),
-            )),
-            (None, Some(addr)) => {
-                tail.push(Span::styled(format!(" API {addr} "), Style::new().fg(Color::Cyan)))
-            }
-            (None, None) => {}
+            ));
         }
         // Help and quit always show (at the right); the rest fill the line in order, the keys
         // of an armed scenario first.
