@@ -1,8 +1,8 @@
 //! The floor under the evidence API in the load benchmark (`scripts/bench.sh`): the same
 //! framework and hardening with none of the work. axum routing `GET /items` to a handler that
-//! returns a fixed JSON body (the same as `hyper_ceiling`), behind a `from_fn` middleware with
-//! the same 10 s per-request timeout, served by the same hyper HTTP/1 settings (header-read
-//! timeout on tokio's timer). What the evidence API costs beyond this is its own work: the
+//! returns a fixed JSON body (the same as `hyper_ceiling`), wrapped like the evidence API wraps
+//! its router (a `service_fn` around `Router::call` with the same 10 s per-request timeout),
+//! served by the same hyper HTTP/1 settings (header-read timeout on tokio's timer). What the evidence API costs beyond this is its own work: the
 //! journal, token checks, trace ids, building the page.
 //!
 //! Binds `127.0.0.1:0` (or the address given as the first argument), prints `BASE_URL=…` on
@@ -11,22 +11,27 @@
 use std::io::Write;
 use std::time::Duration;
 
+use std::convert::Infallible;
+
 use axum::Router;
-use axum::extract::Request;
-use axum::http::{StatusCode, header};
-use axum::middleware::{Next, from_fn};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
+use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tower_service::Service;
 
-async fn bounded(req: Request, next: Next) -> Response {
-    match tokio::time::timeout(Duration::from_secs(10), next.run(req)).await {
-        Ok(resp) => resp,
+async fn bounded(mut router: Router, req: Request<Incoming>) -> Result<Response, Infallible> {
+    let routed = router.call(req.map(Body::new));
+    Ok(match tokio::time::timeout(Duration::from_secs(10), routed).await {
+        Ok(Ok(resp)) => resp,
+        Ok(Err(never)) => match never {},
         Err(_) => (StatusCode::REQUEST_TIMEOUT, "request took too long\n").into_response(),
-    }
+    })
 }
 
 #[tokio::main]
@@ -38,15 +43,13 @@ async fn main() -> color_eyre::Result<()> {
     let items: Vec<String> =
         (1..=5).map(|n| format!(r#"{{"id":"item-{n:04}","name":"Sample item {n}"}}"#)).collect();
     let body = format!(r#"{{"data":[{}],"next":"http://{addr}/items?page=2"}}"#, items.join(","));
-    let router = Router::new()
-        .route(
-            "/items",
-            get(move || {
-                let body = body.clone();
-                async move { ([(header::CONTENT_TYPE, "application/json")], body) }
-            }),
-        )
-        .layer(from_fn(bounded));
+    let router = Router::new().route(
+        "/items",
+        get(move || {
+            let body = body.clone();
+            async move { ([(header::CONTENT_TYPE, "application/json")], body) }
+        }),
+    );
     let mut out = std::io::stdout().lock();
     writeln!(out, "BASE_URL=http://{addr}")?;
     out.flush()?;
@@ -56,7 +59,8 @@ async fn main() -> color_eyre::Result<()> {
         loop {
             let Ok((stream, _)) = listener.accept().await else { continue };
             let _ = stream.set_nodelay(true);
-            let service = TowerToHyperService::new(router.clone());
+            let router = router.clone();
+            let service = service_fn(move |req| bounded(router.clone(), req));
             tokio::spawn(async move {
                 let mut builder = http1::Builder::new();
                 builder.timer(TokioTimer::new()).header_read_timeout(Duration::from_secs(5));

@@ -14,7 +14,7 @@ use super::error::ApiError;
 use super::journal::{JournalEntry, TimelinePoint, timeline};
 use super::judges::{JudgeInput, RunEnd, RunOutcome, judge};
 use super::scenario::{NORMAL_TOKEN_LIFETIME, Scenario};
-use super::server::{ArmState, ServerState, router, serve};
+use super::server::{ArmState, ServerState, serve};
 use super::tokens::Credentials;
 use crate::checks::{CheckResult, Secret};
 
@@ -80,7 +80,7 @@ impl EvidenceApi {
         let base_url = format!("http://{shown}");
         let state = Arc::new(ServerState::new(Credentials::generate(), base_url.clone()));
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(serve(listener, router(state.clone()), stopped));
+        let task = tokio::spawn(serve(listener, state.clone(), stopped));
         Ok(Self { state, addr, base_url, stop, task: Some(task) })
     }
 

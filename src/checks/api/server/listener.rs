@@ -6,13 +6,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use hyper::server::conn::http1;
+use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
+
+use super::middleware::journal_and_trace;
+use super::{ServerState, router};
 
 /// Request headers must be complete within this.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
@@ -25,7 +27,12 @@ const MAX_CONNECTIONS: usize = 256;
 
 /// Serves `router` on `listener` until `shutdown` turns true. Connection tasks live in a
 /// `JoinSet`, so they end with the loop.
-pub(crate) async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::Receiver<bool>) {
+pub(crate) async fn serve(
+    listener: TcpListener,
+    state: Arc<ServerState>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let router = router(state.clone());
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let mut conns = JoinSet::new();
     loop {
@@ -44,7 +51,8 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, mut shutdown: w
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
-                let service = TowerToHyperService::new(router.clone());
+                let (state, router) = (state.clone(), router.clone());
+                let service = service_fn(move |req| journal_and_trace(&state, &router, req));
                 conns.spawn(async move {
                     let _permit = permit;
                     let mut builder = http1::Builder::new();

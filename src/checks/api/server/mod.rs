@@ -71,13 +71,12 @@ pub(crate) struct Served {
     pub retry_after: Option<RetryAfter>,
 }
 
-pub(crate) fn router(state: Arc<ServerState>) -> Router {
+fn router(state: Arc<ServerState>) -> Router {
     Router::new()
         // Only the token endpoint reads a body, so only its route carries the limit (a layer
         // over every route cost an extension insert on every `GET /items`).
         .route("/oauth/token", post(token_endpoint::token).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)))
         .route("/items", get(items::items))
         .fallback(items::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::journal_and_trace))
         .with_state(state)
 }
