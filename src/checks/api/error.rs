@@ -9,6 +9,8 @@ pub enum ApiError {
     Bind { addr: String, source: std::io::Error },
     #[error("{0:?} is not an evidence API check (one of: {ids})", ids = super::scenario_ids().join(", "))]
     UnknownCheck(String),
+    #[error("cannot start the evidence API's server thread: {0}")]
+    Thread(std::io::Error),
     #[error("no check is armed: arm one before finishing it")]
     NotArmed,
     #[error("cannot run the client command: {0}")]

@@ -31,12 +31,15 @@ pub struct JournalEntry {
     pub seq: u64,
     /// Arrival time, µs since the session started (monotonic clock).
     pub at_us: u64,
-    /// When the response was ready (or the client went away), µs since the session started.
+    /// When the response was ready (or the request was cut short), µs since the session started.
     pub done_us: u64,
     pub method: String,
     /// Path and query, cut to a sane length.
     pub path: String,
-    /// Status served; 0 when the client went away before the response was ready.
+    /// Status served; 0 when the request was cut short before its response was ready (the
+    /// server stopped mid-request). A client that merely closes its connection early still
+    /// gets a status here: the server allows half-closed connections and notices only when
+    /// it writes.
     pub status: u16,
     /// Short hash of the bearer token presented, if any (see `tokens::token_hash`).
     pub token: Option<String>,
@@ -76,7 +79,7 @@ impl JournalEntry {
     /// One line for the live journal and observations: `+1234.567 ms GET /items?page=2 -> 200`.
     pub fn line(&self, origin_us: u64) -> String {
         let at = self.at_us.saturating_sub(origin_us) as f64 / 1000.0;
-        let status = if self.status == 0 { "(client went away)".to_owned() } else { self.status.to_string() };
+        let status = if self.status == 0 { "(cut short)".to_owned() } else { self.status.to_string() };
         let mut line = format!("+{at:.1} ms {} {} -> {status}", self.method, self.path);
         if let Some(ms) = self.retry_after_ms {
             line.push_str(&format!(" Retry-After {} ms", ms));
@@ -98,7 +101,7 @@ pub struct TimelinePoint {
     pub at_ms: f64,
     pub method: String,
     pub path: String,
-    /// Status served (0: the client went away first).
+    /// Status served (0: cut short before the response was ready).
     pub status: u16,
     /// `"token"`, `"items"` or `"other"`: a chart of retries usually plots only `"items"`.
     pub kind: &'static str,

@@ -6,9 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
-use tokio::net::TcpListener;
-use tokio::sync::{broadcast, watch};
-use tokio::task::JoinHandle;
+use tokio::sync::{broadcast, oneshot, watch};
 
 use super::error::ApiError;
 use super::journal::{JournalEntry, TimelinePoint, timeline};
@@ -24,7 +22,8 @@ pub struct EvidenceApi {
     addr: SocketAddr,
     base_url: String,
     stop: watch::Sender<bool>,
-    task: Option<JoinHandle<()>>,
+    /// Fires when the server thread has stopped serving (or dropped when it ends).
+    stopped: Option<oneshot::Receiver<()>>,
 }
 
 impl std::fmt::Debug for EvidenceApi {
@@ -57,14 +56,14 @@ pub fn exposure_warning(addr: SocketAddr) -> Option<String> {
 
 impl EvidenceApi {
     /// Binds `listen` (e.g. `127.0.0.1:0` for a free loopback port) and starts serving, with
-    /// fresh random client credentials. Must be called inside a tokio runtime.
+    /// fresh random client credentials. The server runs on a thread of its own until the
+    /// handle is dropped or shut down.
     pub async fn start(listen: &str) -> Result<Self, ApiError> {
         let wanted = parse_listen(listen)?;
-        let listener = TcpListener::bind(wanted)
-            .await
-            .map_err(|source| ApiError::Bind { addr: wanted.to_string(), source })?;
-        let addr =
-            listener.local_addr().map_err(|source| ApiError::Bind { addr: wanted.to_string(), source })?;
+        let bind_error = |source| ApiError::Bind { addr: wanted.to_string(), source };
+        let listener = std::net::TcpListener::bind(wanted).map_err(bind_error)?;
+        listener.set_nonblocking(true).map_err(bind_error)?;
+        let addr = listener.local_addr().map_err(bind_error)?;
         // An unspecified address (0.0.0.0) is reachable locally through loopback; other
         // machines use this host's own address.
         let shown = if addr.ip().is_unspecified() {
@@ -79,9 +78,28 @@ impl EvidenceApi {
         };
         let base_url = format!("http://{shown}");
         let state = Arc::new(ServerState::new(Credentials::generate(), base_url.clone()));
-        let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(serve(listener, state.clone(), stopped));
-        Ok(Self { state, addr, base_url, stop, task: Some(task) })
+        let (stop, stop_rx) = watch::channel(false);
+        let (done, stopped) = oneshot::channel();
+        let server_state = state.clone();
+        // The server gets a thread and a single-threaded runtime of its own: arrival times are
+        // taken on a thread that does nothing else (the TUI's rendering, saves and webhook
+        // probes cannot delay them), and its shared state (journal, tokens, arm) is never
+        // contended between workers.
+        let runtime =
+            tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(ApiError::Thread)?;
+        std::thread::Builder::new()
+            .name("evidence-api".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    // Fails only outside a runtime, which `block_on` provides.
+                    if let Ok(listener) = tokio::net::TcpListener::from_std(listener) {
+                        serve(listener, server_state, stop_rx).await;
+                    }
+                });
+                let _ = done.send(());
+            })
+            .map_err(ApiError::Thread)?;
+        Ok(Self { state, addr, base_url, stop, stopped: Some(stopped) })
     }
 
     /// The address actually bound (the port is chosen by the OS for port 0).
@@ -184,11 +202,11 @@ impl EvidenceApi {
         Ok(result)
     }
 
-    /// Stops serving and waits for the accept loop to end.
+    /// Stops serving and waits for the accept loop to end (open connections are closed).
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
+        if let Some(stopped) = self.stopped.take() {
+            let _ = stopped.await;
         }
     }
 }

@@ -11,10 +11,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde_json::Value;
 
+use super::ServerState;
 use super::arm::Decision;
 use super::json::{Node, bytes_response, oauth_error, object, response};
-use super::middleware::bearer;
-use super::{PresentedToken, Served, ServerState};
+use super::middleware::{bearer, record_served, with_presented_token};
 use crate::checks::api::journal::RequestKind;
 use crate::checks::api::tokens::TokenState;
 
@@ -28,17 +28,16 @@ pub async fn items(State(state): State<Arc<ServerState>>, req: Request) -> Respo
         Err(e) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", &e),
     };
     let kind = RequestKind::Items { page, last_page: scenario.pages };
-    let served = |mut resp: Response, retry_after| {
-        resp.extensions_mut().insert(Served { kind: kind.clone(), retry_after });
+    let served = |resp: Response, retry_after| {
+        record_served(kind.clone(), retry_after);
         resp
     };
 
     // One clock read for the token check and the scenario's decision.
     let now = Instant::now();
-    let token_state = match parts.extensions.get::<PresentedToken>() {
-        Some(PresentedToken(hash)) => Some(state.tokens().check_hash(hash, now)),
-        None => bearer(headers).map(|t| state.tokens().check(t, now)),
-    };
+    // The middleware hashed the token already; outside it (unit tests) the header is read here.
+    let token_state = with_presented_token(|hash| hash.map(|h| state.tokens().check_hash(h, now)))
+        .unwrap_or_else(|| bearer(headers).map(|t| state.tokens().check(t, now)));
     match token_state {
         None => {
             let mut resp =

@@ -17,7 +17,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
-use super::journal::{Journal, RequestKind};
+use super::journal::Journal;
 use super::tokens::{Credentials, TokenStore};
 
 /// Largest request body accepted (a token request is a few hundred bytes).
@@ -59,23 +59,17 @@ impl ServerState {
     }
 }
 
-/// The `token_hash` of the request's bearer token, put in the request's extensions by the
-/// middleware so the token is hashed once per request.
-#[derive(Debug, Clone)]
-pub(crate) struct PresentedToken(pub String);
-
-/// What a handler tells the journal about the response it built (a response extension).
-#[derive(Debug, Clone)]
-pub(crate) struct Served {
-    pub kind: RequestKind,
-    pub retry_after: Option<RetryAfter>,
-}
-
 fn router(state: Arc<ServerState>) -> Router {
     Router::new()
-        // Only the token endpoint reads a body, so only its route carries the limit (a layer
-        // over every route cost an extension insert on every `GET /items`).
-        .route("/oauth/token", post(token_endpoint::token).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)))
+        // Only the token endpoint reads a body, so only its route carries the size limit and
+        // the time limit (a layer over every route cost an extension insert and a timer on
+        // every `GET /items`).
+        .route(
+            "/oauth/token",
+            post(token_endpoint::token)
+                .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+                .layer(axum::middleware::from_fn(middleware::bounded)),
+        )
         .route("/items", get(items::items))
         .fallback(items::not_found)
         .with_state(state)

@@ -11,14 +11,14 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use base64::Engine;
 
+use super::ServerState;
 use super::json::{Node, oauth_error, object, response};
-use super::{Served, ServerState};
+use super::middleware::record_served;
 use crate::checks::api::journal::RequestKind;
 
 pub async fn token(State(state): State<Arc<ServerState>>, headers: HeaderMap, body: Bytes) -> Response {
     let (resp, kind) = handle(&state, &headers, &body);
-    let mut resp = resp;
-    resp.extensions_mut().insert(Served { kind, retry_after: None });
+    record_served(kind, None);
     resp
 }
 
