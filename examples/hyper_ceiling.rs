@@ -5,7 +5,9 @@
 //! link) — no routing, no token check, no journal, no trace id.
 //!
 //! Binds `127.0.0.1:0` (or the address given as the first argument), prints `BASE_URL=…` on
-//! stdout and serves until interrupted.
+//! stdout and serves until interrupted. On tokio's default multi-threaded runtime, as hyper's
+//! own examples do; with `current_thread` as the second argument on a single thread, like the
+//! evidence API (which runs on a thread of its own), so both ceilings can be shown.
 
 use std::convert::Infallible;
 use std::io::Write;
@@ -19,11 +21,18 @@ use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
-#[tokio::main]
-async fn main() -> color_eyre::Result<()> {
+fn main() -> color_eyre::Result<()> {
     color_eyre::install()?;
     let listen = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:0".to_owned());
-    let listener = TcpListener::bind(&listen).await?;
+    let runtime = match std::env::args().nth(2).as_deref() {
+        Some("current_thread") => tokio::runtime::Builder::new_current_thread().enable_all().build()?,
+        _ => tokio::runtime::Builder::new_multi_thread().enable_all().build()?,
+    };
+    runtime.block_on(serve(&listen))
+}
+
+async fn serve(listen: &str) -> color_eyre::Result<()> {
+    let listener = TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
     let items: Vec<String> =
         (1..=5).map(|n| format!(r#"{{"id":"item-{n:04}","name":"Sample item {n}"}}"#)).collect();

@@ -6,10 +6,12 @@
 #   criterion  cargo bench: one frame of the main screen (benches/render.rs), loading and
 #              saving a 1,000-answer / 1,000-evidence dossier (benches/dossier.rs).
 #   load       the evidence API under load from wrk in a second process on loopback, side by
-#              side with a plain hyper server (examples/hyper_ceiling.rs, the ceiling) and
-#              json-server from npm (a well-known mock server): requests/s, p99 latency and the
-#              server's CPU time per request. Also examples/axum_floor.rs, the evidence API's
-#              framework and hardening without its work, to show where the gap comes from.
+#              side with a plain hyper server (examples/hyper_ceiling.rs, the ceiling, on
+#              tokio's default multi-threaded runtime and again single-threaded like the
+#              evidence API) and json-server from npm (a well-known mock server): requests/s,
+#              p99 latency and the server's CPU time per request (user and system). Also
+#              examples/axum_floor.rs, the evidence API's framework and hardening without its
+#              work, to show where the gap comes from.
 #   journal    the journal's timing error against a client sleeping known intervals
 #              (tests/journal_timing.rs with tests/peers/sleeper_client.py), JOURNAL_RUNS times.
 #   startup    time from launch of `certcockpit review` to the first drawn frame on a 120x40
@@ -73,33 +75,37 @@ start_server() {
   source <(grep -E '^(BASE_URL|TOKEN)=' "$log")
 }
 
-# CPU time (user + system, clock ticks) a process has used.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU time (user, system: clock ticks) a process has used.
+cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }
 
-# wrk output, server CPU ticks used -> "RPS P99_MS NON2XX ERRORS CPU_US_PER_REQUEST"
+# wrk output, server CPU ticks used (user, system) -> "RPS P99_MS NON2XX ERRORS CPU USER SYS"
+# (CPU per request in µs).
 parse_wrk() {
-  python3 - "$1" "$2" "$(getconf CLK_TCK)" <<'PY'
+  python3 - "$1" "$2" "$3" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
-ticks, hz = int(sys.argv[2]), int(sys.argv[3])
+user, system, hz = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+ticks = user + system
 total = int(re.search(r"(\d+) requests in", text).group(1))
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 m = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
 p99 = float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
 bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
 err = re.search(r"Socket errors:.*", text)
-print(f"{rps:.0f} {p99:.2f} {bad.group(1) if bad else 0} {'errors' if err else 'ok'} {ticks / hz * 1e6 / total:.1f}")
+per = lambda t: f"{t / hz * 1e6 / total:.2f}"
+print(f"{rps:.0f} {p99:.2f} {bad.group(1) if bad else 0} {'errors' if err else 'ok'} {per(ticks)} {per(user)} {per(system)}")
 PY
 }
 
 # load_one NAME URL ROUND PID [wrk options]: warm up, then one measured run; the server's CPU
 # time per request is robust to a shared machine where req/s is not.
 load_one() {
-  local name=$1 url=$2 round=$3 pid=$4 before; shift 4
+  local name=$1 url=$2 round=$3 pid=$4 user0 sys0 user1 sys1; shift 4
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$@" "$url" >/dev/null
-  before=$(cpu_ticks "$pid")
+  read -r user0 sys0 < <(cpu_ticks "$pid")
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" >"$OUT/wrk-$name-$round.txt"
-  echo "$name $round $(parse_wrk "$OUT/wrk-$name-$round.txt" $(($(cpu_ticks "$pid") - before)))" \
+  read -r user1 sys1 < <(cpu_ticks "$pid")
+  echo "$name $round $(parse_wrk "$OUT/wrk-$name-$round.txt" $((user1 - user0)) $((sys1 - sys0)))" \
     | tee -a "$OUT/load.txt"
 }
 
@@ -118,6 +124,8 @@ load() {
 
   start_server "$OUT/ceiling.log" target/release/examples/hyper_ceiling
   local ceiling_url="$BASE_URL/items" ceiling_pid=$SERVER_PID
+  start_server "$OUT/ceiling1.log" target/release/examples/hyper_ceiling 127.0.0.1:0 current_thread
+  local ceiling1_url="$BASE_URL/items" ceiling1_pid=$SERVER_PID
   start_server "$OUT/floor.log" target/release/examples/axum_floor
   local floor_url="$BASE_URL/items" floor_pid=$SERVER_PID
   start_server "$OUT/api.log" target/release/examples/evidence_api
@@ -130,6 +138,7 @@ load() {
   for _ in $(seq 100); do curl -sf -o /dev/null "$mock_url" && break; sleep 0.1; done
   # Every server must answer 200 with JSON before it is measured.
   curl -sf -o /dev/null "$ceiling_url"
+  curl -sf -o /dev/null "$ceiling1_url"
   curl -sf -o /dev/null "$floor_url"
   curl -sf -o /dev/null -H "Authorization: Bearer $api_token" "$api_url"
   curl -sf -o /dev/null "$mock_url"
@@ -138,6 +147,7 @@ load() {
   : >"$OUT/load.txt"
   for round in $(seq "$ROUNDS"); do
     load_one hyper_ceiling "$ceiling_url" "$round" "$ceiling_pid"
+    load_one hyper_ceiling_1t "$ceiling1_url" "$round" "$ceiling1_pid"
     load_one axum_floor "$floor_url" "$round" "$floor_pid"
     load_one evidence_api "$api_url" "$round" "$api_pid" -H "Authorization: Bearer $api_token"
     load_one json_server "$mock_url" "$round" "$mock_pid"
@@ -148,15 +158,21 @@ load() {
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
-    name, _, rps, p99, bad, err, cpu = line.split()
-    rows.setdefault(name, []).append((float(rps), float(p99), int(bad), err, float(cpu)))
+    name, rnd, rps, p99, bad, err, cpu, user, system = line.split()
+    rows.setdefault(name, []).append((float(rps), float(p99), int(bad), err, float(cpu), float(user), float(system), rnd))
 med = lambda name, i: statistics.median(r[i] for r in rows[name])
-ceiling = med("hyper_ceiling", 0)
-print(f"\n{'server':<16}{'req/s':>10}{'p99 ms':>10}{'of ceiling':>12}{'CPU us/req':>12}  non-2xx  (medians of the rounds)")
-for name in ("hyper_ceiling", "axum_floor", "evidence_api", "json_server"):
-    rps, p99, cpu = med(name, 0), med(name, 1), med(name, 4)
+ceiling, ceiling1 = med("hyper_ceiling", 0), med("hyper_ceiling_1t", 0)
+# The ratio per round (servers interleaved, so each round's ratio shares its machine load).
+def ratio(name, base):
+    by_round = {r[7]: r[0] for r in rows[base]}
+    return statistics.median(r[0] / by_round[r[7]] for r in rows[name])
+print(f"\n{'server':<18}{'req/s':>9}{'p99 ms':>8}{'of ceiling':>12}{'of 1t':>7}{'CPU us/req':>12}{'user':>6}{'sys':>6}  non-2xx")
+for name in ("hyper_ceiling", "hyper_ceiling_1t", "axum_floor", "evidence_api", "json_server"):
+    rps, p99, cpu, user, system = (med(name, i) for i in (0, 1, 4, 5, 6))
     bad = sum(r[2] for r in rows[name])
-    print(f"{name:<16}{rps:>10.0f}{p99:>10.2f}{rps / ceiling:>11.0%}{cpu:>12.1f}  {bad}")
+    print(f"{name:<18}{rps:>9.0f}{p99:>8.2f}{ratio(name, 'hyper_ceiling'):>11.0%}{ratio(name, 'hyper_ceiling_1t'):>7.0%}{cpu:>12.1f}{user:>6.1f}{system:>6.1f}  {bad}")
+print("(medians of the rounds; 'of ceiling' and 'of 1t' are medians of each round's ratio to the")
+print(" multi-threaded and the single-threaded hyper ceiling)")
 PY
   cleanup
   PIDS=()
