@@ -153,25 +153,32 @@ fn plain_page(items: std::ops::RangeInclusive<u32>, next: Option<&str>) -> Vec<u
         out.extend_from_slice(br#""}"#);
     }
     out.extend_from_slice(b"],\"next\":");
-    let _ = serde_json::to_writer(&mut out, &next);
+    match next {
+        Some(next) => push_json_str(&mut out, next),
+        None => out.extend_from_slice(b"null"),
+    }
     out.push(b'}');
     out
 }
 
 /// `n` in decimal, zero-padded to `width` digits.
-fn push_decimal(out: &mut Vec<u8>, mut n: u32, width: usize) {
-    let mut digits = [b'0'; 10];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+fn push_decimal(out: &mut Vec<u8>, n: u32, width: usize) {
+    let mut buf = itoa::Buffer::new();
+    let digits = buf.format(n).as_bytes();
+    out.resize(out.len() + width.saturating_sub(digits.len()), b'0');
+    out.extend_from_slice(digits);
+}
+
+/// `text` as a JSON string. A `next` link is a URL (no quote, backslash or control character
+/// survives `link_base`), written as is; anything else goes through `serde_json`'s escaping.
+fn push_json_str(out: &mut Vec<u8>, text: &str) {
+    if text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    } else {
+        let _ = serde_json::to_writer(&mut *out, text);
     }
-    let start = start.min(digits.len().saturating_sub(width));
-    out.extend_from_slice(&digits[start..]);
 }
 
 fn item(n: u32, extended: bool) -> Node {
@@ -249,6 +256,7 @@ mod tests {
     fn plain_page_matches_the_tree() {
         for (range, next) in [
             (1..=5, Some("http://h:1/items?page=2")),
+            (1..=2, Some("http://h:1/\"quoted\"\\back\u{7}")),
             (11..=15, None),
             (6..=0, None),
             (998..=1002, None),

@@ -1,8 +1,9 @@
 //! JSON bodies with a chosen key order (serde_json's map sorts keys, and the compat scenario
 //! needs shuffled ones), and RFC 6749 / RFC 6750 error bodies.
 
+use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use rand::seq::SliceRandom;
 use serde_json::Value;
 
@@ -84,7 +85,10 @@ pub fn response(status: StatusCode, body: &Node) -> Response {
 
 /// A JSON response from bytes already written.
 pub fn bytes_response(status: StatusCode, body: Vec<u8>) -> Response {
-    let mut resp = (status, body).into_response();
+    // Built directly: `(status, body).into_response()` would set a content type only for it
+    // to be replaced.
+    let mut resp = Response::new(Body::from(body));
+    *resp.status_mut() = status;
     resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     resp
 }
