@@ -3,11 +3,11 @@
 //! on (the status served, the Retry-After hint given, the token issued) is recorded here rather
 //! than recomputed from scenario parameters.
 
-use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+use compact_str::CompactString;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
@@ -17,14 +17,17 @@ use tokio::sync::broadcast;
 pub enum RequestKind {
     /// `POST /oauth/token`. `issued` is the hash of the access token handed out (on a 200),
     /// `expires_us` when it expires on the journal clock.
-    Token { grant_type: String, issued: Option<String>, expires_us: Option<u64> },
+    Token { grant_type: CompactString, issued: Option<CompactString>, expires_us: Option<u64> },
     /// `GET /items`: `page` is the page asked for (1-based), `last_page` the collection's last.
     Items { page: u32, last_page: u32 },
     /// Anything else (unknown paths, wrong methods, malformed requests).
     Other,
 }
 
-/// One journaled request. Never holds a raw token or the client secret.
+/// One journaled request. Never holds a raw token or the client secret. The short texts are
+/// `CompactString`s, kept inline up to 24 bytes: a method, a token hash and most paths need no
+/// heap allocation, which matters when a flood of requests turns the journal over (each new
+/// entry used to allocate four strings and free four cold ones of the entry it pushed out).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JournalEntry {
     /// Arrival order (assigned when the request arrives).
@@ -33,18 +36,18 @@ pub struct JournalEntry {
     pub at_us: u64,
     /// When the response was ready (or the request was cut short), µs since the session started.
     pub done_us: u64,
-    pub method: String,
+    pub method: CompactString,
     /// Path and query, cut to a sane length.
-    pub path: String,
+    pub path: CompactString,
     /// Status served; 0 when the request was cut short before its response was ready (the
     /// server stopped mid-request). A client that merely closes its connection early still
     /// gets a status here: the server allows half-closed connections and notices only when
     /// it writes.
     pub status: u16,
     /// Short hash of the bearer token presented, if any (see `tokens::token_hash`).
-    pub token: Option<String>,
+    pub token: Option<CompactString>,
     /// The `X-Client-Name` header as sent (cut to a sane length), if any.
-    pub client_name: Option<String>,
+    pub client_name: Option<CompactString>,
     /// The `X-Trace-Id` served with the response.
     pub trace_id: String,
     /// The effective `Retry-After` hint served, in ms from arrival (both forms normalised).
@@ -99,8 +102,8 @@ impl JournalEntry {
 pub struct TimelinePoint {
     /// Milliseconds since the scenario was armed.
     pub at_ms: f64,
-    pub method: String,
-    pub path: String,
+    pub method: CompactString,
+    pub path: CompactString,
     /// Status served (0: cut short before the response was ready).
     pub status: u16,
     /// `"token"`, `"items"` or `"other"`: a chart of retries usually plots only `"items"`.
@@ -116,11 +119,37 @@ const FEED_CAPACITY: usize = 1024;
 /// needs and keeps a flooded session near 20 MB resident (BENCHMARKS.md).
 const MAX_ENTRIES: usize = 20_000;
 
+/// The newest `MAX_ENTRIES` entries. Once full, a new entry takes the oldest one's slot in
+/// place (a `VecDeque` moved the evicted entry out of cold memory first, on every request).
+#[derive(Debug, Default)]
+struct Ring {
+    items: Vec<JournalEntry>,
+    /// Where the oldest entry is once the ring is full (0 until then).
+    oldest: usize,
+}
+
+impl Ring {
+    fn push(&mut self, entry: JournalEntry) {
+        if self.items.len() < MAX_ENTRIES {
+            self.items.push(entry);
+        } else if let Some(slot) = self.items.get_mut(self.oldest) {
+            *slot = entry;
+            self.oldest = (self.oldest + 1) % self.items.len();
+        }
+    }
+
+    /// Oldest first.
+    fn iter(&self) -> impl Iterator<Item = &JournalEntry> {
+        let (newer, older) = self.items.split_at(self.oldest.min(self.items.len()));
+        older.iter().chain(newer)
+    }
+}
+
 /// The session's journal: entries in a mutex, plus a broadcast feed for live display.
 #[derive(Debug)]
 pub struct Journal {
     origin: Instant,
-    entries: Mutex<VecDeque<JournalEntry>>,
+    entries: Mutex<Ring>,
     next_seq: AtomicU64,
     feed: broadcast::Sender<JournalEntry>,
 }
@@ -136,7 +165,7 @@ impl Journal {
         let (feed, _) = broadcast::channel(FEED_CAPACITY);
         Self {
             origin: Instant::now(),
-            entries: Mutex::new(VecDeque::new()),
+            entries: Mutex::new(Ring::default()),
             next_seq: AtomicU64::new(0),
             feed,
         }
@@ -164,10 +193,7 @@ impl Journal {
         let feed = (self.feed.receiver_count() > 0).then(|| entry.clone());
         {
             let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-            if entries.len() >= MAX_ENTRIES {
-                entries.pop_front();
-            }
-            entries.push_back(entry);
+            entries.push(entry);
         }
         if let Some(entry) = feed {
             let _ = self.feed.send(entry);
@@ -243,6 +269,11 @@ mod tests {
         let all = j.since(0);
         assert_eq!(all.len(), MAX_ENTRIES);
         assert_eq!(all[0].seq, 10);
+        assert!(all.windows(2).all(|w| w[1].seq == w[0].seq + 1), "oldest first, none lost");
+        let ring = j.entries.lock().expect("lock");
+        let ring_order: Vec<u64> = ring.iter().map(|e| e.seq).collect();
+        assert_eq!(ring_order, all.iter().map(|e| e.seq).collect::<Vec<_>>());
+        drop(ring);
         assert_eq!(j.last().map(|e| e.seq), Some(MAX_ENTRIES as u64 + 9));
         let mut feed = j.subscribe();
         j.push(entry(MAX_ENTRIES as u64 + 10));

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use compact_str::CompactString;
 use rand::Rng;
 use rand::distr::Alphanumeric;
 use sha2::{Digest, Sha256};
@@ -19,14 +20,14 @@ pub fn random_string(len: usize) -> String {
 /// A fresh trace id: 16 random bytes in hex, like many providers' request ids.
 pub fn trace_id() -> String {
     let bytes: [u8; 16] = rand::rng().random();
-    hex_string("", &bytes)
+    hex_string("", &bytes).into_string()
 }
 
-/// `prefix` and `bytes` (at most 32) in lower-case hex, in one allocation (this runs for
-/// every request).
-fn hex_string(prefix: &str, bytes: &[u8]) -> String {
+/// `prefix` and `bytes` (at most 32) in lower-case hex, in at most one allocation (this runs
+/// for every request; up to 24 bytes of text are kept inline, with no allocation at all).
+fn hex_string(prefix: &str, bytes: &[u8]) -> CompactString {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(prefix.len() + 2 * bytes.len());
+    let mut out = CompactString::with_capacity(prefix.len() + 2 * bytes.len());
     out.push_str(prefix);
     // A table lookup per nibble into a stack buffer: the `hex` crate's generic encoder cost
     // about twenty instructions a byte here.
@@ -43,7 +44,7 @@ fn hex_string(prefix: &str, bytes: &[u8]) -> String {
 
 /// Names a token in the journal: `tok-` and the first 12 hex digits of its SHA-256. Enough to
 /// tell tokens apart in a session, useless to call the API with.
-pub fn token_hash(token: &str) -> String {
+pub fn token_hash(token: &str) -> CompactString {
     let digest = Sha256::digest(token.as_bytes());
     hex_string("tok-", &digest[..6])
 }
@@ -101,7 +102,7 @@ impl Credentials {
 pub struct Issued {
     pub access_token: Secret,
     pub refresh_token: Secret,
-    pub access_hash: String,
+    pub access_hash: CompactString,
     pub expires_in: Duration,
     pub expires_at: Instant,
 }
@@ -117,8 +118,8 @@ pub enum TokenState {
 /// Issued access tokens (by hash, with their expiry) and refresh tokens (by hash).
 #[derive(Debug, Default)]
 pub struct TokenStore {
-    access: HashMap<String, Instant>,
-    refresh: HashMap<String, ()>,
+    access: HashMap<CompactString, Instant>,
+    refresh: HashMap<CompactString, ()>,
 }
 
 /// Beyond this many live tokens the oldest are forgotten (a client asking for a token per call

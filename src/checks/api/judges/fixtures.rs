@@ -40,11 +40,11 @@ impl Traffic {
             seq,
             at_us: us(at_ms),
             done_us: us(at_ms) + 500,
-            method: method.to_owned(),
-            path,
+            method: method.into(),
+            path: path.into(),
             status,
             token: None,
-            client_name: self.name.clone(),
+            client_name: self.name.as_deref().map(Into::into),
             trace_id: format!("trace{seq:04}"),
             retry_after_ms: None,
             retry_after_form: None,
@@ -57,8 +57,8 @@ impl Traffic {
     /// A successful grant issuing `token`, living `lifetime_ms`.
     pub fn grant(mut self, at_ms: f64, grant_type: &str, token: &str, lifetime_ms: f64) -> Self {
         let kind = RequestKind::Token {
-            grant_type: grant_type.to_owned(),
-            issued: Some(token.to_owned()),
+            grant_type: grant_type.into(),
+            issued: Some(token.into()),
             expires_us: Some(us(at_ms + lifetime_ms)),
         };
         self.push(at_ms, "POST", "/oauth/token".into(), 200, kind);
@@ -74,7 +74,7 @@ impl Traffic {
             status,
             RequestKind::Items { page, last_page: last },
         );
-        e.token = Some(token.to_owned());
+        e.token = Some(token.into());
         self
     }
 
@@ -87,7 +87,7 @@ impl Traffic {
             status,
             RequestKind::Items { page, last_page: 3 },
         );
-        e.token = Some("tok-a".to_owned());
+        e.token = Some("tok-a".into());
         e.retry_after_ms = Some(hint_ms);
         e.retry_after_form = Some(form);
         self

@@ -15,6 +15,7 @@ use axum::body::Body;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use compact_str::CompactString;
 use tower_service::Service;
 
 use super::{RetryAfter, ServerState};
@@ -118,7 +119,7 @@ where
             seq,
             at_us,
             done_us: at_us,
-            method: req.method().as_str().to_owned(),
+            method: CompactString::from(req.method().as_str()),
             // Redacted before cutting, so no part of a secret survives a cut.
             path: journal_text(
                 req.uri().path_and_query().map_or("/", |p| p.as_str()),
@@ -132,6 +133,7 @@ where
                     &printable(&redact(&String::from_utf8_lossy(v.as_bytes()), secret)),
                     MAX_CLIENT_NAME_CHARS,
                 )
+                .into()
             }),
             trace_id: trace,
             retry_after_ms: None,
@@ -177,12 +179,12 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// `text` redacted and cut to `max` characters. Most paths hold neither the secret nor anything
 /// shaped like a token and are short: those are copied once instead of going through
 /// `redact` and `cut` (three copies), the same result for every input (a property test checks).
-fn journal_text(text: &str, secret: &Secret, max: usize) -> String {
+fn journal_text(text: &str, secret: &Secret, max: usize) -> CompactString {
     let clean = text.len() <= max
         && !text.contains("at-")
         && !text.contains("rt-")
         && !text.contains(secret.expose());
-    if clean { text.to_owned() } else { cut(&redact(text, secret), max) }
+    if clean { CompactString::from(text) } else { cut(&redact(text, secret), max).into() }
 }
 
 /// Replaces control characters (escape sequences would reach the reviewer's terminal through

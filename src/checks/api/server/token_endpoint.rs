@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use base64::Engine;
+use compact_str::CompactString;
 
 use super::ServerState;
 use super::json::{Node, oauth_error, object, response};
@@ -23,7 +24,8 @@ pub async fn token(State(state): State<Arc<ServerState>>, headers: HeaderMap, bo
 }
 
 fn handle(state: &ServerState, headers: &HeaderMap, body: &[u8]) -> (Response, RequestKind) {
-    let mut kind = RequestKind::Token { grant_type: String::new(), issued: None, expires_us: None };
+    let mut kind =
+        RequestKind::Token { grant_type: CompactString::default(), issued: None, expires_us: None };
     let form_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -42,7 +44,7 @@ fn handle(state: &ServerState, headers: &HeaderMap, body: &[u8]) -> (Response, R
     }
     let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let grant_type = param("grant_type").unwrap_or_default().to_owned();
-    kind = RequestKind::Token { grant_type: grant_type.clone(), issued: None, expires_us: None };
+    kind = RequestKind::Token { grant_type: grant_type.as_str().into(), issued: None, expires_us: None };
 
     if let Err((description, challenge)) =
         authenticate(state, headers, param("client_id"), param("client_secret"))
@@ -92,7 +94,11 @@ fn handle(state: &ServerState, headers: &HeaderMap, body: &[u8]) -> (Response, R
     resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp.headers_mut().insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     let expires_us = state.journal.us_of(issued.expires_at.max(Instant::now()));
-    kind = RequestKind::Token { grant_type, issued: Some(issued.access_hash), expires_us: Some(expires_us) };
+    kind = RequestKind::Token {
+        grant_type: grant_type.into(),
+        issued: Some(issued.access_hash),
+        expires_us: Some(expires_us),
+    };
     (resp, kind)
 }
 
