@@ -48,9 +48,10 @@ struct Pending {
 }
 
 impl Pending {
-    fn finish(&mut self, status: StatusCode) {
+    /// Journals the entry with the status served (0: none, the request was cut short).
+    fn finish(&mut self, status: u16) {
         if let Some(mut entry) = self.entry.take() {
-            entry.status = status.as_u16();
+            entry.status = status;
             entry.done_us = self.state.journal.now_us();
             self.state.journal.push(entry);
         }
@@ -59,10 +60,7 @@ impl Pending {
 
 impl Drop for Pending {
     fn drop(&mut self) {
-        if let Some(mut entry) = self.entry.take() {
-            entry.done_us = self.state.journal.now_us();
-            self.state.journal.push(entry);
-        }
+        self.finish(0);
     }
 }
 
@@ -154,7 +152,7 @@ where
         if let Some(v) = trace_header {
             resp.headers_mut().insert(X_TRACE_ID.clone(), v);
         }
-        let _ = CURRENT.try_with(|p| p.borrow_mut().finish(resp.status()));
+        let _ = CURRENT.try_with(|p| p.borrow_mut().finish(resp.status().as_u16()));
         Ok(resp)
     })
 }
