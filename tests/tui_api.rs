@@ -104,7 +104,9 @@ impl Session {
 }
 
 fn items_seen(app: &App, status: u16) -> usize {
-    app.armed.as_ref().map_or(0, |a| a.journal.iter().filter(|e| e.is_items() && e.status == status).count())
+    app.armed
+        .as_ref()
+        .map_or(0, |a| a.journal.entries().filter(|e| e.is_items() && e.status == status).count())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -157,9 +159,14 @@ async fn disarming_files_nothing_and_trace_echo_is_marked_by_the_reviewer() {
     s.key(KeyCode::Char('r'));
     s.until(|a| a.armed.as_ref().is_some_and(|x| x.check == "trace.echo")).await;
     s.client(false).await.expect("client ran");
-    s.until(|a| a.armed.as_ref().is_some_and(|x| x.journal.len() >= 4)).await;
-    let shown =
-        s.app.armed.as_ref().and_then(|a| a.journal.last()).map(|e| e.trace_id.clone()).expect("served");
+    s.until(|a| a.armed.as_ref().is_some_and(|x| x.journal.entries().count() >= 4)).await;
+    let shown = s
+        .app
+        .armed
+        .as_ref()
+        .and_then(|a| a.journal.last_entry())
+        .map(|e| e.trace_id.clone())
+        .expect("served");
     assert_eq!(s.api.last_trace_id().as_deref(), Some(shown.as_str()));
     let screen = s.screen();
     assert!(

@@ -87,6 +87,12 @@ impl CheckSink {
         self.tx.send(Msg::Journal { check, entry: Box::new(entry) }).is_ok()
     }
 
+    /// Reports that the journal feed skipped `n` entries (`RecvError::Lagged`), so the live
+    /// pane says so instead of silently jumping. Returns `false` once the UI has gone away.
+    pub fn journal_lagged(&self, n: u64) -> bool {
+        self.tx.send(Msg::JournalLagged(n)).is_ok()
+    }
+
     /// Reports a scenario armed (used by launchers that re-arm by themselves).
     pub fn armed(&self, check: &str, armed: ArmedScenario) {
         let _ = self.tx.send(Msg::Armed {

@@ -1,6 +1,7 @@
 //! The live pane, in place of the evidence pane while a scenario of the selected question is
 //! armed: what the API does now, the elapsed time, for `trace.echo` the trace id to ask about,
-//! the retry chart for the retry scenarios, and the journal scrolling as requests arrive.
+//! the retry chart for the retry scenarios, and the journal: following the newest requests, or
+//! scrolled back (PgUp) with the count of newer lines below, and a line where the feed skipped.
 
 use ratatui::prelude::*;
 use ratatui::widgets::{Block, Paragraph, Wrap};
@@ -9,6 +10,7 @@ use super::timeline::{self, TimelineChart};
 use super::{fit, theme};
 use crate::checks::api::JournalEntry;
 use crate::checks::api::judges::TIMELINE_CHECKS;
+use crate::ui::LiveLine;
 use crate::ui::app::{App, Armed};
 use crate::ui::update::trace_to_find;
 
@@ -37,14 +39,35 @@ fn journal_line(e: &JournalEntry, origin_us: u64, width: usize) -> Line<'static>
     ])
 }
 
+fn live_line(l: &LiveLine, origin_us: u64, width: usize) -> Line<'static> {
+    match l {
+        LiveLine::Request(e) => journal_line(e, origin_us, width),
+        LiveLine::Skipped { n, .. } => {
+            // The longest wording that fits the pane: it must say that judging is unaffected.
+            let entries = if *n == 1 { "entry" } else { "entries" };
+            let forms = [
+                format!("… {n} {entries} skipped (display fell behind; judging uses the full journal)"),
+                format!("… {n} skipped (judging uses the full journal)"),
+                format!("… {n} skipped (judging uses all)"),
+            ];
+            let text = forms
+                .iter()
+                .find(|f| f.chars().count() <= width)
+                .cloned()
+                .unwrap_or_else(|| fit(&forms[2], width));
+            Line::styled(text, Style::new().fg(Color::Yellow))
+        }
+    }
+}
+
 impl Widget for LivePane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let (app, armed) = (self.0, self.1);
         let elapsed = app.armed_elapsed().unwrap_or_default();
         let keys = if armed.check == "trace.echo" {
-            " y found · N not found · x disarm "
+            " PgUp scroll · y found · N not found · x disarm "
         } else {
-            " f finish · x disarm "
+            " PgUp scroll · f finish · x disarm "
         };
         let block = Block::bordered()
             .border_style(Style::new().fg(Color::LightMagenta))
@@ -83,7 +106,7 @@ impl Widget for LivePane<'_> {
                 y += 1;
             }
         }
-        let attempts = timeline::from_journal(&armed.journal, armed.origin_us);
+        let attempts = timeline::from_journal(armed.journal.entries(), armed.origin_us);
         if TIMELINE_CHECKS.contains(&armed.check.as_str()) && !attempts.is_empty() {
             let h = timeline::height(&attempts);
             if inner.bottom().saturating_sub(y) >= h + 2 {
@@ -96,17 +119,39 @@ impl Widget for LivePane<'_> {
             return;
         }
         let left = usize::from(inner.bottom() - y);
+        let shown = left.saturating_sub(1);
+        let (window, newer) = armed.journal.window(shown);
         let count =
             format!("{} {} since arming", armed.seen, if armed.seen == 1 { "request" } else { "requests" });
-        Line::styled(count, theme::title()).render(Rect { y, height: 1, ..inner }, buf);
+        // Following or paused: said on the count line, at the right, so it never costs a row.
+        let (states, state_style) = if newer == 0 {
+            (vec!["following".to_owned()], theme::dim())
+        } else {
+            (
+                vec![format!("↓ {newer} newer · End follows"), format!("↓ {newer} newer")],
+                Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            )
+        };
+        let count_width = count.chars().count();
+        let room = width.saturating_sub(count_width + 1);
+        let mut spans = vec![Span::styled(count, theme::title())];
+        if room > 0 && !armed.journal.is_empty() {
+            // The longest wording that fits; cut only when even the shortest does not.
+            let state = states
+                .iter()
+                .find(|s| s.chars().count() <= room)
+                .cloned()
+                .unwrap_or_else(|| fit(states.last().map_or("", String::as_str), room));
+            let pad = room - state.chars().count();
+            spans.push(Span::raw(" ".repeat(pad + 1)));
+            spans.push(Span::styled(state, state_style));
+        }
+        Line::from(spans).render(Rect { y, height: 1, ..inner }, buf);
         y += 1;
-        let shown = left.saturating_sub(1);
         let lines: Vec<Line> = if armed.journal.is_empty() {
             vec![Line::styled("waiting for the partner's client… (c shows the credentials)", theme::dim())]
         } else {
-            // The newest at the bottom: the pane scrolls as requests arrive.
-            let from = armed.journal.len().saturating_sub(shown);
-            armed.journal[from..].iter().map(|e| journal_line(e, armed.origin_us, width)).collect()
+            window.map(|l| live_line(l, armed.origin_us, width)).collect()
         };
         Paragraph::new(lines).render(Rect { y, height: u16::try_from(shown).unwrap_or(0), ..inner }, buf);
     }
