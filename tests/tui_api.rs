@@ -118,7 +118,9 @@ async fn arm_watch_the_journal_live_finish_and_file_with_the_chart() {
     let screen = s.screen();
     assert!(screen.contains("ARMED retry.backoff"), "{screen}");
     assert!(screen.contains("waiting for the partner's client"), "{screen}");
-    assert!(screen.contains("cc-"), "the status line shows the client id:\n{screen}");
+    let status = screen.lines().last().unwrap_or_default();
+    assert!(status.contains("API 127.0.0.1:"), "the status line shows the API's address:\n{screen}");
+    assert!(status.contains("? help"), "{screen}");
 
     // The partner runs their job by hand; the requests show up as they arrive.
     let client = s.client(false);
