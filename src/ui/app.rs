@@ -152,6 +152,9 @@ pub struct App {
     pub last_trace_id: Option<String>,
     /// In `certcockpit demo`: whether the demo peers are flawed (`None` outside the demo).
     pub demo_flawed: Option<bool>,
+    /// Rows the live journal had at the latest draw (0: not shown or not drawn yet). Set by
+    /// the runner from the layout, so the scroll keys page by what the reviewer sees.
+    pub live_rows: u16,
 }
 
 impl App {
@@ -186,6 +189,7 @@ impl App {
             armed: None,
             last_trace_id: None,
             demo_flawed: None,
+            live_rows: 0,
         }
     }
 

@@ -17,10 +17,14 @@ use crate::checks::api::JournalEntry;
 /// a runaway client floods the API for the length of a session.
 pub const LIVE_JOURNAL_LINES: usize = 2_000;
 
-/// Lines one `PgUp`/`PgDn` moves. `update` does not know the pane's height (only the views lay
-/// out), so a fixed step: about the journal rows of the live pane at 80×24, and a comfortable
-/// step on a larger screen.
+/// Lines one `PgUp`/`PgDn` moves before the pane has been drawn (its height unknown); once
+/// drawn, a page is the rows shown less one, kept for context (as in `less`).
 pub const JOURNAL_PAGE: usize = 5;
+
+/// Lines one `PgUp`/`PgDn` moves when the journal shows `rows` rows (0: not drawn yet).
+pub fn page(rows: usize) -> usize {
+    if rows == 0 { JOURNAL_PAGE } else { rows.saturating_sub(1).max(1) }
+}
 
 /// One line of the live journal.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,9 +80,10 @@ impl LiveJournal {
         self.newer = self.newer.min(self.lines.len().saturating_sub(1));
     }
 
-    /// Scrolls `n` lines towards the oldest (pauses following).
-    pub fn scroll_up(&mut self, n: usize) {
-        self.newer = (self.newer + n).min(self.lines.len().saturating_sub(1));
+    /// Scrolls `n` lines towards the oldest (pauses following), no further than the oldest
+    /// line at the top of a view of `rows` rows (0: unknown): nothing to scroll when all fit.
+    pub fn scroll_up(&mut self, n: usize, rows: usize) {
+        self.newer = (self.newer + n).min(self.lines.len().saturating_sub(rows.max(1)));
     }
 
     /// Scrolls `n` lines towards the newest; reaching it follows again.
@@ -86,9 +91,10 @@ impl LiveJournal {
         self.newer = self.newer.saturating_sub(n);
     }
 
-    /// Shows the oldest line kept (pauses following).
-    pub fn oldest(&mut self) {
-        self.newer = self.lines.len().saturating_sub(1);
+    /// Shows the oldest line kept at the top of a view of `rows` rows (pauses following, unless
+    /// everything fits).
+    pub fn oldest(&mut self, rows: usize) {
+        self.newer = self.lines.len().saturating_sub(rows.max(1));
     }
 
     /// Follows the newest line again.
@@ -189,7 +195,7 @@ mod tests {
     #[test]
     fn scrolling_up_pauses_and_new_lines_do_not_move_the_view() {
         let mut j = journal(10);
-        j.scroll_up(4);
+        j.scroll_up(4, 3);
         assert!(!j.following());
         assert_eq!(seqs(j.window(3).0), [Some(3), Some(4), Some(5)]);
         j.push(entry(10));
@@ -205,20 +211,28 @@ mod tests {
     #[test]
     fn scrolling_is_clamped_to_the_lines_kept() {
         let mut j = journal(10);
-        j.scroll_up(1_000);
-        assert_eq!(j.newer(), 9);
+        j.scroll_up(1_000, 0);
+        assert_eq!(j.newer(), 9, "height unknown: up to the oldest line");
+        j.follow();
+        j.scroll_up(1_000, 4);
+        assert_eq!(j.newer(), 6, "the oldest line at the top of 4 rows");
         let (lines, newer) = j.window(4);
         assert_eq!(seqs(lines), [Some(0), Some(1), Some(2), Some(3)], "the oldest at the top");
         assert_eq!(newer, 6);
         j.scroll_down(1_000);
         assert!(j.following());
-        j.oldest();
-        assert_eq!(j.newer(), 9);
+        j.oldest(4);
+        assert_eq!(j.newer(), 6);
         j.follow();
         assert!(j.following());
+        j.scroll_up(5, 10);
+        assert!(j.following(), "everything fits: nothing to scroll");
+        j.oldest(12);
+        assert!(j.following());
         let mut empty = LiveJournal::default();
-        empty.scroll_up(5);
+        empty.scroll_up(5, 0);
         assert!(empty.following(), "nothing to scroll");
+        assert_eq!((page(0), page(1), page(6)), (JOURNAL_PAGE, 1, 5), "a page keeps one line of context");
     }
 
     #[test]
@@ -227,11 +241,11 @@ mod tests {
         let mut j = journal(n + 50);
         assert_eq!(j.len(), LIVE_JOURNAL_LINES);
         assert_eq!(j.entries().next().map(|e| e.seq), Some(50), "the oldest dropped");
-        j.scroll_up(10);
+        j.scroll_up(10, 2);
         j.push(entry(n + 50));
         assert_eq!(j.len(), LIVE_JOURNAL_LINES);
         assert_eq!(seqs(j.window(2).0), [Some(n + 38), Some(n + 39)]);
-        j.oldest();
+        j.oldest(1);
         j.push(entry(n + 51));
         assert_eq!(j.newer(), LIVE_JOURNAL_LINES - 1, "still within the lines kept");
     }

@@ -212,10 +212,12 @@ impl<B: Backend> Runner<B> {
         let terminal = &mut self.terminal;
         let store = &self.store;
         guarded(store, app, |app| {
-            terminal
+            let area = terminal
                 .draw(|frame| frame.render_widget(&*app, frame.area()))
-                .map(|_| ())
-                .map_err(|e| RunError::Terminal(e.to_string()))
+                .map(|frame| frame.area)
+                .map_err(|e| RunError::Terminal(e.to_string()))?;
+            app.live_rows = super::view::live_journal_rows(app, area);
+            Ok(())
         })
     }
 

@@ -12,7 +12,7 @@ use crate::dossier::ReviewStatus;
 
 use super::app::{App, Armed, Mode, Notice, RunningCheck};
 use super::fields::Field;
-use super::live_journal::{JOURNAL_PAGE, LiveJournal};
+use super::live_journal::{LiveJournal, page};
 use super::msg::{Effect, Msg};
 
 /// Quiet time after the latest change before autosaving.
@@ -188,10 +188,10 @@ fn browse_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
                 app.notice = Some(Notice::info("the evidence API is not running in this session"));
             }
         }
-        KeyCode::PageUp => scroll_journal(app, |j| j.scroll_up(JOURNAL_PAGE)),
-        KeyCode::PageDown => scroll_journal(app, |j| j.scroll_down(JOURNAL_PAGE)),
-        KeyCode::Home => scroll_journal(app, LiveJournal::oldest),
-        KeyCode::End => scroll_journal(app, LiveJournal::follow),
+        KeyCode::PageUp => scroll_journal(app, |j, rows| j.scroll_up(page(rows), rows)),
+        KeyCode::PageDown => scroll_journal(app, |j, rows| j.scroll_down(page(rows))),
+        KeyCode::Home => scroll_journal(app, |j, rows| j.oldest(rows)),
+        KeyCode::End => scroll_journal(app, |j, _| j.follow()),
         KeyCode::Char('d') => toggle_demo(app, fx),
         KeyCode::Char(',' | 'S') => app.mode = Mode::Settings,
         KeyCode::Char('?') => open_help(app),
@@ -383,15 +383,16 @@ fn on_journal(app: &mut App, check: Option<String>, entry: JournalEntry) {
 }
 
 /// `PgUp`/`PgDn`/`Home`/`End` scroll the live journal when the selected question shows it.
-fn scroll_journal(app: &mut App, scroll: impl FnOnce(&mut LiveJournal)) {
+fn scroll_journal(app: &mut App, scroll: impl FnOnce(&mut LiveJournal, usize)) {
     if app.armed_here().is_none() {
         app.notice = Some(Notice::info(
             "PgUp/PgDn/Home/End scroll the live journal, shown while a scenario of this question is armed",
         ));
         return;
     }
+    let rows = usize::from(app.live_rows);
     if let Some(armed) = app.armed.as_mut() {
-        scroll(&mut armed.journal);
+        scroll(&mut armed.journal, rows);
     }
 }
 

@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::*;
 use crate::checks::{CheckResult, Verdict};
 use crate::dossier::Dossier;
-use crate::ui::SaveState;
+use crate::ui::{JOURNAL_PAGE, SaveState};
 
 fn app() -> App {
     let q = crate::questionnaire::load("uniwise-wiseflow").expect("builtin");
@@ -541,6 +541,24 @@ fn page_keys_scroll_the_live_journal_and_end_follows_again() {
     press(&mut a, KeyCode::PageDown);
     assert!(live(&a).following(), "paging back down to the newest follows again");
     assert_eq!(id(&a), "retries.mechanism", "the page keys never move the question");
+}
+
+/// Once drawn, a page is what the pane shows less one line, and Home puts the oldest line at
+/// the top of the pane (not alone on its last row).
+#[test]
+fn the_page_is_the_rows_drawn() {
+    let mut a = backoff_with(30);
+    a.live_rows = 4;
+    press(&mut a, KeyCode::PageUp);
+    assert_eq!(live(&a).newer(), 3);
+    press(&mut a, KeyCode::Home);
+    assert_eq!(live(&a).newer(), 26);
+    let (lines, newer) = live(&a).window(4);
+    assert_eq!((lines.count(), newer), (4, 26));
+    a.live_rows = 40;
+    press(&mut a, KeyCode::End);
+    press(&mut a, KeyCode::PageUp);
+    assert!(live(&a).following(), "all 30 fit in 40 rows: nothing to scroll, still following");
 }
 
 #[test]
