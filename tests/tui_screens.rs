@@ -377,3 +377,25 @@ fn scrolled_journal_120x40() {
     assert!(s.contains("… 1180 skipped (judging uses all)"), "the skip line in the narrow pane: {s}");
     insta::assert_snapshot!(t.backend());
 }
+
+/// At every width from 60 to 200 columns the status line keeps the mode and `? help`, shows
+/// the address whole or not at all, and the client id only when the address is shown too.
+#[test]
+fn status_line_keeps_its_priorities_at_every_width() {
+    let a = app().with_api(api_info());
+    for width in 60..=200 {
+        let line = status_line(&render(&a, width, 24));
+        assert!(line.contains(" BROWSE ") && line.contains("? help"), "{width}: {line}");
+        assert_eq!(line.contains("127.0.0"), line.contains("API 127.0.0.1:41234"), "{width}: {line}");
+        if line.contains("cc-") {
+            assert!(
+                line.contains("client id cc-k3x9q2m7v1pz") && line.contains("API 127"),
+                "{width}: {line}"
+            );
+        }
+        if width >= 80 {
+            assert!(line.contains("API 127.0.0.1:41234"), "the address from 80 columns on: {line}");
+        }
+        assert!(!line.contains('…'), "nothing cut mid-word: {line}");
+    }
+}
