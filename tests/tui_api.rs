@@ -104,7 +104,9 @@ impl Session {
 }
 
 fn items_seen(app: &App, status: u16) -> usize {
-    app.armed.as_ref().map_or(0, |a| a.journal.iter().filter(|e| e.is_items() && e.status == status).count())
+    app.armed
+        .as_ref()
+        .map_or(0, |a| a.journal.entries().filter(|e| e.is_items() && e.status == status).count())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -116,7 +118,9 @@ async fn arm_watch_the_journal_live_finish_and_file_with_the_chart() {
     let screen = s.screen();
     assert!(screen.contains("ARMED retry.backoff"), "{screen}");
     assert!(screen.contains("waiting for the partner's client"), "{screen}");
-    assert!(screen.contains("cc-"), "the status line shows the client id:\n{screen}");
+    let status = screen.lines().last().unwrap_or_default();
+    assert!(status.contains("API 127.0.0.1:"), "the status line shows the API's address:\n{screen}");
+    assert!(status.contains("? help"), "{screen}");
 
     // The partner runs their job by hand; the requests show up as they arrive.
     let client = s.client(false);
@@ -157,9 +161,14 @@ async fn disarming_files_nothing_and_trace_echo_is_marked_by_the_reviewer() {
     s.key(KeyCode::Char('r'));
     s.until(|a| a.armed.as_ref().is_some_and(|x| x.check == "trace.echo")).await;
     s.client(false).await.expect("client ran");
-    s.until(|a| a.armed.as_ref().is_some_and(|x| x.journal.len() >= 4)).await;
-    let shown =
-        s.app.armed.as_ref().and_then(|a| a.journal.last()).map(|e| e.trace_id.clone()).expect("served");
+    s.until(|a| a.armed.as_ref().is_some_and(|x| x.journal.entries().count() >= 4)).await;
+    let shown = s
+        .app
+        .armed
+        .as_ref()
+        .and_then(|a| a.journal.last_entry())
+        .map(|e| e.trace_id.clone())
+        .expect("served");
     assert_eq!(s.api.last_trace_id().as_deref(), Some(shown.as_str()));
     let screen = s.screen();
     assert!(

@@ -277,3 +277,125 @@ fn credentials_popup_80x24() {
     let t = render(&a, 80, 24);
     insta::assert_snapshot!(t.backend());
 }
+
+const SECRET: &str = "Zq8vN2rT5wY1uK4pL7sD0fH3jB6mX9cA";
+
+/// The bottom row: the status line.
+fn status_line(t: &Terminal<TestBackend>) -> String {
+    let s = t.backend().to_string();
+    s.lines().last().expect("a last row").to_owned()
+}
+
+/// With the evidence API running, the status line keeps the mode, the main keys, the API's
+/// address and `? help` at 80 columns (the client id goes first), and all of it when wider.
+#[test]
+fn api_running_status_line_80x24() {
+    let a = app().with_api(api_info());
+    let t = render(&a, 80, 24);
+    let line = status_line(&t);
+    for part in ["BROWSE", "Enter edit", "127.0.0.1:41234", "? help"] {
+        assert!(line.contains(part), "{part} in {line}");
+    }
+    assert!(!line.contains("cc-k3x9q2m7v1pz"), "the client id gives way at 80 columns: {line}");
+    assert!(!t.backend().to_string().contains(SECRET));
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn api_running_100x30() {
+    let t = render(&app().with_api(api_info()), 100, 30);
+    assert!(status_line(&t).contains("127.0.0.1:41234"));
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn api_running_200x60() {
+    let t = render(&app().with_api(api_info()), 200, 60);
+    let line = status_line(&t);
+    assert!(line.contains("client id cc-k3x9q2m7v1pz") && line.contains("←→ section"), "{line}");
+    insta::assert_snapshot!(t.backend());
+}
+
+/// A save error with the API running at 80 columns: the error is shown whole above the status
+/// line and in the header; the status line still has the mode, the address and `? help`.
+#[test]
+fn save_error_with_api_80x24() {
+    let mut a = app().with_api(api_info());
+    key(&mut a, KeyCode::Char('s'));
+    let later = a.now + Duration::from_secs(1);
+    update(&mut a, Msg::Tick(later));
+    update(
+        &mut a,
+        Msg::Saved(Err("could not write acme.toml: No space left on device (os error 28)".into())),
+    );
+    let t = render(&a, 80, 24);
+    let s = t.backend().to_string();
+    assert!(s.contains("SAVE FAILED"), "the header says so");
+    assert!(s.contains("✘ save failed: could not write acme.toml: No space left on device"), "{s}");
+    let line = status_line(&t);
+    assert!(line.contains("BROWSE") && line.contains("127.0.0.1:41234") && line.contains("? help"), "{line}");
+    assert!(!s.contains(SECRET));
+    insta::assert_snapshot!(t.backend());
+}
+
+/// `retry.backoff` armed with 40 requests and a burst of 1,180 the feed skipped, scrolled back
+/// four pages (PgUp ×4): older lines shown, the count of newer ones, the skip line in its place.
+fn scrolled_app() -> App {
+    let entries: Vec<JournalEntry> = (0..20).map(|i| entry(i, 2 + i * 50, "/items", 503, None)).collect();
+    let mut a = armed_app(
+        "retries.mechanism",
+        "retry.backoff",
+        "retry.backoff: the first 4 GETs fail (503, 500, 503, 500), then the API recovers.",
+        entries,
+    );
+    update(&mut a, Msg::JournalLagged(1_180));
+    for i in 1_200..1_220 {
+        let e = entry(i, 2 + i * 50, "/items?page=2", 200, None);
+        update(&mut a, Msg::Journal { check: Some("retry.backoff".into()), entry: Box::new(e) });
+    }
+    key(&mut a, KeyCode::PageUp);
+    key(&mut a, KeyCode::PageUp);
+    key(&mut a, KeyCode::PageUp);
+    key(&mut a, KeyCode::PageUp);
+    a
+}
+
+#[test]
+fn scrolled_journal_80x24() {
+    let t = render(&scrolled_app(), 80, 24);
+    let s = t.backend().to_string();
+    assert!(s.contains("↓ 20 newer"), "{s}");
+    assert!(s.contains("End follow"), "the status line offers to follow again: {s}");
+    assert!(s.contains("… 1180 skipped (judging uses the full journal)"), "{s}");
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn scrolled_journal_120x40() {
+    let t = render(&scrolled_app(), 120, 40);
+    let s = t.backend().to_string();
+    assert!(s.contains("… 1180 skipped (judging uses all)"), "the skip line in the narrow pane: {s}");
+    insta::assert_snapshot!(t.backend());
+}
+
+/// At every width from 60 to 200 columns the status line keeps the mode and `? help`, shows
+/// the address whole or not at all, and the client id only when the address is shown too.
+#[test]
+fn status_line_keeps_its_priorities_at_every_width() {
+    let a = app().with_api(api_info());
+    for width in 60..=200 {
+        let line = status_line(&render(&a, width, 24));
+        assert!(line.contains(" BROWSE ") && line.contains("? help"), "{width}: {line}");
+        assert_eq!(line.contains("127.0.0"), line.contains("API 127.0.0.1:41234"), "{width}: {line}");
+        if line.contains("cc-") {
+            assert!(
+                line.contains("client id cc-k3x9q2m7v1pz") && line.contains("API 127"),
+                "{width}: {line}"
+            );
+        }
+        if width >= 80 {
+            assert!(line.contains("API 127.0.0.1:41234"), "the address from 80 columns on: {line}");
+        }
+        assert!(!line.contains('…'), "nothing cut mid-word: {line}");
+    }
+}

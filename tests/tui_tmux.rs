@@ -245,6 +245,33 @@ fn demo_runs_live_checks_with_nothing_else_running() {
     assert!(verdicts.contains(&("webhook.signature", "pass")), "{verdicts:?}");
 }
 
+/// The live journal in a real terminal: the demo client's requests on `trace.echo` (which
+/// stays armed until the reviewer marks it) at 80×20, where they outnumber the journal's rows:
+/// PgUp pauses following and says how many are newer, Home keeps it paused, End follows.
+#[test]
+fn demo_live_journal_scrolls_back_and_follows_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tmux = Tmux::start(dir.path(), 80, 20);
+    tmux.spawn(dir.path(), "demo");
+    tmux.wait_for("DEMO ✔ good peers");
+    // Logging & Monitoring, third question: logging.trace_id, linked to trace.echo.
+    tmux.keys(&["l", "l", "l", "l", "l", "l", "j", "j", "r"]);
+    let screen = tmux.wait_for("4 requests since arming");
+    assert!(screen.contains("ARMED trace.echo"), "{screen}");
+    tmux.wait_for("following");
+    tmux.keys(&["PPage"]);
+    let screen = tmux.wait_for("newer · End follows");
+    assert!(screen.contains("End follow "), "the status line offers End:\n{screen}");
+    tmux.keys(&["Home"]);
+    let screen = tmux.wait_for("POST /oauth/token");
+    assert!(screen.contains("newer · End follows"), "{screen}");
+    tmux.keys(&["End"]);
+    let screen = tmux.wait_for("following");
+    assert!(screen.contains("GET /items?page=3"), "the newest request at the bottom again:\n{screen}");
+    tmux.keys(&["x", "q"]);
+    assert_eq!(tmux.wait_exit(), "0", "screen:\n{}", tmux.capture());
+}
+
 /// The evidence API runs for the whole review session on the dossier's listen address; one
 /// beyond loopback gets the exposure warning (on stderr before the TUI, and on screen), and an
 /// address it cannot use leaves the cockpit working without it, saying why.

@@ -120,8 +120,12 @@ impl CheckLauncher for LiveChecks {
                             break;
                         }
                     }
-                    // The journal keeps everything; the live pane may skip a burst.
-                    Err(RecvError::Lagged(_)) => {}
+                    // The journal keeps everything; the live pane skips a burst and says so.
+                    Err(RecvError::Lagged(n)) => {
+                        if !sink.journal_lagged(n) {
+                            break;
+                        }
+                    }
                     Err(RecvError::Closed) => break,
                 }
             }

@@ -6,12 +6,12 @@ use std::time::{Duration, Instant};
 use ratatui_textarea::{TextArea, WrapMode};
 
 use crate::checks::Secret;
-use crate::checks::api::JournalEntry;
 use crate::checks::{CheckFamily, check_info};
 use crate::dossier::Dossier;
 use crate::questionnaire::{Question, Questionnaire, Section};
 
 use super::fields::Field;
+use super::live_journal::LiveJournal;
 
 /// What the keys currently drive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,9 +96,6 @@ impl ApiInfo {
     }
 }
 
-/// Journal lines kept for the live pane (the evidence filed keeps its own observations).
-pub const MAX_LIVE_JOURNAL: usize = 500;
-
 /// An armed evidence-API scenario, as the live pane shows it.
 #[derive(Debug, Clone)]
 pub struct Armed {
@@ -109,8 +106,10 @@ pub struct Armed {
     /// the times shown.
     pub started: Instant,
     pub origin_us: u64,
-    /// Requests since arming, oldest first (the newest [`MAX_LIVE_JOURNAL`]).
-    pub journal: Vec<JournalEntry>,
+    /// Requests since arming, oldest first (the newest
+    /// [`LIVE_JOURNAL_LINES`](super::live_journal::LIVE_JOURNAL_LINES)), and how far
+    /// the reviewer has scrolled back.
+    pub journal: LiveJournal,
     /// Requests seen in all (the journal above may have dropped the oldest).
     pub seen: usize,
 }
@@ -153,6 +152,9 @@ pub struct App {
     pub last_trace_id: Option<String>,
     /// In `certcockpit demo`: whether the demo peers are flawed (`None` outside the demo).
     pub demo_flawed: Option<bool>,
+    /// Rows the live journal had at the latest draw (0: not shown or not drawn yet). Set by
+    /// the runner from the layout, so the scroll keys page by what the reviewer sees.
+    pub live_rows: u16,
 }
 
 impl App {
@@ -187,6 +189,7 @@ impl App {
             armed: None,
             last_trace_id: None,
             demo_flawed: None,
+            live_rows: 0,
         }
     }
 

@@ -43,12 +43,24 @@ const BROWSE: &[KeyHelp] = &[
     k("q", "quit"),
 ];
 
-/// While a scenario is armed: shown first in the status line.
-pub const ARMED: &[KeyHelp] =
-    &[k("f", "finish and file"), k("x", "disarm (no filing)"), k("a", "arm next API check")];
+/// While a scenario is armed: shown first in the status line. The journal keys act on the
+/// live pane (shown while the selected question's scenario is armed), like PgUp/PgDn and
+/// Home/End on a scrolling pane in gitui or lazygit: ↑↓ stay with the questions.
+pub const ARMED: &[KeyHelp] = &[
+    k("f", "finish and file"),
+    k("x", "disarm (no filing)"),
+    k("End Home", "follow / oldest"),
+    k("PgUp PgDn", "scroll journal"),
+    k("a", "arm next API check"),
+];
 
 /// While `trace.echo` is armed: a person judges it.
-pub const ARMED_TRACE: &[KeyHelp] = &[k("y N", "trace id found/not"), k("x", "disarm (no filing)")];
+pub const ARMED_TRACE: &[KeyHelp] = &[
+    k("y N", "trace id found/not"),
+    k("x", "disarm (no filing)"),
+    k("End Home", "follow / oldest"),
+    k("PgUp PgDn", "scroll journal"),
+];
 
 const CREDENTIALS: &[KeyHelp] = &[k("Esc c", "close")];
 
@@ -70,6 +82,9 @@ pub fn relevant(app: &super::app::App, k: &KeyHelp) -> bool {
         "a" => !app.api_checks().is_empty(),
         "y N" => app.current_question().is_some_and(|q| q.checks.iter().any(|c| c == "trace.echo")),
         "d" => app.demo_flawed.is_some(),
+        "PgUp PgDn" => app.armed_here().is_some(),
+        // Only while scrolled back: following is the default.
+        "End Home" => app.armed_here().is_some_and(|a| !a.journal.following()),
         _ => true,
     }
 }

@@ -7,14 +7,16 @@
 mod app;
 mod fields;
 mod keys;
+mod live_journal;
 mod msg;
 mod runner;
 mod update;
 pub mod view;
 
-pub use app::{ApiInfo, App, Armed, MAX_LIVE_JOURNAL, Mode, Notice, RunningCheck, SaveState};
+pub use app::{ApiInfo, App, Armed, Mode, Notice, RunningCheck, SaveState};
 pub use fields::Field;
 pub use keys::{KeyHelp, help_for};
+pub use live_journal::{JOURNAL_PAGE, LIVE_JOURNAL_LINES, LiveJournal, LiveLine};
 pub use msg::{Effect, Msg};
 pub use runner::{ArmedScenario, CheckLauncher, CheckSink, RunError, Runner};
 pub use update::{DEBOUNCE, MAX_UNSAVED, update};

@@ -27,6 +27,9 @@ pub enum Msg {
     Armed { check: String, describe: String, origin_us: u64 },
     /// A request reached the evidence API; `check` is the scenario armed when it was journaled.
     Journal { check: Option<String>, entry: Box<JournalEntry> },
+    /// The journal feed fell behind and skipped this many entries (they are in the API's own
+    /// journal, which judging reads; only the live pane misses them).
+    JournalLagged(u64),
     /// Something the runner wants the user to know (e.g. no live checks in this build).
     Notice(Notice),
 }

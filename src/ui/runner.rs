@@ -87,6 +87,12 @@ impl CheckSink {
         self.tx.send(Msg::Journal { check, entry: Box::new(entry) }).is_ok()
     }
 
+    /// Reports that the journal feed skipped `n` entries (`RecvError::Lagged`), so the live
+    /// pane says so instead of silently jumping. Returns `false` once the UI has gone away.
+    pub fn journal_lagged(&self, n: u64) -> bool {
+        self.tx.send(Msg::JournalLagged(n)).is_ok()
+    }
+
     /// Reports a scenario armed (used by launchers that re-arm by themselves).
     pub fn armed(&self, check: &str, armed: ArmedScenario) {
         let _ = self.tx.send(Msg::Armed {
@@ -206,10 +212,12 @@ impl<B: Backend> Runner<B> {
         let terminal = &mut self.terminal;
         let store = &self.store;
         guarded(store, app, |app| {
-            terminal
+            let area = terminal
                 .draw(|frame| frame.render_widget(&*app, frame.area()))
-                .map(|_| ())
-                .map_err(|e| RunError::Terminal(e.to_string()))
+                .map(|frame| frame.area)
+                .map_err(|e| RunError::Terminal(e.to_string()))?;
+            app.live_rows = super::view::live_journal_rows(app, area);
+            Ok(())
         })
     }
 

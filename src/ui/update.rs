@@ -10,8 +10,9 @@ use crate::checks::api::{JournalEntry, trace_echo_marked};
 use crate::checks::{CheckEvent, CheckFamily, CheckResult, Figure, Verdict, check_info};
 use crate::dossier::ReviewStatus;
 
-use super::app::{App, Armed, MAX_LIVE_JOURNAL, Mode, Notice, RunningCheck};
+use super::app::{App, Armed, Mode, Notice, RunningCheck};
 use super::fields::Field;
+use super::live_journal::{LiveJournal, page};
 use super::msg::{Effect, Msg};
 
 /// Quiet time after the latest change before autosaving.
@@ -38,10 +39,21 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 "the partner runs their job now (c: credentials)"
             };
             app.notice = Some(Notice::info(format!("armed {check}: {how}")));
-            app.armed =
-                Some(Armed { check, describe, started: app.now, origin_us, journal: Vec::new(), seen: 0 });
+            app.armed = Some(Armed {
+                check,
+                describe,
+                started: app.now,
+                origin_us,
+                journal: LiveJournal::default(),
+                seen: 0,
+            });
         }
         Msg::Journal { check, entry } => on_journal(app, check, *entry),
+        Msg::JournalLagged(n) => {
+            if let Some(armed) = app.armed.as_mut() {
+                armed.journal.skipped(n);
+            }
+        }
         Msg::Notice(n) => app.notice = Some(n),
     }
     fx
@@ -176,6 +188,10 @@ fn browse_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
                 app.notice = Some(Notice::info("the evidence API is not running in this session"));
             }
         }
+        KeyCode::PageUp => scroll_journal(app, |j, rows| j.scroll_up(page(rows), rows)),
+        KeyCode::PageDown => scroll_journal(app, |j, rows| j.scroll_down(page(rows))),
+        KeyCode::Home => scroll_journal(app, |j, rows| j.oldest(rows)),
+        KeyCode::End => scroll_journal(app, |j, _| j.follow()),
         KeyCode::Char('d') => toggle_demo(app, fx),
         KeyCode::Char(',' | 'S') => app.mode = Mode::Settings,
         KeyCode::Char('?') => open_help(app),
@@ -318,7 +334,7 @@ pub(crate) fn trace_to_find(app: &App) -> Option<&str> {
     app.armed
         .as_ref()
         .filter(|a| a.check == "trace.echo")
-        .and_then(|a| a.journal.last())
+        .and_then(|a| a.journal.last_entry())
         .map(|e| e.trace_id.as_str())
         .or(app.last_trace_id.as_deref())
 }
@@ -363,12 +379,21 @@ fn on_journal(app: &mut App, check: Option<String>, entry: JournalEntry) {
         return;
     }
     armed.seen += 1;
-    if armed.journal.len() >= MAX_LIVE_JOURNAL {
-        armed.journal.remove(0);
+    armed.journal.push(entry);
+}
+
+/// `PgUp`/`PgDn`/`Home`/`End` scroll the live journal when the selected question shows it.
+fn scroll_journal(app: &mut App, scroll: impl FnOnce(&mut LiveJournal, usize)) {
+    if app.armed_here().is_none() {
+        app.notice = Some(Notice::info(
+            "PgUp/PgDn/Home/End scroll the live journal, shown while a scenario of this question is armed",
+        ));
+        return;
     }
-    // Responses complete out of arrival order; keep the pane in arrival order.
-    let at = armed.journal.partition_point(|e| (e.at_us, e.seq) <= (entry.at_us, entry.seq));
-    armed.journal.insert(at, entry);
+    let rows = usize::from(app.live_rows);
+    if let Some(armed) = app.armed.as_mut() {
+        scroll(&mut armed.journal, rows);
+    }
 }
 
 /// Keys go to the textarea only; `Esc` leaves it, keeping the text (already in the dossier).

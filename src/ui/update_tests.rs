@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::*;
 use crate::checks::{CheckResult, Verdict};
 use crate::dossier::Dossier;
-use crate::ui::SaveState;
+use crate::ui::{JOURNAL_PAGE, SaveState};
 
 fn app() -> App {
     let q = crate::questionnaire::load("uniwise-wiseflow").expect("builtin");
@@ -337,7 +337,7 @@ fn the_live_journal_keeps_the_armed_scenarios_requests_in_arrival_order() {
     update(&mut a, journal("retry.backoff", entry(0, 500, 503)));
     update(&mut a, journal("polling.rate", entry(3, 4_000, 200)));
     let armed = a.armed.as_ref().expect("armed");
-    let seqs: Vec<u64> = armed.journal.iter().map(|e| e.seq).collect();
+    let seqs: Vec<u64> = armed.journal.entries().map(|e| e.seq).collect();
     assert_eq!(seqs, [1, 2], "before arming and other scenarios are left out, order is by arrival");
     assert_eq!(a.last_trace_id.as_deref(), Some("trace0003"));
 
@@ -502,4 +502,100 @@ fn help_opens_and_returns_to_where_it_was() {
     assert_eq!(a.mode, Mode::Help);
     assert!(press(&mut a, KeyCode::Char('q')).is_empty(), "q closes help, it does not quit");
     assert_eq!(a.mode, Mode::Browse);
+}
+
+/// On the question `retry.backoff` gives evidence for, armed, with `n` requests journaled.
+fn backoff_with(n: u64) -> App {
+    let mut a = app();
+    while a.current_question().map(|q| q.id.as_str()) != Some("retries.mechanism") {
+        press(&mut a, KeyCode::Char('j'));
+    }
+    update(&mut a, armed("retry.backoff"));
+    for s in 0..n {
+        update(&mut a, journal("retry.backoff", entry(s, 2_000 + s * 100, 503)));
+    }
+    a
+}
+
+fn live(a: &App) -> &crate::ui::LiveJournal {
+    &a.armed.as_ref().expect("armed").journal
+}
+
+#[test]
+fn page_keys_scroll_the_live_journal_and_end_follows_again() {
+    let mut a = backoff_with(30);
+    assert!(live(&a).following(), "follows by default");
+    press(&mut a, KeyCode::PageUp);
+    assert_eq!(live(&a).newer(), JOURNAL_PAGE, "PgUp pauses, one page back");
+    update(&mut a, journal("retry.backoff", entry(30, 9_000, 200)));
+    assert_eq!(live(&a).newer(), JOURNAL_PAGE + 1, "a new request counts as newer; the view stays");
+    press(&mut a, KeyCode::PageDown);
+    assert_eq!(live(&a).newer(), 1);
+    press(&mut a, KeyCode::Home);
+    assert_eq!(live(&a).newer(), 30, "Home: the oldest line at the top");
+    press(&mut a, KeyCode::End);
+    assert!(live(&a).following(), "End follows the newest again");
+    update(&mut a, journal("retry.backoff", entry(31, 9_100, 200)));
+    assert!(live(&a).following());
+    press(&mut a, KeyCode::PageUp);
+    press(&mut a, KeyCode::PageDown);
+    assert!(live(&a).following(), "paging back down to the newest follows again");
+    assert_eq!(id(&a), "retries.mechanism", "the page keys never move the question");
+}
+
+/// Once drawn, a page is what the pane shows less one line, and Home puts the oldest line at
+/// the top of the pane (not alone on its last row).
+#[test]
+fn the_page_is_the_rows_drawn() {
+    let mut a = backoff_with(30);
+    a.live_rows = 4;
+    press(&mut a, KeyCode::PageUp);
+    assert_eq!(live(&a).newer(), 3);
+    press(&mut a, KeyCode::Home);
+    assert_eq!(live(&a).newer(), 26);
+    let (lines, newer) = live(&a).window(4);
+    assert_eq!((lines.count(), newer), (4, 26));
+    a.live_rows = 40;
+    press(&mut a, KeyCode::End);
+    press(&mut a, KeyCode::PageUp);
+    assert!(live(&a).following(), "all 30 fit in 40 rows: nothing to scroll, still following");
+}
+
+#[test]
+fn journal_keys_away_from_the_live_pane_only_explain() {
+    let mut a = app();
+    update(&mut a, armed("retry.backoff"));
+    for s in 0..10 {
+        update(&mut a, journal("retry.backoff", entry(s, 2_000 + s * 100, 503)));
+    }
+    let fx = press(&mut a, KeyCode::PageUp);
+    assert!(fx.is_empty());
+    assert!(live(&a).following(), "the live pane is not shown on this question: nothing scrolls");
+    assert!(a.notice.as_ref().is_some_and(|n| n.text.contains("PgUp")), "{:?}", a.notice);
+}
+
+#[test]
+fn the_live_journal_is_bounded_and_counts_every_request() {
+    let n = crate::ui::LIVE_JOURNAL_LINES as u64 + 25;
+    let a = backoff_with(n);
+    let armed = a.armed.as_ref().expect("armed");
+    assert_eq!(armed.journal.len(), crate::ui::LIVE_JOURNAL_LINES);
+    assert_eq!(armed.journal.entries().next().map(|e| e.seq), Some(25), "the oldest dropped");
+    assert_eq!(armed.seen, usize::try_from(n).expect("small"), "the count still says how many came");
+}
+
+#[test]
+fn a_lagged_feed_leaves_a_skipped_line_in_the_journal() {
+    let mut a = backoff_with(3);
+    update(&mut a, Msg::JournalLagged(1_500));
+    update(&mut a, journal("retry.backoff", entry(1_504, 400_000, 200)));
+    let lines: Vec<_> = live(&a).window(10).0.cloned().collect();
+    assert_eq!(lines.len(), 5);
+    assert!(matches!(lines[3], crate::ui::LiveLine::Skipped { n: 1_500, .. }), "{:?}", lines[3]);
+    assert!(matches!(&lines[4], crate::ui::LiveLine::Request(e) if e.seq == 1_504));
+
+    // Nothing armed: nothing to mark (judging reads the API's own journal anyway).
+    let mut b = app();
+    update(&mut b, Msg::JournalLagged(7));
+    assert!(b.armed.is_none());
 }

@@ -27,7 +27,8 @@ impl Widget for HelpPopup<'_> {
         let mut left = section(browse_title, browse_mode);
         left.push(Line::default());
         left.push(Line::styled("While a scenario is armed", theme::title().fg(Color::Cyan)));
-        for k in ARMED {
+        // The armed keys not already listed above (the popup must fit 80×24).
+        for k in ARMED.iter().filter(|k| help_for(browse_mode).iter().all(|b| b.keys != k.keys)) {
             left.push(Line::from(vec![
                 Span::styled(format!("  {:<12}", k.keys), theme::key()),
                 Span::raw(k.action.to_owned()),

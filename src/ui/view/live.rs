@@ -1,6 +1,7 @@
 //! The live pane, in place of the evidence pane while a scenario of the selected question is
 //! armed: what the API does now, the elapsed time, for `trace.echo` the trace id to ask about,
-//! the retry chart for the retry scenarios, and the journal scrolling as requests arrive.
+//! the retry chart for the retry scenarios, and the journal: following the newest requests, or
+//! scrolled back (PgUp) with the count of newer lines below, and a line where the feed skipped.
 
 use ratatui::prelude::*;
 use ratatui::widgets::{Block, Paragraph, Wrap};
@@ -9,6 +10,7 @@ use super::timeline::{self, TimelineChart};
 use super::{fit, theme};
 use crate::checks::api::JournalEntry;
 use crate::checks::api::judges::TIMELINE_CHECKS;
+use crate::ui::LiveLine;
 use crate::ui::app::{App, Armed};
 use crate::ui::update::trace_to_find;
 
@@ -37,77 +39,144 @@ fn journal_line(e: &JournalEntry, origin_us: u64, width: usize) -> Line<'static>
     ])
 }
 
+fn live_line(l: &LiveLine, origin_us: u64, width: usize) -> Line<'static> {
+    match l {
+        LiveLine::Request(e) => journal_line(e, origin_us, width),
+        LiveLine::Skipped { n, .. } => {
+            // The longest wording that fits the pane: it must say that judging is unaffected.
+            let entries = if *n == 1 { "entry" } else { "entries" };
+            let forms = [
+                format!("… {n} {entries} skipped (display fell behind; judging uses the full journal)"),
+                format!("… {n} skipped (judging uses the full journal)"),
+                format!("… {n} skipped (judging uses all)"),
+            ];
+            let text = forms
+                .iter()
+                .find(|f| f.chars().count() <= width)
+                .cloned()
+                .unwrap_or_else(|| fit(&forms[2], width));
+            Line::styled(text, Style::new().fg(Color::Yellow))
+        }
+    }
+}
+
+/// Where each part of the live pane goes in `area` (the whole pane, border included). One
+/// function for drawing and for [`journal_rows`], so the scroll keys page by what is shown.
+struct LiveLayout {
+    inner: Rect,
+    describe: Rect,
+    trace: Rect,
+    chart: Option<Rect>,
+    count: Option<Rect>,
+    journal: Rect,
+}
+
+fn block(app: &App, armed: &Armed) -> Block<'static> {
+    let elapsed = app.armed_elapsed().unwrap_or_default();
+    let keys = if armed.check == "trace.echo" {
+        " PgUp scroll · y found · N not found · x disarm "
+    } else {
+        " PgUp scroll · f finish · x disarm "
+    };
+    Block::bordered()
+        .border_style(Style::new().fg(Color::LightMagenta))
+        .title(Line::styled(
+            format!(" ◉ ARMED {} {:>5.1}s ", armed.check, elapsed.as_secs_f64()),
+            Style::new().fg(Color::LightMagenta).add_modifier(Modifier::BOLD),
+        ))
+        .title_bottom(Line::styled(keys, theme::key()).right_aligned())
+}
+
+fn trace_lines(app: &App) -> Vec<Line<'static>> {
+    match trace_to_find(app) {
+        Some(id) => vec![
+            Line::raw("Ask the partner to find this X-Trace-Id:"),
+            Line::styled(id.to_owned(), theme::key().add_modifier(Modifier::REVERSED)),
+        ],
+        None => vec![Line::styled("No trace id served yet: the partner runs their job now.", theme::dim())],
+    }
+}
+
+fn layout(app: &App, armed: &Armed, area: Rect, attempts: &[timeline::Attempt]) -> LiveLayout {
+    let inner = block(app, armed).inner(area);
+    let row = |y: u16, height: u16| Rect { y, height, ..inner };
+    let mut y = inner.y;
+    let describe = row(y, if inner.height >= 10 { 2 } else { 1 }.min(inner.height));
+    y += describe.height;
+    let mut trace = row(y, 0);
+    if armed.check == "trace.echo" {
+        // The id on a line of its own: it must be read out or copied whole.
+        let n = u16::try_from(trace_lines(app).len()).unwrap_or(0);
+        trace = row(y, n.min(inner.bottom() - y));
+        y += trace.height;
+    }
+    let mut chart = None;
+    if TIMELINE_CHECKS.contains(&armed.check.as_str()) && !attempts.is_empty() {
+        let h = timeline::height(attempts);
+        if inner.bottom().saturating_sub(y) >= h + 2 {
+            chart = Some(row(y, h));
+            y += h;
+        }
+    }
+    let count = (y < inner.bottom()).then(|| row(y, 1));
+    y = (y + 1).min(inner.bottom());
+    LiveLayout { inner, describe, trace, chart, count, journal: row(y, inner.bottom() - y) }
+}
+
+/// Rows the journal gets when the live pane is drawn in `area`.
+pub(crate) fn journal_rows(app: &App, armed: &Armed, area: Rect) -> u16 {
+    let attempts = timeline::from_journal(armed.journal.entries(), armed.origin_us);
+    layout(app, armed, area, &attempts).journal.height
+}
+
 impl Widget for LivePane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let (app, armed) = (self.0, self.1);
-        let elapsed = app.armed_elapsed().unwrap_or_default();
-        let keys = if armed.check == "trace.echo" {
-            " y found · N not found · x disarm "
-        } else {
-            " f finish · x disarm "
-        };
-        let block = Block::bordered()
-            .border_style(Style::new().fg(Color::LightMagenta))
-            .title(Line::styled(
-                format!(" ◉ ARMED {} {:>5.1}s ", armed.check, elapsed.as_secs_f64()),
-                Style::new().fg(Color::LightMagenta).add_modifier(Modifier::BOLD),
-            ))
-            .title_bottom(Line::styled(keys, theme::key()).right_aligned());
-        let inner = block.inner(area);
-        block.render(area, buf);
-        if inner.height == 0 {
-            return;
-        }
-        let width = usize::from(inner.width);
-        let mut y = inner.y;
+        let attempts = timeline::from_journal(armed.journal.entries(), armed.origin_us);
+        let l = layout(app, armed, area, &attempts);
+        block(app, armed).render(area, buf);
+        let width = usize::from(l.inner.width);
         let describe = armed.describe.split_once(": ").map_or(armed.describe.as_str(), |(_, d)| d);
-        let rows = if inner.height >= 10 { 2 } else { 1 };
         Paragraph::new(Line::styled(describe.to_owned(), theme::dim()))
             .wrap(Wrap { trim: true })
-            .render(Rect { y, height: rows, ..inner }, buf);
-        y += rows;
-        if armed.check == "trace.echo" && y < inner.bottom() {
-            // The id on a line of its own: it must be read out or copied whole.
-            let lines = match trace_to_find(app) {
-                Some(id) => vec![
-                    Line::raw("Ask the partner to find this X-Trace-Id:"),
-                    Line::styled(id.to_owned(), theme::key().add_modifier(Modifier::REVERSED)),
-                ],
-                None => vec![Line::styled(
-                    "No trace id served yet: the partner runs their job now.",
-                    theme::dim(),
-                )],
-            };
-            for line in lines.into_iter().take(usize::from(inner.bottom() - y)) {
-                line.render(Rect { y, height: 1, ..inner }, buf);
-                y += 1;
-            }
+            .render(l.describe, buf);
+        Paragraph::new(trace_lines(app)).render(l.trace, buf);
+        if let Some(r) = l.chart {
+            TimelineChart { attempts: &attempts, label: "live" }.render(r, buf);
         }
-        let attempts = timeline::from_journal(&armed.journal, armed.origin_us);
-        if TIMELINE_CHECKS.contains(&armed.check.as_str()) && !attempts.is_empty() {
-            let h = timeline::height(&attempts);
-            if inner.bottom().saturating_sub(y) >= h + 2 {
-                TimelineChart { attempts: &attempts, label: "live" }
-                    .render(Rect { y, height: h, ..inner }, buf);
-                y += h;
-            }
-        }
-        if y >= inner.bottom() {
-            return;
-        }
-        let left = usize::from(inner.bottom() - y);
+        let Some(count_area) = l.count else { return };
+        let (window, newer) = armed.journal.window(usize::from(l.journal.height));
         let count =
             format!("{} {} since arming", armed.seen, if armed.seen == 1 { "request" } else { "requests" });
-        Line::styled(count, theme::title()).render(Rect { y, height: 1, ..inner }, buf);
-        y += 1;
-        let shown = left.saturating_sub(1);
+        // Following or paused: said on the count line, at the right, so it never costs a row.
+        let (states, state_style) = if armed.journal.following() {
+            (vec!["following".to_owned()], theme::dim())
+        } else {
+            (
+                vec![format!("↓ {newer} newer · End follows"), format!("↓ {newer} newer")],
+                Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            )
+        };
+        let count_width = count.chars().count();
+        let room = width.saturating_sub(count_width + 1);
+        let mut spans = vec![Span::styled(count, theme::title())];
+        if room > 0 && !armed.journal.is_empty() {
+            // The longest wording that fits; cut only when even the shortest does not.
+            let state = states
+                .iter()
+                .find(|s| s.chars().count() <= room)
+                .cloned()
+                .unwrap_or_else(|| fit(states.last().map_or("", String::as_str), room));
+            let pad = room - state.chars().count();
+            spans.push(Span::raw(" ".repeat(pad + 1)));
+            spans.push(Span::styled(state, state_style));
+        }
+        Line::from(spans).render(count_area, buf);
         let lines: Vec<Line> = if armed.journal.is_empty() {
             vec![Line::styled("waiting for the partner's client… (c shows the credentials)", theme::dim())]
         } else {
-            // The newest at the bottom: the pane scrolls as requests arrive.
-            let from = armed.journal.len().saturating_sub(shown);
-            armed.journal[from..].iter().map(|e| journal_line(e, armed.origin_us, width)).collect()
+            window.map(|l| live_line(l, armed.origin_us, width)).collect()
         };
-        Paragraph::new(lines).render(Rect { y, height: u16::try_from(shown).unwrap_or(0), ..inner }, buf);
+        Paragraph::new(lines).render(l.journal, buf);
     }
 }

@@ -31,49 +31,66 @@ pub use timeline::{Attempt, TimelineChart};
 /// Wide enough for three columns.
 const WIDE: u16 = 120;
 
+/// Where the panes go in a frame of `area`.
+struct Areas {
+    top: Rect,
+    bottom: Rect,
+    body: Rect,
+    left: Rect,
+    middle: Rect,
+    evidence: Rect,
+}
+
+fn areas(app: &App, area: Rect) -> Areas {
+    let status_height = StatusLine::height(app, area.width).min(area.height.saturating_sub(4));
+    let [top, body, bottom] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(status_height)])
+            .areas(area);
+    let left_width = match area.width {
+        w if w >= 180 => 40,
+        w if w >= WIDE => 34,
+        w if w >= 100 => 30,
+        _ => 28,
+    };
+    let [left, rest] = Layout::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(body);
+    let [middle, evidence] = if area.width >= WIDE {
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rest)
+    } else {
+        // A live scenario or a filed chart gets more of the height than plain evidence.
+        // (Half of a small screen, so the question stays readable at 80×24.)
+        let more = app.armed_here().is_some() || EvidencePane::has_chart(app);
+        let evidence_height = match (more, rest.height) {
+            (true, h) if h >= 26 => h * 3 / 5,
+            (true, h) => h / 2,
+            (false, h) => h * 2 / 5,
+        }
+        .max(7);
+        Layout::vertical([Constraint::Min(0), Constraint::Length(evidence_height)]).areas(rest)
+    };
+    Areas { top, bottom, body, left, middle, evidence }
+}
+
+/// Rows the live journal has in a frame of `area` (0 when the live pane is not shown): the
+/// runner records it after each draw, so `PgUp`/`PgDn`/`Home` move by what is on screen.
+pub fn live_journal_rows(app: &App, area: Rect) -> u16 {
+    match app.armed_here() {
+        Some(armed) => live::journal_rows(app, armed, areas(app, area).evidence),
+        None => 0,
+    }
+}
+
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let status_height = StatusLine::height(self, area.width).min(area.height.saturating_sub(4));
-        let [top, body, bottom] =
-            Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(status_height)])
-                .areas(area);
-        Header(self).render(top, buf);
-        StatusLine(self).render(bottom, buf);
-
-        let left_width = match area.width {
-            w if w >= 180 => 40,
-            w if w >= WIDE => 34,
-            w if w >= 100 => 30,
-            _ => 28,
-        };
-        let [left, rest] =
-            Layout::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(body);
-        SectionsPane(self).render(left, buf);
-        if area.width >= WIDE {
-            let [middle, right] =
-                Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rest);
-            QuestionPane(self).render(middle, buf);
-            self.render_evidence(right, buf);
-        } else {
-            // A live scenario or a filed chart gets more of the height than plain evidence.
-            // (Half of a small screen, so the question stays readable at 80×24.)
-            let more = self.armed_here().is_some() || EvidencePane::has_chart(self);
-            let evidence_height = match (more, rest.height) {
-                (true, h) if h >= 26 => h * 3 / 5,
-                (true, h) => h / 2,
-                (false, h) => h * 2 / 5,
-            }
-            .max(7);
-            let [middle, below] =
-                Layout::vertical([Constraint::Min(0), Constraint::Length(evidence_height)]).areas(rest);
-            QuestionPane(self).render(middle, buf);
-            self.render_evidence(below, buf);
-        }
-
+        let a = areas(self, area);
+        Header(self).render(a.top, buf);
+        StatusLine(self).render(a.bottom, buf);
+        SectionsPane(self).render(a.left, buf);
+        QuestionPane(self).render(a.middle, buf);
+        self.render_evidence(a.evidence, buf);
         match self.mode {
-            Mode::Help => HelpPopup(self).render(body, buf),
-            Mode::Credentials => CredentialsPopup(self).render(body, buf),
-            Mode::Settings | Mode::EditSetting => SettingsPopup(self).render(body, buf),
+            Mode::Help => HelpPopup(self).render(a.body, buf),
+            Mode::Credentials => CredentialsPopup(self).render(a.body, buf),
+            Mode::Settings | Mode::EditSetting => SettingsPopup(self).render(a.body, buf),
             _ => {}
         }
     }

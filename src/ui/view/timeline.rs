@@ -21,9 +21,9 @@ pub struct Attempt {
 }
 
 /// The attempts of a live journal (API calls only: the chart shows retries, not tokens).
-pub fn from_journal(entries: &[JournalEntry], origin_us: u64) -> Vec<Attempt> {
+pub fn from_journal<'a>(entries: impl IntoIterator<Item = &'a JournalEntry>, origin_us: u64) -> Vec<Attempt> {
     entries
-        .iter()
+        .into_iter()
         .filter(|e| e.is_items())
         .map(|e| Attempt {
             at_ms: e.at_us.saturating_sub(origin_us) as f64 / 1000.0,
