@@ -3,7 +3,12 @@
 //! and only the *name* of the variable is stored.
 //!
 //! # Save protocol
-//! 1. Serialize the whole dossier to bytes in memory (a failure here touches no file).
+//! 1. Serialize the whole dossier in memory (a failure here touches no file) and merge it into
+//!    the file's text as last read or written (`merge`): values come from the model, while
+//!    comments, blank lines, key order and quoting of what did not change stay byte for byte.
+//!    The merged text is parsed again and must hold exactly the serialized values; if it does
+//!    not (or there is no earlier text), the plain serialization is written instead. A save
+//!    that changes nothing writes the same bytes and leaves `updated` alone.
 //! 2. Write them to a temporary file in the dossier's own folder (same file system, so the
 //!    rename below is atomic), named `.<name>.tmp-<pid>`.
 //! 3. `fsync` the temporary file, so its content is on disk before it becomes visible.
@@ -18,6 +23,7 @@
 //! lock that dies with the process) keeps a second cockpit from opening the same dossier.
 
 mod lock;
+mod merge;
 mod model;
 mod store;
 mod template;
