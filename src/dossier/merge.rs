@@ -70,32 +70,46 @@ fn merge_item(old: &mut Item, new: &Item) {
     }
 }
 
-/// Matches new records to old ones in order: an equal old record is kept as it is (old ones
-/// skipped on the way were deleted); a record with no equal, when as many records remain on
-/// both sides, is the old one changed in place; otherwise it is new.
+/// Matches new records to old ones in order. An equal old record is kept as it is (old ones
+/// skipped on the way were deleted). Failing that, an old record with the same identity (see
+/// [`IDENTITY`]) is the same record changed, and so is the next old one when as many records
+/// remain on both sides; it is merged like a table. Anything else is a new record.
 fn merge_records(old: &mut ArrayOfTables, new: &ArrayOfTables) {
     let mut olds: Vec<Option<Table>> = std::mem::take(old).into_iter().map(Some).collect();
     let mut merged = ArrayOfTables::new();
     let mut next = 0;
     for (i, n) in new.iter().enumerate() {
         let end = olds.len().min(next + MATCH_WINDOW);
-        let equal = (next..end).find(|&k| olds[k].as_ref().is_some_and(|o| table_like_eq(o, n)));
-        if let Some(k) = equal
-            && let Some(o) = olds[k].take()
-        {
-            merged.push(o);
-            next = k + 1;
-        } else if new.len() - i == olds.len() - next
-            && let Some(mut o) = olds[next].take()
-        {
-            merge_table(&mut o, n);
-            merged.push(o);
-            next += 1;
-        } else {
-            merged.push(detached_table(n));
+        let find = |same: &dyn Fn(&Table) -> bool| (next..end).find(|&k| olds[k].as_ref().is_some_and(same));
+        let in_step = new.len() - i == olds.len() - next && next < olds.len();
+        let found = find(&|o| table_like_eq(o, n))
+            .map(|k| (k, false))
+            .or_else(|| find(&|o| same_identity(o, n)).map(|k| (k, true)))
+            .or_else(|| in_step.then_some((next, true)));
+        match found.and_then(|(k, changed)| Some((k, changed, olds[k].take()?))) {
+            Some((k, changed, mut o)) => {
+                if changed {
+                    merge_table(&mut o, n);
+                }
+                merged.push(o);
+                next = k + 1;
+            }
+            None => merged.push(detached_table(n)),
         }
     }
     *old = merged;
+}
+
+/// The keys that name a record: an evidence record is its check and when it ran. Records
+/// written by hand often lack keys the model fills with defaults, so they are not equal to
+/// their serialization, yet they are the same record.
+const IDENTITY: [&str; 2] = ["check", "at"];
+
+fn same_identity(old: &Table, new: &Table) -> bool {
+    IDENTITY.iter().all(|key| match (old.get(key), new.get(key)) {
+        (Some(a), Some(b)) => item_eq(a, b),
+        _ => false,
+    })
 }
 
 /// A copy of an item from the fresh document without its document positions, so it is placed
