@@ -32,7 +32,7 @@ pub(crate) fn merge(base: &mut DocumentMut, fresh: &DocumentMut) -> Option<(Stri
     table_like_eq(reparsed.as_table(), fresh.as_table()).then_some((text, reparsed))
 }
 
-fn merge_table(old: &mut Table, new: &Table) {
+pub(super) fn merge_table(old: &mut Table, new: &Table) {
     // An implicit table is not printed when it has no keys of its own; one the model writes
     // with a header must keep it.
     if old.is_implicit() && !new.is_implicit() {
@@ -53,7 +53,7 @@ fn merge_table(old: &mut Table, new: &Table) {
     }
 }
 
-fn merge_item(old: &mut Item, new: &Item) {
+pub(super) fn merge_item(old: &mut Item, new: &Item) {
     if item_eq(old, new) {
         return;
     }
@@ -114,13 +114,13 @@ fn same_identity(old: &Table, new: &Table) -> bool {
 
 /// A copy of an item from the fresh document without its document positions, so it is placed
 /// after its predecessor in the old document rather than at its place in the fresh one.
-fn detached(item: &Item) -> Item {
+pub(super) fn detached(item: &Item) -> Item {
     let mut item = item.clone();
     clear_positions(&mut item);
     item
 }
 
-fn detached_table(table: &Table) -> Table {
+pub(super) fn detached_table(table: &Table) -> Table {
     let mut table = table.clone();
     table.set_position(None);
     for (_, item) in table.iter_mut() {
@@ -149,7 +149,7 @@ fn clear_positions(item: &mut Item) {
     }
 }
 
-fn item_eq(a: &Item, b: &Item) -> bool {
+pub(super) fn item_eq(a: &Item, b: &Item) -> bool {
     match (a, b) {
         (Item::None, Item::None) => true,
         (Item::Value(x), Item::Value(y)) => value_eq(x, y),
@@ -170,7 +170,7 @@ fn item_eq(a: &Item, b: &Item) -> bool {
     }
 }
 
-fn table_like_eq(a: &dyn TableLike, b: &dyn TableLike) -> bool {
+pub(super) fn table_like_eq(a: &dyn TableLike, b: &dyn TableLike) -> bool {
     a.len() == b.len() && a.iter().all(|(key, x)| b.get(key).is_some_and(|y| item_eq(x, y)))
 }
 
@@ -257,3 +257,4 @@ mod tests {
         assert!(!same_values(&a, &doc("s = 'x'\nf = 1\nt = { k = [1, 2] }\n[[r]]\nn = 1\n")));
     }
 }
+

@@ -25,6 +25,7 @@
 mod lock;
 mod merge;
 mod model;
+mod patch;
 mod store;
 mod template;
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use toml_edit::DocumentMut;
 
 use super::lock::{DossierLock, LockFailure};
-use super::merge;
+use super::{merge, patch};
 use super::model::Dossier;
 use crate::questionnaire::Questionnaire;
 use crate::span::line_col;
@@ -155,14 +155,24 @@ impl DossierStore {
         Ok(())
     }
 
-    /// The bytes to write for `d`, and their parsed document when there is one at hand: the
-    /// merge into the last-known document, or the plain serialization when there is nothing to
-    /// merge into or the merge is in doubt.
+    /// The bytes to write for `d`, and their parsed document when there is one at hand: only
+    /// the changes since the last save applied to its document (`patch`, the usual case), else
+    /// the full merge into the last-known document, else the plain serialization (nothing to
+    /// merge into, or the merge in doubt).
     fn render(&mut self, d: &Dossier) -> Result<(Vec<u8>, Option<DocumentMut>), DossierError> {
-        let base = self.base.take().or_else(|| {
-            let text = std::str::from_utf8(self.on_disk.as_deref()?).ok()?;
+        let from_disk = |on_disk: &Option<Vec<u8>>| {
+            let text = std::str::from_utf8(on_disk.as_deref()?).ok()?;
             text.parse::<DocumentMut>().ok()
-        });
+        };
+        let mut base = self.base.take().or_else(|| from_disk(&self.on_disk));
+        if let (Some(doc), Some(saved)) = (base.as_mut(), self.saved.as_ref()) {
+            if patch::patch(doc, saved, d).is_some() {
+                let text = doc.to_string();
+                return Ok((text.into_bytes(), base));
+            }
+            // The patch left the document half done: start again from the file's text.
+            base = from_disk(&self.on_disk);
+        }
         let Some(mut base) = base else {
             return Ok((d.to_toml()?.into_bytes(), None));
         };
