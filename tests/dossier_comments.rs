@@ -126,7 +126,11 @@ status = \"open\"
         "status = \"needs_work\"      # reviewer: check the token lifetime",
     );
     assert!(answers(&out).starts_with(&expected), "\n--- got ---\n{out}");
-    assert!(out.starts_with("[dossier]\nquestionnaire = 'uniwise-wiseflow'\nintegration = \"Acme\"\nformat = 1\n"));
+    assert!(
+        out.starts_with(
+            "[dossier]\nquestionnaire = 'uniwise-wiseflow'\nintegration = \"Acme\"\nformat = 1\n"
+        )
+    );
     assert_holds(&path, &d);
 }
 

@@ -257,4 +257,3 @@ mod tests {
         assert!(!same_values(&a, &doc("s = 'x'\nf = 1\nt = { k = [1, 2] }\n[[r]]\nn = 1\n")));
     }
 }
-

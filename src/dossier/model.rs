@@ -302,7 +302,10 @@ impl Dossier {
     /// Like [`Dossier::to_toml`], but keeps the empty answers for which `keep_empty` says so:
     /// the saving store keeps those the file already has (a template's blank questions, each
     /// under its guidance comments), so clearing an answer does not delete its comments.
-    pub(crate) fn to_toml_keeping(&self, keep_empty: impl Fn(&str) -> bool) -> Result<String, toml::ser::Error> {
+    pub(crate) fn to_toml_keeping(
+        &self,
+        keep_empty: impl Fn(&str) -> bool,
+    ) -> Result<String, toml::ser::Error> {
         if self.answers.iter().any(|(id, a)| a.is_empty() && !keep_empty(id)) {
             let mut trimmed = self.clone();
             trimmed.answers.retain(|id, a| !a.is_empty() || keep_empty(id));
@@ -322,7 +325,11 @@ impl Dossier {
             && self.evidence == other.evidence
             && self.extra == other.extra
             && said(self) == said(other)
-            && self.answers.iter().filter(|(_, a)| !a.is_empty()).all(|(id, a)| other.answers.get(id) == Some(a))
+            && self
+                .answers
+                .iter()
+                .filter(|(_, a)| !a.is_empty())
+                .all(|(id, a)| other.answers.get(id) == Some(a))
     }
 }
 

@@ -196,7 +196,8 @@ mod tests {
         let mut d = saved.clone();
         d.answer_mut("a.one").status = ReviewStatus::Ok;
         let inline = "answers = { \"a.one\" = { answer = 'first' }, \"a.two\" = { answer = 'second' } }\n";
-        let mut base: DocumentMut = format!("{inline}[dossier]\nquestionnaire = 'q'\n").parse().expect("parse");
+        let mut base: DocumentMut =
+            format!("{inline}[dossier]\nquestionnaire = 'q'\n").parse().expect("parse");
         assert!(patch(&mut base, &saved, &d).is_none());
     }
 }

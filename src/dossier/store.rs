@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use toml_edit::DocumentMut;
 
 use super::lock::{DossierLock, LockFailure};
-use super::{merge, patch};
 use super::model::Dossier;
+use super::{merge, patch};
 use crate::questionnaire::Questionnaire;
 use crate::span::line_col;
 
