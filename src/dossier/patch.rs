@@ -65,7 +65,12 @@ fn patch_head(base: &mut DocumentMut, d: &Dossier) -> Option<()> {
 fn patch_answers(base: &mut DocumentMut, saved: &Dossier, d: &Dossier) -> Option<()> {
     let table = match base.as_table_mut().entry("answers") {
         toml_edit::Entry::Occupied(e) => e.into_mut().as_table_mut()?,
-        toml_edit::Entry::Vacant(e) => e.insert(Item::Table(Table::new())).as_table_mut()?,
+        toml_edit::Entry::Vacant(e) => {
+            // Implicit: no bare `[answers]` header, only those of the answers themselves.
+            let mut answers = Table::new();
+            answers.set_implicit(true);
+            e.insert(Item::Table(answers)).as_table_mut()?
+        }
     };
     if table.is_dotted() {
         return None;
