@@ -3,7 +3,21 @@
 //! and only the *name* of the variable is stored.
 //!
 //! # Save protocol
-//! 1. Serialize the whole dossier to bytes in memory (a failure here touches no file).
+//! 1. Build the new text in memory (a failure here touches no file) by merging the dossier
+//!    into the file's text as last read or written, so that comments, blank lines, key order
+//!    and quoting of whatever did not change stay byte for byte (`toml_edit` documents):
+//!    - usually (`patch`) only what changed since the last save is serialized — the cover and
+//!      settings, the answers that differ, the evidence records added — and each piece is merged
+//!      into its place in the kept document and checked against its serialization;
+//!    - when that does not fit (a layout written by hand, records edited in the middle, the
+//!      last save not known), the whole dossier is serialized and merged (`merge`), and the
+//!      merged text is parsed again and must hold exactly the serialized values;
+//!    - failing both, or with no earlier text, the plain serialization is written.
+//!
+//!    A changed value keeps the comments above and beside it; removed keys and records go with
+//!    the comments above them; new ones are appended after their last sibling. Blank answers
+//!    the file already has (a template's questions) stay. A save that changes nothing writes
+//!    the same bytes again and leaves `updated` alone.
 //! 2. Write them to a temporary file in the dossier's own folder (same file system, so the
 //!    rename below is atomic), named `.<name>.tmp-<pid>`.
 //! 3. `fsync` the temporary file, so its content is on disk before it becomes visible.
@@ -18,7 +32,9 @@
 //! lock that dies with the process) keeps a second cockpit from opening the same dossier.
 
 mod lock;
+mod merge;
 mod model;
+mod patch;
 mod store;
 mod template;
 

@@ -296,12 +296,40 @@ impl Dossier {
     /// Serializes to TOML text. Answers with nothing in them (a status cycled back to open,
     /// a text cleared) are left out, so the file holds only what someone said.
     pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
-        if self.answers.values().any(Answer::is_empty) {
+        self.to_toml_keeping(|_| false)
+    }
+
+    /// Like [`Dossier::to_toml`], but keeps the empty answers for which `keep_empty` says so:
+    /// the saving store keeps those the file already has (a template's blank questions, each
+    /// under its guidance comments), so clearing an answer does not delete its comments.
+    pub(crate) fn to_toml_keeping(
+        &self,
+        keep_empty: impl Fn(&str) -> bool,
+    ) -> Result<String, toml::ser::Error> {
+        if self.answers.iter().any(|(id, a)| a.is_empty() && !keep_empty(id)) {
             let mut trimmed = self.clone();
-            trimmed.answers.retain(|_, a| !a.is_empty());
+            trimmed.answers.retain(|id, a| !a.is_empty() || keep_empty(id));
             return toml::to_string_pretty(&trimmed);
         }
         toml::to_string_pretty(self)
+    }
+
+    /// Whether two dossiers say the same, ignoring the `updated` stamp and empty answers
+    /// (which are not written): a save that changes nothing must not rewrite the file.
+    pub(crate) fn same_content(&self, other: &Dossier) -> bool {
+        let unstamped = |m: &Meta| Meta { updated: String::new(), ..m.clone() };
+        let meta_eq = unstamped(&self.dossier) == unstamped(&other.dossier);
+        let said = |d: &'_ Dossier| d.answers.iter().filter(|(_, a)| !a.is_empty()).count();
+        meta_eq
+            && self.settings == other.settings
+            && self.evidence == other.evidence
+            && self.extra == other.extra
+            && said(self) == said(other)
+            && self
+                .answers
+                .iter()
+                .filter(|(_, a)| !a.is_empty())
+                .all(|(id, a)| other.answers.get(id) == Some(a))
     }
 }
 

@@ -4,8 +4,11 @@ use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use toml_edit::DocumentMut;
+
 use super::lock::{DossierLock, LockFailure};
 use super::model::Dossier;
+use super::{merge, patch};
 use crate::questionnaire::Questionnaire;
 use crate::span::line_col;
 
@@ -81,6 +84,12 @@ pub struct DossierStore {
     path: PathBuf,
     /// The bytes we last read or wrote; `None` when the file did not exist yet.
     on_disk: Option<Vec<u8>>,
+    /// `on_disk` as an editable document: the base the next save merges into. Parsed by the
+    /// first save that needs it, then kept from save to save (the merge re-parses its output
+    /// anyway), so the old text is not parsed again on every autosave.
+    base: Option<DocumentMut>,
+    /// The dossier `on_disk` holds, so a save that changes nothing rewrites the same bytes.
+    saved: Option<Dossier>,
     _lock: DossierLock,
 }
 
@@ -105,10 +114,17 @@ impl DossierStore {
                     message: format!("not UTF-8 text: {e}"),
                 })?;
                 let dossier = parse(path, &text)?;
-                Ok((Self { path: path.to_owned(), on_disk: Some(bytes), _lock: lock }, dossier, false))
+                let store = Self {
+                    path: path.to_owned(),
+                    on_disk: Some(bytes),
+                    base: None,
+                    saved: Some(dossier.clone()),
+                    _lock: lock,
+                };
+                Ok((store, dossier, false))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((
-                Self { path: path.to_owned(), on_disk: None, _lock: lock },
+                Self { path: path.to_owned(), on_disk: None, base: None, saved: None, _lock: lock },
                 Dossier::new(questionnaire),
                 true,
             )),
@@ -120,16 +136,68 @@ impl DossierStore {
         &self.path
     }
 
-    /// Saves the dossier atomically, stamping `updated`.
+    /// Saves the dossier atomically, merged into the file as last read or written so that
+    /// comments and layout survive (see the `dossier` module doc). Stamps `updated` when the
+    /// dossier says something new; a save that changes nothing writes the same bytes again.
     pub fn save(&mut self, dossier: &Dossier) -> Result<(), DossierError> {
+        if let (Some(saved), Some(bytes)) = (&self.saved, &self.on_disk)
+            && dossier.same_content(saved)
+        {
+            let bytes = bytes.clone();
+            return self.write_checked(bytes);
+        }
         let mut d = dossier.clone();
         d.dossier.updated = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let bytes = d.to_toml()?.into_bytes();
-        self.save_bytes(bytes)
+        let (bytes, base) = self.render(&d)?;
+        self.write_checked(bytes)?;
+        self.base = base;
+        self.saved = Some(d);
+        Ok(())
     }
 
-    /// Saves already-serialized bytes (so a caller can serialize on its own thread).
+    /// The bytes to write for `d`, and their parsed document when there is one at hand: only
+    /// the changes since the last save applied to its document (`patch`, the usual case), else
+    /// the full merge into the last-known document, else the plain serialization (nothing to
+    /// merge into, or the merge in doubt).
+    fn render(&mut self, d: &Dossier) -> Result<(Vec<u8>, Option<DocumentMut>), DossierError> {
+        let from_disk = |on_disk: &Option<Vec<u8>>| {
+            let text = std::str::from_utf8(on_disk.as_deref()?).ok()?;
+            text.parse::<DocumentMut>().ok()
+        };
+        let mut base = self.base.take().or_else(|| from_disk(&self.on_disk));
+        if let (Some(doc), Some(saved)) = (base.as_mut(), self.saved.as_ref()) {
+            if patch::patch(doc, saved, d).is_some() {
+                let text = doc.to_string();
+                return Ok((text.into_bytes(), base));
+            }
+            // The patch left the document half done: start again from the file's text.
+            base = from_disk(&self.on_disk);
+        }
+        let Some(mut base) = base else {
+            return Ok((d.to_toml()?.into_bytes(), None));
+        };
+        // Blank answers the file already has stay (with their guidance comments above them).
+        let answers = base.get("answers").and_then(toml_edit::Item::as_table_like);
+        let plain = d.to_toml_keeping(|id| answers.is_some_and(|t| t.contains_key(id)))?;
+        let Ok(fresh) = plain.parse::<DocumentMut>() else {
+            return Ok((plain.into_bytes(), None));
+        };
+        Ok(match merge::merge(&mut base, &fresh) {
+            Some((text, merged)) => (text.into_bytes(), Some(merged)),
+            None => (plain.into_bytes(), Some(fresh)),
+        })
+    }
+
+    /// Saves already-serialized bytes as they are, without merging (so a caller can serialize
+    /// on its own thread).
     pub fn save_bytes(&mut self, bytes: Vec<u8>) -> Result<(), DossierError> {
+        self.base = None;
+        self.saved = None;
+        self.write_checked(bytes)
+    }
+
+    /// The conflict check and the atomic write; on success `bytes` are what is on disk.
+    fn write_checked(&mut self, bytes: Vec<u8>) -> Result<(), DossierError> {
         let name = self.path.display().to_string();
         let current = match fs::read(&self.path) {
             Ok(b) => Some(b),
@@ -259,6 +327,21 @@ mod tests {
         assert!(text.contains("mood = \"calm\""), "{text}");
         assert!(text.contains("[extra_table]"), "{text}");
         assert!(text.contains("partner = \"Acme\""), "{text}");
+    }
+
+    #[test]
+    fn text_the_merge_cannot_read_falls_back_to_the_plain_serialization() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("d.toml");
+        let (mut store, mut d, _) = DossierStore::open(&path, &uniwise()).expect("open");
+        store.save_bytes(b"not = = toml [".to_vec()).expect("raw bytes");
+        d.dossier.partner = "Acme".into();
+        store.save(&d).expect("save");
+        let back = load(&path).expect("the plain serialization parses");
+        let mut expected = d.clone();
+        expected.dossier.updated = back.dossier.updated.clone();
+        assert!(!expected.dossier.updated.is_empty());
+        assert_eq!(back, expected);
     }
 
     #[test]

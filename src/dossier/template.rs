@@ -1,7 +1,7 @@
 //! A new dossier as hand-editable text: every question present with an empty answer, and the
 //! question, its guidance and its live checks as TOML comments above it. This is what a
-//! partner engineer fills in before the call (`certcockpit init`). The cockpit rewrites the file
-//! without the comments on its first save; it shows the question and guidance itself.
+//! partner engineer fills in before the call (`certcockpit init`). Saves keep these comments
+//! (the store merges into the file's text), and blank answers stay under their guidance.
 
 use std::fmt::Write;
 
