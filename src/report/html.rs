@@ -83,7 +83,7 @@ pub fn render(r: &Report) -> String {
                     }
                     tr { th { "Source" } td { (c.source) } }
                     @if !c.updated.is_empty() {
-                        tr { th { "Last saved" } td { (c.updated) } }
+                        tr { th { "Last changed" } td { (c.updated) } }
                     }
                 }
                 @let rd = &r.readiness;

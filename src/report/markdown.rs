@@ -40,7 +40,7 @@ fn write_report(out: &mut String, r: &Report) -> std::fmt::Result {
     }
     writeln!(out, "| Source | {} |", cell(&c.source))?;
     if !c.updated.is_empty() {
-        writeln!(out, "| Last saved | {} |", cell(&c.updated))?;
+        writeln!(out, "| Last changed | {} |", cell(&c.updated))?;
     }
     writeln!(out)?;
     let rd = &r.readiness;
