@@ -40,9 +40,11 @@ def rss_kib(pid: int) -> tuple[int, int]:
     return rss, hwm
 
 
-def read_until(fd: int, marker: bytes, deadline: float) -> bytes:
+def read_until(fd: int, marker: "bytes | re.Pattern[bytes]", deadline: float) -> bytes:
+    """Reads the terminal until `marker` (bytes, or a compiled pattern) has been drawn."""
     seen = b""
-    while marker not in seen:
+    found = (lambda b: marker in b) if isinstance(marker, bytes) else (lambda b: marker.search(b) is not None)
+    while not found(seen):
         left = deadline - time.perf_counter()
         if left <= 0:
             raise TimeoutError(f"{marker!r} not drawn; screen bytes so far: {seen[-400:]!r}")
@@ -71,7 +73,7 @@ def drain(fd: int, seconds: float) -> None:
 
 
 def api_traffic(fd: int, screen: bytes, count: int) -> None:
-    m = re.search(rb"(127\.0\.0\.1):(\d+) ", screen)
+    m = re.search(rb"(127\.0\.0\.1):(\d+)[^\d]", screen)
     if not m:
         raise RuntimeError("the evidence API address is not on the screen")
     conn = http.client.HTTPConnection(m.group(1).decode(), int(m.group(2)), timeout=10)
@@ -93,9 +95,10 @@ def one_run(binary: str, dossier: str, marker: bytes, traffic: int) -> tuple[flo
         os.execv(binary, [binary, "review", dossier])
     screen = read_until(fd, marker, t0 + 10.0)
     startup_ms = (time.perf_counter() - t0) * 1000.0
-    if traffic and not re.search(rb"127\.0\.0\.1:\d+ ", screen):
-        # The rest of the first frame, with the status line.
-        screen += read_until(fd, b" cc-", time.perf_counter() + 5.0)
+    address = re.compile(rb"127\.0\.0\.1:\d+[^\d]")
+    if traffic and not address.search(screen):
+        # The rest of the first frame, with the API address on the status line.
+        screen += read_until(fd, address, time.perf_counter() + 5.0)
     first_rss, _ = rss_kib(pid)
     # Walk every section and a few questions of each so all panes have been drawn.
     for _ in range(8):
