@@ -6,6 +6,7 @@
 mod builtin;
 mod model;
 mod parse;
+mod structure;
 
 pub use builtin::{BUILTIN, Builtin, builtin, load};
 pub use model::{AnswerKind, Question, Questionnaire, Section};

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::model::{AnswerKind, Question, Questionnaire, Section};
+use super::structure;
 use crate::checks::is_known_check;
 use crate::span::line_col;
 
@@ -122,6 +123,17 @@ pub fn parse(file: &str, src: &str) -> Result<Questionnaire, QuestionnaireError>
         Ok(raw) => raw,
         Err(e) => {
             diag.push(e.span(), e.message().trim().to_owned());
+            // Valid TOML with structural mistakes: serde stopped at the first; name the others
+            // too (the first is already there, at its exact place).
+            if toml::from_str::<toml::Table>(src).is_ok() {
+                let first_line = diag.out.first().map(|d| d.line);
+                for (span, message) in structure::problems::<RawHeader, RawSection, RawQuestion>(src) {
+                    let line = span.as_ref().map(|s| line_col(src, s.start).0);
+                    if line != first_line {
+                        diag.push(span, message);
+                    }
+                }
+            }
             return Err(QuestionnaireError::Invalid(diag.out));
         }
     };
@@ -274,6 +286,38 @@ checks = ["retry.backoff"]
         assert_eq!(d[0].column, 6);
         assert!(d[1].message.contains("unknown check id 'retry.nope'"));
         assert_eq!(d[1].line, 21);
+    }
+
+    /// serde stops at the first structural mistake; `validate` names every one, each located.
+    #[test]
+    fn every_structural_mistake_is_named_and_located() {
+        let src = format!(
+            "{}\n[[sections]]\nid = \"b\"\ntitel = \"B\"\n\n[[sections.questions]]\nid = \"b.one\"\ntext = \"Why?\"\nchecks = \"retry.backoff\"\n\n[[sections.questions]]\nid = \"b.two\"\ntext = \"How?\"\nkind = \"essay\"\n",
+            GOOD.replace("source = \"test\"", "source = \"test\"\nauthor = \"me\"")
+        );
+        let d = diags(&src);
+        let lines: Vec<usize> = d.iter().map(|d| d.line).collect();
+        let line_of = |needle: &str| {
+            src.lines().position(|l| l.starts_with(needle)).map(|n| n + 1).expect("in the source")
+        };
+        // The header's unknown key, the section's misspelt title (and so its missing title),
+        // the question whose checks is not a list, the question with an unknown kind.
+        for (needle, word) in [
+            ("author", "author"),
+            ("titel", "titel"),
+            ("checks = \"retry", "checks"),
+            ("kind = \"essay", "essay"),
+        ] {
+            let line = line_of(needle);
+            assert!(
+                d.iter().any(|x| x.line == line && x.message.contains(word)),
+                "nothing about {word} on line {line}: {d:#?}"
+            );
+        }
+        assert!(d.iter().all(|x| x.line > 0 && x.to_string().starts_with("q.toml:")), "{d:#?}");
+        assert!(lines.len() >= 4, "{d:#?}");
+        assert!(d.iter().any(|x| x.message.contains("section 'b'")), "{d:#?}");
+        assert!(d.iter().any(|x| x.message.contains("question 'b.two' of section 'b'")), "{d:#?}");
     }
 
     #[test]
