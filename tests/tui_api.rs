@@ -82,13 +82,7 @@ impl Session {
     }
 
     fn client(&self, flawed: bool) -> tokio::task::JoinHandle<()> {
-        let (client_id, secret) = self.api.credentials();
-        let cfg = ClientConfig {
-            base_url: self.api.base_url().to_owned(),
-            token_url: self.api.token_url(),
-            client_id: client_id.to_owned(),
-            client_secret: secret.clone(),
-        };
+        let cfg = ClientConfig::for_api(&self.api);
         tokio::spawn(async move {
             let _ = client::run(cfg, flawed).await;
         })

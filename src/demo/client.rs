@@ -17,6 +17,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde::Deserialize;
 
 use crate::checks::Secret;
+use crate::checks::api::EvidenceApi;
 
 /// Where the client goes and with which credentials.
 #[derive(Debug, Clone)]
@@ -49,6 +50,17 @@ impl ClientConfig {
             client_id: var("CERTCOCKPIT_CLIENT_ID")?,
             client_secret: Secret::new(var("CERTCOCKPIT_CLIENT_SECRET")?),
         })
+    }
+
+    /// The addresses and credentials of an evidence API running in this process.
+    pub fn for_api(api: &EvidenceApi) -> Self {
+        let (client_id, secret) = api.credentials();
+        Self {
+            base_url: api.base_url().to_owned(),
+            token_url: api.token_url(),
+            client_id: client_id.to_owned(),
+            client_secret: secret.clone(),
+        }
     }
 }
 

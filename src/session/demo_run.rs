@@ -27,13 +27,7 @@ pub(super) struct DemoRun {
 
 impl DemoRun {
     pub async fn run(self, sink: CheckSink) {
-        let (client_id, secret) = self.api.credentials();
-        let cfg = ClientConfig {
-            base_url: self.api.base_url().to_owned(),
-            token_url: self.api.token_url(),
-            client_id: client_id.to_owned(),
-            client_secret: secret.clone(),
-        };
+        let cfg = ClientConfig::for_api(&self.api);
         let who = if self.flawed { "flawed" } else { "good" };
         let (outcome, said) = match tokio::time::timeout(RUN_LIMIT, client::run(cfg, self.flawed)).await {
             Ok(Ok(o)) => (

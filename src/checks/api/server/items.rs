@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::ServerState;
 use super::arm::Decision;
 use super::json::{Node, bytes_response, oauth_error, object, response};
-use super::middleware::{bearer, record_served, with_presented_token};
+use super::middleware::{record_served, with_presented_token};
 use crate::checks::api::journal::RequestKind;
 use crate::checks::api::tokens::TokenState;
 
@@ -35,9 +35,8 @@ pub async fn items(State(state): State<Arc<ServerState>>, req: Request) -> Respo
 
     // One clock read for the token check and the scenario's decision.
     let now = Instant::now();
-    // The middleware hashed the token already; outside it (unit tests) the header is read here.
-    let token_state = with_presented_token(|hash| hash.map(|h| state.tokens().check_hash(h, now)))
-        .unwrap_or_else(|| bearer(headers).map(|t| state.tokens().check(t, now)));
+    // The middleware hashed the presented token (every request is served inside it).
+    let token_state = with_presented_token(|hash| hash.map(|h| state.tokens().check_hash(h, now))).flatten();
     match token_state {
         None => {
             let mut resp =

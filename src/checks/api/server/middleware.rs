@@ -65,7 +65,7 @@ impl Drop for Pending {
 }
 
 /// Calls `f` with the hash of the bearer token the current request presented (`None` when it
-/// presented none); `None` when called outside a journaled request.
+/// presented none); `None` outside a journaled request, where no token can have been seen.
 pub(crate) fn with_presented_token<R>(f: impl FnOnce(Option<&str>) -> R) -> Option<R> {
     CURRENT
         .try_with(|p| {
