@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use serde::Serialize;
 
-use super::{check_api, check_webhook};
+use super::{Exit, check_api, check_webhook};
 use crate::checks::{CheckResult, Verdict};
 use crate::dossier::{self, Dossier};
 use crate::questionnaire;
@@ -64,7 +64,7 @@ pub fn print_results(results: &[CheckResult], as_json: bool) -> ExitCode {
 }
 
 pub fn exit_code(results: &[CheckResult]) -> ExitCode {
-    if results.iter().any(|r| r.verdict == Verdict::Fail) { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if results.iter().any(|r| r.verdict == Verdict::Fail) { Exit::Fail.into() } else { Exit::Pass.into() }
 }
 
 /// Files results as evidence in `path` (created with the default questionnaire if missing),
@@ -88,5 +88,5 @@ pub fn file_results(
 /// Prints a usage error and returns exit code 2.
 pub fn usage_error(message: &str) -> ExitCode {
     eprintln!("certcockpit: {message}");
-    ExitCode::from(super::EXIT_USAGE)
+    Exit::Usage.into()
 }

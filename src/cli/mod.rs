@@ -1,29 +1,32 @@
 //! The command line (clap derive). Each subcommand lives in its own file with its arguments
-//! and a `run` that returns the process exit code: 0 pass, 1 fail, 2 usage error.
+//! and a `run` that returns the process exit code, one of [`Exit`] (see `exit.rs` for the table).
 
 pub mod check;
 mod check_api;
 mod check_webhook;
 mod demo;
+mod exit;
 mod init;
 mod questionnaires;
 mod report;
 mod review;
 
 pub use check::{human as human_results, json as json_results};
+pub use exit::Exit;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 /// Exit code for a usage error (clap uses the same for its own).
-pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_USAGE: u8 = Exit::Usage.code();
 
 #[derive(Debug, Parser)]
 #[command(
     name = "certcockpit",
     version,
-    about = "A terminal cockpit for API integration certification reviews, with live evidence checks."
+    about = "A terminal cockpit for API integration certification reviews, with live evidence checks.",
+    after_help = Exit::HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
