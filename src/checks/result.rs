@@ -13,6 +13,10 @@ pub enum Verdict {
     Pass,
     Fail,
     Inconclusive,
+    /// The check does not apply to this integration (e.g. token refresh for an API-key
+    /// client); the summary says why. Never a failure.
+    #[serde(rename = "not_applicable")]
+    NotApplicable,
 }
 
 impl Verdict {
@@ -23,6 +27,7 @@ impl Verdict {
             Verdict::Pass => "✔",
             Verdict::Fail => "✘",
             Verdict::Inconclusive => "?",
+            Verdict::NotApplicable => "–",
         }
     }
 
@@ -31,6 +36,7 @@ impl Verdict {
             Verdict::Pass => "pass",
             Verdict::Fail => "fail",
             Verdict::Inconclusive => "inconclusive",
+            Verdict::NotApplicable => "not applicable",
         }
     }
 }

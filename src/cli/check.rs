@@ -42,8 +42,10 @@ pub fn human(results: &[CheckResult]) -> String {
     }
     let failed = results.iter().filter(|r| r.verdict == Verdict::Fail).count();
     let passed = results.iter().filter(|r| r.verdict == Verdict::Pass).count();
-    let unsure = results.len() - failed - passed;
-    out.push_str(&format!("{passed} passed, {failed} failed, {unsure} inconclusive\n"));
+    let na = results.iter().filter(|r| r.verdict == Verdict::NotApplicable).count();
+    let unsure = results.len() - failed - passed - na;
+    let na_text = if na > 0 { format!(", {na} not applicable") } else { String::new() };
+    out.push_str(&format!("{passed} passed, {failed} failed, {unsure} inconclusive{na_text}\n"));
     out
 }
 

@@ -7,18 +7,23 @@ use std::time::Duration;
 use clap::Args;
 
 use super::check::{file_results, print_results, usage_error};
-use crate::checks::api::{EvidenceApi, headless, parse_listen, scenario_ids};
+use crate::checks::api::{EvidenceApi, headless, parse_listen, profile, scenario_ids};
 use crate::checks::{CheckEvent, NoProgress, ProgressSink};
 
 #[derive(Debug, Args)]
 pub struct ApiArgs {
     /// The client command, run through the shell once per scenario with CERTCOCKPIT_BASE_URL,
-    /// CERTCOCKPIT_TOKEN_URL, CERTCOCKPIT_CLIENT_ID and CERTCOCKPIT_CLIENT_SECRET set.
+    /// CERTCOCKPIT_TOKEN_URL, CERTCOCKPIT_CLIENT_ID and CERTCOCKPIT_CLIENT_SECRET set (and
+    /// CERTCOCKPIT_API_KEY, the same secret, for API-key profiles).
     #[arg(long)]
     pub exec: String,
     /// Run only these check ids (comma separated).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
+    /// The provider's API shape: a built-in profile name (generic, uniwise-wiseflow,
+    /// uniwise-wiseflow-api-key, okra, cobalt, okhi, okendo) or the path to a profile file.
+    #[arg(long, default_value = "generic")]
+    pub profile: String,
     /// Listen address (loopback by default).
     #[arg(long, default_value = "127.0.0.1:0")]
     pub listen: String,
@@ -62,6 +67,10 @@ pub fn run(args: ApiArgs) -> color_eyre::Result<ExitCode> {
     if let Err(e) = parse_listen(&args.listen) {
         return Ok(usage_error(&format!("--listen: {e}")));
     }
+    let profile = match profile::load(&args.profile) {
+        Ok(p) => p,
+        Err(e) => return Ok(usage_error(&format!("--profile: {e}"))),
+    };
     let all = scenario_ids();
     let ids: Vec<&str> = if args.only.is_empty() {
         all.clone()
@@ -87,7 +96,7 @@ pub fn run(args: ApiArgs) -> color_eyre::Result<ExitCode> {
 
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let results = runtime.block_on(async {
-        let api = EvidenceApi::start(&args.listen).await?;
+        let api = EvidenceApi::start_with(&args.listen, profile).await?;
         if let Some(warning) = api.exposure_warning() {
             eprintln!("certcockpit: {warning}");
         }
@@ -100,7 +109,11 @@ pub fn run(args: ApiArgs) -> color_eyre::Result<ExitCode> {
 
     if let Some(path) = &args.dossier {
         let listen = args.listen.clone();
-        file_results(path, &results, |d| d.settings.api.listen = listen)?;
+        let profile_name = args.profile.clone();
+        file_results(path, &results, |d| {
+            d.settings.api.listen = listen;
+            d.settings.api.profile = Some(profile_name);
+        })?;
     }
     Ok(print_results(&results, args.json))
 }

@@ -32,7 +32,8 @@ pub struct ReviewArgs {
     pub questionnaire: Option<String>,
 }
 
-/// Starts the session's evidence API on the dossier's listen address (loopback by default).
+/// Starts the session's evidence API on the dossier's listen address (loopback by default), in
+/// the shape of the dossier's API profile.
 /// A non-loopback address gets its exposure warning on stderr
 /// (before the TUI takes the screen) and as the first notice in the TUI. When it cannot start
 /// (a busy port), the cockpit still opens, without it, and says why.
@@ -41,7 +42,19 @@ pub(super) fn start_api(
     listen: &str,
     app: &mut App,
 ) -> Option<Arc<EvidenceApi>> {
-    let started = runtime.block_on(EvidenceApi::start(listen));
+    // The dossier's `settings.api.profile` (a built-in name or a file), `generic` if absent.
+    let named = app.dossier.settings.api.profile.clone().unwrap_or_else(|| "generic".to_owned());
+    let profile = match crate::checks::api::profile::load(&named) {
+        Ok(p) => p,
+        Err(e) => {
+            let why =
+                format!("the evidence API did not start (settings.api.profile: {e}): API checks are off");
+            eprintln!("certcockpit: {why}");
+            app.notice = Some(Notice::error(why));
+            return None;
+        }
+    };
+    let started = runtime.block_on(EvidenceApi::start_with(listen, profile));
     match started {
         Ok(api) => {
             app.api = Some(ApiInfo::from_api(&api));

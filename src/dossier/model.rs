@@ -205,6 +205,12 @@ pub struct ApiSettings {
     /// Listen address; loopback unless the user asks otherwise.
     #[serde(default = "default_listen")]
     pub listen: String,
+    /// The API profile served: a built-in name or a profile file's path (`generic` if absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// The provider's sandbox the evidence API stands in front of (proxy mode), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream: Option<String>,
     #[serde(flatten)]
     pub extra: toml::Table,
 }
@@ -215,7 +221,7 @@ fn default_listen() -> String {
 
 impl Default for ApiSettings {
     fn default() -> Self {
-        Self { listen: default_listen(), extra: toml::Table::new() }
+        Self { listen: default_listen(), profile: None, upstream: None, extra: toml::Table::new() }
     }
 }
 

@@ -158,6 +158,7 @@ fn verdict_class(v: Verdict) -> &'static str {
         Verdict::Pass => "v-pass",
         Verdict::Fail => "v-fail",
         Verdict::Inconclusive => "v-inconclusive",
+        Verdict::NotApplicable => "v-na",
     }
 }
 

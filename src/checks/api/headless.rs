@@ -22,6 +22,9 @@ pub const ENV_BASE_URL: &str = "CERTCOCKPIT_BASE_URL";
 pub const ENV_TOKEN_URL: &str = "CERTCOCKPIT_TOKEN_URL";
 pub const ENV_CLIENT_ID: &str = "CERTCOCKPIT_CLIENT_ID";
 pub const ENV_CLIENT_SECRET: &str = "CERTCOCKPIT_CLIENT_SECRET";
+/// The API key (or static bearer token) for profiles that authenticate that way; the same
+/// value as the client secret.
+pub const ENV_API_KEY: &str = "CERTCOCKPIT_API_KEY";
 /// The check id being run, for information (a client must not change behaviour on it).
 pub const ENV_SCENARIO: &str = "CERTCOCKPIT_SCENARIO";
 
@@ -71,6 +74,7 @@ async fn run_one(
         .env(ENV_TOKEN_URL, api.token_url())
         .env(ENV_CLIENT_ID, client_id)
         .env(ENV_CLIENT_SECRET, secret.expose())
+        .env(ENV_API_KEY, secret.expose())
         .env(ENV_SCENARIO, id)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

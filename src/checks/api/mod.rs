@@ -1,7 +1,9 @@
 //! The evidence API: a scripted imitation of the provider's API that journals and judges the
 //! partner's client.
 //!
-//! - [`EvidenceApi`] runs the server (token endpoint + paginated `GET /items`) and is the
+//! - [`profile`]: the provider's API shape the server takes (`generic`: token endpoint +
+//!   paginated `GET /items`; built-in providers' shapes; any profile file).
+//! - [`EvidenceApi`] runs the server in the profile's shape and is the
 //!   handle for arming a scenario, following the journal live and judging.
 //! - [`scenario`]: what the API does for each check id (faults only on GET).
 //! - [`judges`]: pure functions from a journal to a [`CheckResult`](crate::checks::CheckResult).
@@ -11,6 +13,7 @@ mod error;
 pub mod headless;
 pub mod journal;
 pub mod judges;
+pub mod profile;
 pub mod scenario;
 mod server;
 mod session;
@@ -19,5 +22,6 @@ pub mod tokens;
 pub use error::ApiError;
 pub use journal::{JournalEntry, RequestKind, TimelinePoint};
 pub use judges::{RunEnd, RunOutcome, trace_echo_marked};
+pub use profile::Profile;
 pub use scenario::{Fault, Scenario, scenario_ids};
 pub use session::{EvidenceApi, exposure_warning, parse_listen};

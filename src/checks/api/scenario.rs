@@ -7,6 +7,8 @@
 
 use std::time::Duration;
 
+use super::profile::{AuthKind, Profile};
+
 /// The fault a scenario injects on `GET /items`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
@@ -21,6 +23,9 @@ pub enum Fault {
     Persistent { status: u16 },
     /// From the first GET, a window of `503` + `Retry-After` (seconds left, rounded up).
     Maintenance { window: Duration },
+    /// The `nth` authorised GET (from 1) gets `401` for its key, once (API-key profiles'
+    /// `auth.token_reuse`: the 401 path).
+    RejectKey { nth: usize },
 }
 
 /// What the evidence API does while a check is armed.
@@ -42,6 +47,10 @@ pub struct Scenario {
     pub rate_limit_per_minute: u32,
     /// A `Retry-After` hint at least this long may be given up on (a warning, not a failure).
     pub long_hint: Duration,
+    /// How the profile authenticates (token checks follow it).
+    pub auth: AuthKind,
+    /// The collection and how to page it, for the description (`GET /items, follow "next"`).
+    pub collection_hint: String,
 }
 
 /// Tokens in normal traffic live an hour, so a client that refreshes 60 s early (authlib)
@@ -61,7 +70,29 @@ impl Scenario {
             extended_fields: false,
             rate_limit_per_minute: 60,
             long_hint: Duration::from_secs(60),
+            auth: AuthKind::OAuth2ClientCredentials,
+            collection_hint: "GET /items, follow \"next\"".to_owned(),
         }
+    }
+
+    /// The scenario for a check id on `profile`: the same faults, on the profile's collection
+    /// GETs, with its stated rate limit and auth kind. An API-key or static-token profile has
+    /// no token to expire: `auth.refresh` serves normal traffic (its judge says "not
+    /// applicable"), and `auth.token_reuse` refuses the key once to see the 401 path.
+    pub fn for_profile(check_id: &str, profile: &Profile) -> Option<Self> {
+        let mut s = Self::for_check(check_id)?;
+        s.auth = profile.auth.kind;
+        s.rate_limit_per_minute = profile.limit_per_minute;
+        let c = profile.main_collection();
+        s.collection_hint = format!("GET {}, {}", c.path, c.how_to_page());
+        if !s.auth.has_tokens() {
+            s.token_lifetime = NORMAL_TOKEN_LIFETIME;
+            s.page_delay = Duration::ZERO;
+            if s.check_id == "auth.token_reuse" {
+                s.fault = Fault::RejectKey { nth: 2 };
+            }
+        }
+        Some(s)
     }
 
     /// The scenario for a check id of the `api` family, or `None` for any other id.
@@ -97,6 +128,10 @@ impl Scenario {
     /// One sentence for the reviewer and the partner: what the API will do.
     pub fn describe(&self) -> String {
         let what = match &self.fault {
+            Fault::None if self.check_id == "auth.refresh" && !self.auth.has_tokens() => format!(
+                "normal traffic; the profile authenticates with {} (no token expires)",
+                self.auth.as_str()
+            ),
             Fault::None if self.check_id == "auth.refresh" => format!(
                 "tokens live {} s and each page takes {} ms, so the run crosses expiry; an expired token gets 401",
                 self.token_lifetime.as_secs(),
@@ -119,10 +154,11 @@ impl Scenario {
                 "a {} s maintenance window of 503 + Retry-After starts at the first GET",
                 window.as_secs()
             ),
+            Fault::RejectKey { nth } => format!("call {nth} gets 401 for its key, once; keys never expire"),
         };
         format!(
-            "{}: {what}. The collection has {} pages (GET /items, follow \"next\"); limit {} requests per minute.",
-            self.check_id, self.pages, self.rate_limit_per_minute
+            "{}: {what}. The collection has {} pages ({}); limit {} requests per minute.",
+            self.check_id, self.pages, self.collection_hint, self.rate_limit_per_minute
         )
     }
 }

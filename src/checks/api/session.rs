@@ -11,6 +11,7 @@ use tokio::sync::{broadcast, oneshot, watch};
 use super::error::ApiError;
 use super::journal::{JournalEntry, TimelinePoint, timeline};
 use super::judges::{JudgeInput, RunEnd, RunOutcome, judge};
+use super::profile::{AuthKind, Profile};
 use super::scenario::{NORMAL_TOKEN_LIFETIME, Scenario};
 use super::server::{ArmState, ServerState, serve};
 use super::tokens::Credentials;
@@ -20,7 +21,8 @@ use crate::checks::{CheckResult, Secret};
 pub struct EvidenceApi {
     state: Arc<ServerState>,
     addr: SocketAddr,
-    base_url: String,
+    /// `http://IP:PORT`.
+    origin: String,
     stop: watch::Sender<bool>,
     /// Fires when the server thread has stopped serving (or dropped when it ends).
     stopped: Option<oneshot::Receiver<()>>,
@@ -59,6 +61,11 @@ impl EvidenceApi {
     /// fresh random client credentials. The server runs on a thread of its own until the
     /// handle is dropped or shut down.
     pub async fn start(listen: &str) -> Result<Self, ApiError> {
+        Self::start_with(listen, super::profile::generic()).await
+    }
+
+    /// [`EvidenceApi::start`] in the shape of `profile`.
+    pub async fn start_with(listen: &str, profile: Profile) -> Result<Self, ApiError> {
         let wanted = parse_listen(listen)?;
         let bind_error = |source| ApiError::Bind { addr: wanted.to_string(), source };
         let listener = std::net::TcpListener::bind(wanted).map_err(bind_error)?;
@@ -76,8 +83,8 @@ impl EvidenceApi {
         } else {
             addr
         };
-        let base_url = format!("http://{shown}");
-        let state = Arc::new(ServerState::new(Credentials::generate(), base_url.clone()));
+        let origin = format!("http://{shown}");
+        let state = Arc::new(ServerState::with_profile(Credentials::generate(), origin.clone(), profile));
         let (stop, stop_rx) = watch::channel(false);
         let (done, stopped) = oneshot::channel();
         let server_state = state.clone();
@@ -99,7 +106,7 @@ impl EvidenceApi {
                 let _ = done.send(());
             })
             .map_err(ApiError::Thread)?;
-        Ok(Self { state, addr, base_url, stop, stopped: Some(stopped) })
+        Ok(Self { state, addr, origin, stop, stopped: Some(stopped) })
     }
 
     /// The address actually bound (the port is chosen by the OS for port 0).
@@ -107,14 +114,32 @@ impl EvidenceApi {
         self.addr
     }
 
-    /// `http://IP:PORT`, the base the partner's client calls (`GET {base_url}/items`).
-    pub fn base_url(&self) -> &str {
-        &self.base_url
+    /// `http://IP:PORT` and the profile's base path: the base the partner's client calls
+    /// (`GET {base_url}/items` in the generic profile).
+    pub fn base_url(&self) -> String {
+        format!("{}{}", self.origin, self.state.profile.base_path)
     }
 
-    /// `{base_url}/oauth/token`.
+    /// The token endpoint's URL (`{base_url}/oauth/token` in the generic profile); empty when
+    /// the profile authenticates with a key (see [`EvidenceApi::uses_tokens`]).
     pub fn token_url(&self) -> String {
-        format!("{}/oauth/token", self.base_url)
+        let auth = &self.state.profile.auth;
+        if auth.kind == AuthKind::OAuth2ClientCredentials {
+            format!("{}{}", self.origin, auth.token_path)
+        } else {
+            String::new()
+        }
+    }
+
+    /// Whether clients get OAuth 2 tokens (otherwise the client secret is their API key or
+    /// static bearer token).
+    pub fn uses_tokens(&self) -> bool {
+        self.state.profile.auth.kind.has_tokens()
+    }
+
+    /// The API shape served.
+    pub fn profile(&self) -> &Profile {
+        &self.state.profile
     }
 
     /// The session's client id and secret. Show the secret to the partner on screen only;
@@ -132,8 +157,8 @@ impl EvidenceApi {
     /// and [`EvidenceApi::finish`] judges what arrives. Re-arming restarts the scenario. Arming
     /// a short-token scenario (`auth.refresh`) cuts tokens already issued to that lifetime.
     pub fn arm(&self, check_id: &str) -> Result<Scenario, ApiError> {
-        let scenario =
-            Scenario::for_check(check_id).ok_or_else(|| ApiError::UnknownCheck(check_id.to_owned()))?;
+        let scenario = Scenario::for_profile(check_id, &self.state.profile)
+            .ok_or_else(|| ApiError::UnknownCheck(check_id.to_owned()))?;
         if scenario.token_lifetime < NORMAL_TOKEN_LIFETIME {
             self.state.tokens().cap_expiry(Instant::now() + scenario.token_lifetime);
         }

@@ -22,6 +22,7 @@ pub fn verdict_style(v: Verdict) -> Style {
         Verdict::Pass => Color::Green,
         Verdict::Fail => Color::Red,
         Verdict::Inconclusive => Color::Yellow,
+        Verdict::NotApplicable => Color::DarkGray,
     };
     Style::new().fg(c).add_modifier(Modifier::BOLD)
 }

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use super::{JudgeInput, plural};
 use crate::checks::api::journal::RequestKind;
+use crate::checks::api::profile::AuthKind;
 use crate::checks::{CheckResult, Verdict};
 
 /// Token lifetimes up to this make a new token per call normal (authlib's leeway is 60 s).
@@ -22,8 +23,27 @@ const SHORT_LIFETIME: Duration = Duration::from_secs(120);
 /// armed (the TUI arms while the partner's job runs), so it does not need a grant first.
 /// Without a 401: pass when a call after the first token's expiry succeeds with a newer
 /// token (proactive refresh); inconclusive when the run ended before that expiry.
+///
+/// An API-key or static-token profile has no token that expires: not applicable, with the
+/// reason, never a fail.
 pub fn refresh(input: &JudgeInput<'_>) -> CheckResult {
     let id = "auth.refresh";
+    let kind = input.scenario.auth;
+    if !kind.has_tokens() {
+        return CheckResult::new(
+            id,
+            Verdict::NotApplicable,
+            format!(
+                "not applicable: the profile authenticates with {} ({}), so no token expires and there is nothing to refresh",
+                match kind {
+                    AuthKind::ApiKey => "an API key",
+                    _ => "a static bearer token",
+                },
+                kind.as_str()
+            ),
+        )
+        .figure("auth", kind.as_str());
+    }
     let lifetime = input.scenario.token_lifetime.as_secs_f64();
     let grants: Vec<_> = input.entries.iter().filter(|e| e.issued_token().is_some()).collect();
     let gets = input.items();
@@ -112,9 +132,13 @@ pub fn refresh(input: &JudgeInput<'_>) -> CheckResult {
         .figure("refresh", if unauthorized.is_empty() { "proactive" } else { "after 401" })
 }
 
-/// `auth.token_reuse`: with long-lived tokens, does the client reuse one across calls?
+/// `auth.token_reuse`: with long-lived tokens, does the client reuse one across calls? With an
+/// API key (or static token): [`key_reuse`].
 pub fn token_reuse(input: &JudgeInput<'_>) -> CheckResult {
     let id = "auth.token_reuse";
+    if !input.scenario.auth.has_tokens() {
+        return key_reuse(input);
+    }
     let lifetime = input.scenario.token_lifetime;
     let calls: Vec<_> = input.items().into_iter().filter(|e| e.token.is_some()).collect();
     let grants = input.entries.iter().filter(|e| e.issued_token().is_some()).count();
@@ -168,6 +192,70 @@ pub fn token_reuse(input: &JudgeInput<'_>) -> CheckResult {
         .figure("distinct_tokens_used", distinct.len())
         .figure("calls_per_token", (per_token * 10.0).round() / 10.0)
         .figure("token_lifetime_s", lifetime.as_secs())
+}
+
+/// After a refused key, this many further calls with the same key inside
+/// [`HAMMER_WINDOW_MS`] is a client hammering the 401 (urllib3's `Retry` does not retry a
+/// 401 at all; a bounded retry or two is fine).
+const MAX_CALLS_AFTER_401: usize = 3;
+const HAMMER_WINDOW_MS: u64 = 1000;
+
+/// `auth.token_reuse` for a key profile: the key reused and the 401 path. Every call carries
+/// the key, one key throughout (a client cannot "ask for a key per call", but a missing or
+/// changing key is a broken credential setup); and the call whose key was refused once (the
+/// scenario's 401) is not hammered: at most [`MAX_CALLS_AFTER_401`] calls with that key in the
+/// following second. Stopping at the 401 or retrying it a bounded number of times both pass.
+pub fn key_reuse(input: &JudgeInput<'_>) -> CheckResult {
+    let id = "auth.token_reuse";
+    let calls = input.items();
+    let keyed: Vec<_> = calls.iter().filter(|e| e.token.is_some()).collect();
+    let keys: BTreeSet<&str> = keyed.iter().filter_map(|e| e.token.as_deref()).collect();
+    let refused = calls.iter().find(|e| e.status == 401 && e.token.is_some());
+    let after_401 = refused.map_or(0, |r| {
+        calls
+            .iter()
+            .filter(|e| {
+                e.at_us > r.at_us && e.at_us <= r.at_us + HAMMER_WINDOW_MS * 1000 && e.token == r.token
+            })
+            .count()
+    });
+    let unkeyed = calls.len() - keyed.len();
+    let (verdict, summary) = if calls.len() < 2 {
+        (
+            Verdict::Inconclusive,
+            format!(
+                "only {} {}: nothing to judge key reuse on",
+                calls.len(),
+                plural(calls.len(), "call", "calls")
+            ),
+        )
+    } else if unkeyed == calls.len() {
+        (Verdict::Fail, format!("none of {} calls carried the API key", calls.len()))
+    } else if unkeyed > 0 {
+        (Verdict::Fail, format!("{unkeyed} of {} calls carried no API key", calls.len()))
+    } else if keys.len() > 1 {
+        (Verdict::Fail, format!("the calls carried {} different keys", keys.len()))
+    } else if after_401 > MAX_CALLS_AFTER_401 {
+        (
+            Verdict::Fail,
+            format!(
+                "hammered the 401: {after_401} more calls with the refused key within {HAMMER_WINDOW_MS} ms (at most {MAX_CALLS_AFTER_401})"
+            ),
+        )
+    } else {
+        let path = match refused {
+            None => " (no call reached the scripted 401)".to_owned(),
+            Some(_) if after_401 == 0 => "; stopped after the 401 without retrying it in a loop".to_owned(),
+            Some(_) => format!("; {after_401} {} after the 401, bounded", plural(after_401, "call", "calls")),
+        };
+        (Verdict::Pass, format!("one API key on all {} calls{path}", calls.len()))
+    };
+    CheckResult::new(id, verdict, summary)
+        .figure("auth", input.scenario.auth.as_str())
+        .figure("calls", calls.len())
+        .figure("calls_without_key", unkeyed)
+        .figure("distinct_keys", keys.len())
+        .figure("calls_after_401", after_401)
 }
 
 #[cfg(test)]
@@ -259,5 +347,31 @@ mod tests {
         let r = per_call.judge_exited("auth.token_reuse");
         assert_eq!(r.verdict, Verdict::Fail, "{}", r.summary);
         assert!(r.summary.contains("3 tokens for 3 calls"), "{}", r.summary);
+    }
+
+    /// An API-key client: refresh is not applicable; key reuse and the 401 path are judged.
+    #[test]
+    fn api_key_clients_get_not_applicable_refresh_and_a_judged_401_path() {
+        use crate::checks::api::profile::AuthKind;
+        let keyed = |statuses: &[(f64, u16)]| {
+            let mut t = Traffic::new().auth(AuthKind::ApiKey);
+            for (i, (at, st)) in statuses.iter().enumerate() {
+                t = t.get(*at, i as u32 + 1, 4, *st, "key");
+            }
+            t
+        };
+        let r = keyed(&[(5.0, 200), (10.0, 200)]).judge_exited("auth.refresh");
+        assert_eq!(r.verdict, Verdict::NotApplicable, "{}", r.summary);
+        assert!(r.summary.contains("no token expires"), "{}", r.summary);
+
+        let r = keyed(&[(5.0, 200), (10.0, 401)]).judge_exited("auth.token_reuse");
+        assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
+        assert!(r.summary.contains("stopped after the 401"), "{}", r.summary);
+
+        let hammer: Vec<(f64, u16)> =
+            (0..8).map(|i| (10.0 + f64::from(i) * 20.0, if i == 0 { 401 } else { 200 })).collect();
+        let r = keyed(&hammer).judge_exited("auth.token_reuse");
+        assert_eq!(r.verdict, Verdict::Fail, "{}", r.summary);
+        assert!(r.summary.contains("hammered"), "{}", r.summary);
     }
 }

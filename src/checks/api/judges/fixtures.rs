@@ -3,6 +3,7 @@
 use super::{JudgeInput, RunEnd, RunOutcome, judge};
 use crate::checks::CheckResult;
 use crate::checks::api::journal::{JournalEntry, RequestKind};
+use crate::checks::api::profile::AuthKind;
 use crate::checks::api::scenario::Scenario;
 
 /// A journal under construction; times in ms since arming.
@@ -10,6 +11,8 @@ use crate::checks::api::scenario::Scenario;
 pub struct Traffic {
     pub entries: Vec<JournalEntry>,
     pub name: Option<String>,
+    /// The profile's auth kind, when not OAuth 2.
+    pub auth: Option<AuthKind>,
 }
 
 fn us(ms: f64) -> u64 {
@@ -18,7 +21,13 @@ fn us(ms: f64) -> u64 {
 
 impl Traffic {
     pub fn new() -> Self {
-        Self { entries: Vec::new(), name: Some("acme-sync/1.2".to_owned()) }
+        Self { entries: Vec::new(), name: Some("acme-sync/1.2".to_owned()), auth: None }
+    }
+
+    /// Judged as traffic of a profile authenticating this way.
+    pub fn auth(mut self, kind: AuthKind) -> Self {
+        self.auth = Some(kind);
+        self
     }
 
     /// Later requests carry this `X-Client-Name` (or none).
@@ -95,7 +104,10 @@ impl Traffic {
 
     /// Judges `check` on this traffic, the run ending at `end_ms` with `outcome`.
     pub fn judge(&self, check: &str, end_ms: f64, outcome: RunOutcome) -> CheckResult {
-        let scenario = Scenario::for_check(check).expect("an api check");
+        let mut scenario = Scenario::for_check(check).expect("an api check");
+        if let Some(kind) = self.auth {
+            scenario.auth = kind;
+        }
         let input = JudgeInput {
             entries: &self.entries,
             scenario: &scenario,

@@ -37,7 +37,12 @@ impl RetryAfter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     Serve,
-    Fail { status: u16, retry_after: Option<RetryAfter> },
+    /// `401`: the credential is refused this once (the API-key 401 path).
+    Unauthorized,
+    Fail {
+        status: u16,
+        retry_after: Option<RetryAfter>,
+    },
 }
 
 /// The scenario in force, and what it has done so far.
@@ -88,6 +93,8 @@ impl ArmState {
                 None => Decision::Serve,
             },
             Fault::Persistent { status } => Decision::Fail { status: *status, retry_after: None },
+            Fault::RejectKey { nth } if self.gets == *nth => Decision::Unauthorized,
+            Fault::RejectKey { .. } => Decision::Serve,
             Fault::Maintenance { window } => {
                 let start = *self.window_start.get_or_insert(now);
                 let left = (start + *window).saturating_duration_since(now);

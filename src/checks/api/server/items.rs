@@ -1,52 +1,167 @@
-//! `GET /items`: the paginated collection, `{"data": [...], "next": "<absolute URL or null>"}`
-//! with the same link in `Link: <…>; rel="next"`. Bearer tokens are checked first (RFC 6750),
-//! then the armed scenario decides whether this attempt gets a fault.
+//! A profile's collection GET: the paginated collection in the profile's own terms (page
+//! numbers, offsets, opaque cursors, Link headers or next URLs; the items and what comes next
+//! at the profile's dotted body paths). The generic profile's `GET /items` is
+//! `{"data": [...], "next": "<absolute URL or null>"}` with the same link in
+//! `Link: <…>; rel="next"`. Credentials are checked first (RFC 6750 for bearer tokens, the
+//! profile's key header for API keys), then the armed scenario decides whether this attempt
+//! gets a fault.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use axum::body::Bytes;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde_json::Value;
 
 use super::ServerState;
 use super::arm::Decision;
-use super::json::{Node, bytes_response, oauth_error, object, response};
+use super::json::{Node, bytes_response, insert_dotted, oauth_error, object, object_owned, response};
 use super::middleware::{record_served, with_presented_token};
 use crate::checks::api::journal::RequestKind;
+use crate::checks::api::profile::{AuthKind, Collection, Pagination, RateLimitHeaders};
 use crate::checks::api::tokens::TokenState;
 
-pub async fn items(State(state): State<Arc<ServerState>>, req: Request) -> Response {
+/// The largest page size a client may ask for.
+const MAX_PAGE_SIZE: u32 = 100;
+
+/// Where in the collection a request is: its page (from 1) and the page size in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub page: u32,
+    pub size: u32,
+}
+
+pub async fn items(state: Arc<ServerState>, req: Request, index: usize) -> Response {
     // The request's parts by value: axum's `HeaderMap` extractor would clone every header.
     let (parts, _) = req.into_parts();
     let headers = &parts.headers;
     let scenario = state.arm().scenario.clone();
-    let page = match page_param(parts.uri.query()) {
+    let Some(collection) = state.profile.collections.get(index) else { return not_found(&state) };
+    let pos = match position(collection, parts.uri.query(), scenario.page_size) {
         Ok(p) => p,
         Err(e) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", &e),
     };
-    let kind = RequestKind::Items { page, last_page: scenario.pages };
-    let served = |resp: Response, retry_after| {
+    let total = scenario.total_items();
+    let last_page = total.div_ceil(pos.size).max(1);
+    let kind = RequestKind::Items { page: pos.page, last_page };
+    let served = |mut resp: Response, retry_after| {
+        rate_limit_headers(&state, &mut resp);
         record_served(kind.clone(), retry_after);
         resp
     };
 
-    // One clock read for the token check and the scenario's decision.
+    // One clock read for the credential check and the scenario's decision.
     let now = Instant::now();
-    // The middleware hashed the presented token (every request is served inside it).
-    let token_state = with_presented_token(|hash| hash.map(|h| state.tokens().check_hash(h, now))).flatten();
-    match token_state {
-        None => {
+    if let Some(refused) = check_credentials(&state, now) {
+        return served(refused, None);
+    }
+
+    let decision = state.arm().decide(pos.page, now, SystemTime::now());
+    match decision {
+        Decision::Serve => {}
+        Decision::Unauthorized => {
+            return served(key_refused(&state, "the API key was refused (the cockpit's scripted 401)"), None);
+        }
+        Decision::Fail { status, retry_after } => {
+            let code = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+            let body = object(
+                vec![("error", Value::from(code.canonical_reason().unwrap_or("error")).into())],
+                false,
+            );
+            let mut resp = response(code, &body);
+            if let Some(ra) = &retry_after
+                && let Ok(v) = HeaderValue::from_str(&ra.header)
+            {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            return served(resp, retry_after);
+        }
+    }
+
+    if !scenario.page_delay.is_zero() {
+        tokio::time::sleep(scenario.page_delay).await;
+    }
+    let next_url = (pos.page < last_page)
+        .then(|| {
+            let (scheme, base) = link_base(&state, headers);
+            next_url(scheme, base, parts.uri.path(), parts.uri.query(), collection, pos)
+        })
+        .filter(|l| !l.is_empty());
+    // Any page up to u32::MAX may be asked for: no overflow on the way to an empty page.
+    let first = (pos.page - 1).saturating_mul(pos.size).saturating_add(1);
+    let last = if pos.page <= last_page { pos.page.saturating_mul(pos.size).min(total) } else { 0 };
+    let plain = collection.items_field == "data"
+        && collection.next_field.as_deref() == Some("next")
+        && collection.pagination != Pagination::Cursor;
+    let mut resp = if plain && !scenario.extended_fields {
+        bytes_response(StatusCode::OK, plain_page(first..=last, next_url.as_deref()))
+    } else {
+        let next_value = match collection.pagination {
+            Pagination::Cursor => (pos.page < last_page).then(|| encode_cursor(pos.page + 1)),
+            _ => next_url.clone(),
+        };
+        let data = Node::Array((first..=last).map(|n| item(n, scenario.extended_fields)).collect());
+        let mut fields: Vec<(Cow<'static, str>, Node)> = Vec::new();
+        insert_dotted(&mut fields, &collection.items_field, data);
+        if let Some(field) = &collection.next_field {
+            insert_dotted(&mut fields, field, next_value.map_or(Value::Null, Value::from).into());
+        }
+        if scenario.extended_fields {
+            fields.push((
+                Cow::Borrowed("meta"),
+                object(
+                    vec![
+                        ("total", total.into()),
+                        ("page", pos.page.into()),
+                        ("api_version", "2026-11".into()),
+                    ],
+                    true,
+                ),
+            ));
+            fields.push((Cow::Borrowed("deprecations"), Node::Array(vec![])));
+        }
+        response(StatusCode::OK, &object_owned(fields, scenario.extended_fields))
+    };
+    if let Some(url) = next_url
+        && let Ok(v) = HeaderValue::from_maybe_shared(Bytes::from(format!("<{url}>{LINK_REL_NEXT}")))
+    {
+        resp.headers_mut().insert(header::LINK, v);
+    }
+    served(resp, None)
+}
+
+/// The 401 for a request whose credential is missing, expired or unknown, in the profile's
+/// terms; `None` when the credential is good.
+fn check_credentials(state: &ServerState, now: Instant) -> Option<Response> {
+    let kind = state.profile.auth.kind;
+    // The middleware hashed the presented credential (every request is served inside it).
+    let token_state = with_presented_token(|hash| {
+        hash.map(|h| match kind {
+            AuthKind::OAuth2ClientCredentials => state.tokens().check_hash(h, now),
+            AuthKind::ApiKey | AuthKind::BearerStatic if *h == *state.key_hash => TokenState::Valid,
+            AuthKind::ApiKey | AuthKind::BearerStatic => TokenState::Unknown,
+        })
+    })
+    .flatten();
+    match (token_state, kind) {
+        (Some(TokenState::Valid), _) => None,
+        (None, AuthKind::ApiKey) => {
+            let why = format!("the {} header is required", state.profile.auth.api_key_header);
+            Some(key_refused(state, &why))
+        }
+        (Some(_), AuthKind::ApiKey) => Some(key_refused(state, "the API key is not valid")),
+        (None, _) => {
             let mut resp =
                 oauth_error(StatusCode::UNAUTHORIZED, "invalid_request", "a bearer token is required");
             resp.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"certcockpit\""));
-            return served(resp, None);
+            Some(resp)
         }
-        Some(TokenState::Expired | TokenState::Unknown) => {
-            let why = if token_state == Some(TokenState::Expired) {
+        (Some(st), _) => {
+            let why = if st == TokenState::Expired {
                 "the access token expired"
             } else {
                 "the access token is unknown"
@@ -57,78 +172,132 @@ pub async fn items(State(state): State<Arc<ServerState>>, req: Request) -> Respo
             if let Ok(v) = HeaderValue::from_str(&challenge) {
                 resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
             }
-            return served(resp, None);
+            Some(resp)
         }
-        Some(TokenState::Valid) => {}
     }
-
-    let decision = state.arm().decide(page, now, SystemTime::now());
-    if let Decision::Fail { status, retry_after } = decision {
-        let code = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-        let body =
-            object(vec![("error", Value::from(code.canonical_reason().unwrap_or("error")).into())], false);
-        let mut resp = response(code, &body);
-        if let Some(ra) = &retry_after
-            && let Ok(v) = HeaderValue::from_str(&ra.header)
-        {
-            resp.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return served(resp, retry_after);
-    }
-
-    if !scenario.page_delay.is_zero() {
-        tokio::time::sleep(scenario.page_delay).await;
-    }
-    // The Link header is built once and `next` is the URL inside its angle brackets.
-    let link = (page < scenario.pages)
-        .then(|| {
-            let (scheme, base) = link_base(&state, headers);
-            // `<{scheme}{base}/items?page={page + 1}>; rel="next"`, without `format!`.
-            let mut link = Vec::with_capacity(40 + scheme.len() + base.len());
-            link.push(b'<');
-            link.extend_from_slice(scheme.as_bytes());
-            link.extend_from_slice(base.as_bytes());
-            link.extend_from_slice(b"/items?page=");
-            push_decimal(&mut link, page + 1, 1);
-            link.extend_from_slice(LINK_REL_NEXT.as_bytes());
-            // Only UTF-8 text and ASCII digits went in.
-            String::from_utf8(link).unwrap_or_default()
-        })
-        .filter(|l| !l.is_empty());
-    let next = link.as_deref().and_then(|l| l.get(1..l.len().saturating_sub(LINK_REL_NEXT.len())));
-    let total = scenario.total_items();
-    // Any page up to u32::MAX may be asked for: no overflow on the way to an empty page.
-    let first = (page - 1).saturating_mul(scenario.page_size).saturating_add(1);
-    let last = if page <= scenario.pages { page.saturating_mul(scenario.page_size).min(total) } else { 0 };
-    let mut resp = if scenario.extended_fields {
-        let data: Vec<Node> = (first..=last).map(|n| item(n, true)).collect();
-        let fields: Vec<(&'static str, Node)> = vec![
-            ("data", Node::Array(data)),
-            ("next", next.map_or(Value::Null, Value::from).into()),
-            (
-                "meta",
-                object(
-                    vec![("total", total.into()), ("page", page.into()), ("api_version", "2026-11".into())],
-                    true,
-                ),
-            ),
-            ("deprecations", Node::Array(vec![])),
-        ];
-        response(StatusCode::OK, &object(fields, true))
-    } else {
-        bytes_response(StatusCode::OK, plain_page(first..=last, next))
-    };
-    if let Some(link) = link
-        && let Ok(v) = HeaderValue::from_maybe_shared(Bytes::from(link))
-    {
-        resp.headers_mut().insert(header::LINK, v);
-    }
-    served(resp, None)
 }
 
-/// Anything else: a JSON 404 (journaled like every request).
-pub async fn not_found() -> Response {
-    oauth_error(StatusCode::NOT_FOUND, "not_found", "no such resource (try GET /items or POST /oauth/token)")
+/// `401` for an API key missing or refused.
+fn key_refused(state: &ServerState, why: &str) -> Response {
+    let _ = state;
+    oauth_error(StatusCode::UNAUTHORIZED, "invalid_api_key", why)
+}
+
+/// The profile's rate-limit headers, counted over fixed one-minute windows.
+fn rate_limit_headers(state: &ServerState, resp: &mut Response) {
+    let names: [&'static str; 3] = match state.profile.rate_limit_headers {
+        RateLimitHeaders::None => return,
+        RateLimitHeaders::Ietf => ["ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"],
+        RateLimitHeaders::XRateLimit => ["x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"],
+    };
+    let limit = state.profile.limit_per_minute;
+    let (used, reset) = state.count_in_window(Instant::now());
+    let values = [limit, limit.saturating_sub(used), reset];
+    for (name, value) in names.into_iter().zip(values) {
+        resp.headers_mut().insert(name, HeaderValue::from(value));
+    }
+}
+
+/// A JSON 405 naming the method the path takes.
+pub fn method_not_allowed(allowed: &'static str) -> Response {
+    let mut resp = oauth_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        &format!("this path takes {allowed}"),
+    );
+    resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allowed));
+    resp
+}
+
+/// Anything else: a JSON 404 naming the profile's paths (journaled like every request).
+pub fn not_found(state: &ServerState) -> Response {
+    let p = &state.profile;
+    let mut paths: Vec<String> = p.collections.iter().map(|c| format!("GET {}", c.path)).collect();
+    if p.auth.kind == AuthKind::OAuth2ClientCredentials {
+        paths.push(format!("POST {}", p.auth.token_path));
+    }
+    let e = format!("no such resource (this API serves {})", paths.join(", "));
+    oauth_error(StatusCode::NOT_FOUND, "not_found", &e)
+}
+
+/// The position a query asks for, in the collection's own terms.
+pub fn position(c: &Collection, query: Option<&str>, default_size: u32) -> Result<Position, String> {
+    let q = query.unwrap_or_default();
+    let param = |name: &str| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v);
+    let size = match c.size_param.as_deref().and_then(param) {
+        None => default_size.max(1),
+        Some(v) => match v.parse::<u32>() {
+            Ok(s) if (1..=MAX_PAGE_SIZE).contains(&s) => s,
+            _ => {
+                return Err(format!(
+                    "{} must be a whole number from 1 to {MAX_PAGE_SIZE}, not {v:?}",
+                    c.size_param.as_deref().unwrap_or_default()
+                ));
+            }
+        },
+    };
+    let page = match c.pagination {
+        Pagination::Page | Pagination::Link | Pagination::NextUrl => match param(&c.page_param) {
+            None => 1,
+            Some(v) => match v.parse::<u32>() {
+                Ok(p) if p >= 1 => p,
+                _ => return Err(format!("{} must be a whole number from 1, not {v:?}", c.page_param)),
+            },
+        },
+        Pagination::Offset => match param(&c.offset_param) {
+            None => 1,
+            Some(v) => match v.parse::<u32>() {
+                Ok(o) => o / size + 1,
+                _ => return Err(format!("{} must be a whole number from 0, not {v:?}", c.offset_param)),
+            },
+        },
+        Pagination::Cursor => match param(&c.cursor_param) {
+            None => 1,
+            Some(v) => decode_cursor(&v)
+                .ok_or_else(|| format!("{} {v:?} was not issued by this API", c.cursor_param))?,
+        },
+    };
+    Ok(Position { page, size })
+}
+
+/// The next page's absolute URL: the request's own path and query with the position moved on.
+fn next_url(
+    scheme: &str,
+    base: &str,
+    path: &str,
+    query: Option<&str>,
+    c: &Collection,
+    pos: Position,
+) -> String {
+    let (name, value) = match c.pagination {
+        Pagination::Page | Pagination::Link | Pagination::NextUrl => {
+            (c.page_param.as_str(), (pos.page + 1).to_string())
+        }
+        Pagination::Offset => (c.offset_param.as_str(), pos.page.saturating_mul(pos.size).to_string()),
+        Pagination::Cursor => (c.cursor_param.as_str(), encode_cursor(pos.page + 1)),
+    };
+    let mut ser = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        if k != name {
+            ser.append_pair(&k, &v);
+        }
+    }
+    ser.append_pair(name, &value);
+    format!("{scheme}{base}{path}?{}", ser.finish())
+}
+
+/// An opaque cursor for `page` (clients must not compute it).
+pub fn encode_cursor(page: u32) -> String {
+    format!("c{:x}", u64::from(page) * CURSOR_MUL + CURSOR_ADD)
+}
+
+const CURSOR_MUL: u64 = 0x9e37_79b9;
+const CURSOR_ADD: u64 = 0x51ed_2701;
+
+/// The page a cursor stands for, if this API issued it.
+pub fn decode_cursor(cursor: &str) -> Option<u32> {
+    let n = u64::from_str_radix(cursor.strip_prefix('c')?, 16).ok()?.checked_sub(CURSOR_ADD)?;
+    (n % CURSOR_MUL == 0).then(|| u32::try_from(n / CURSOR_MUL).ok()).flatten().filter(|p| *p >= 1)
 }
 
 const LINK_REL_NEXT: &str = ">; rel=\"next\"";
@@ -192,18 +361,6 @@ fn item(n: u32, extended: bool) -> Node {
     object(fields, extended)
 }
 
-/// `page` from the query (1 when absent). Other parameters are ignored, as real APIs do.
-fn page_param(query: Option<&str>) -> Result<u32, String> {
-    let Some(q) = query else { return Ok(1) };
-    match form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "page") {
-        None => Ok(1),
-        Some((_, v)) => match v.parse::<u32>() {
-            Ok(p) if p >= 1 => Ok(p),
-            _ => Err(format!("page must be a whole number from 1, not {v:?}")),
-        },
-    }
-}
-
 /// Where `next` links point, as a prefix and a base: the `Host` the client used (so links work
 /// when the API listens on a non-loopback address), or the configured base URL when `Host` is
 /// missing or odd (not a host with an optional port that makes a valid URL, e.g. `:` or `[`).
@@ -237,9 +394,41 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::checks::api::profile::{builtin, generic};
     use crate::checks::api::tokens::Credentials;
 
     const CASES: u32 = 2000;
+
+    /// The generic profile's page of a query.
+    fn page_param(q: Option<&str>) -> Result<u32, String> {
+        position(&generic().collections[0], q, 5).map(|p| p.page)
+    }
+
+    #[test]
+    fn positions_in_each_style_and_cursors_round_trip() {
+        let okendo = builtin("okendo").expect("profile");
+        let c = &okendo.collections[0];
+        assert_eq!(position(c, None, 5), Ok(Position { page: 1, size: 5 }));
+        let q = format!("cursor={}", encode_cursor(3));
+        assert_eq!(position(c, Some(&q), 5).map(|p| p.page), Ok(3));
+        assert!(position(c, Some("cursor=c123"), 5).is_err());
+        for p in [1, 2, 77, u32::MAX / 2] {
+            assert_eq!(decode_cursor(&encode_cursor(p)), Some(p));
+        }
+        let w = builtin("uniwise-wiseflow").expect("profile");
+        let c = &w.collections[0];
+        assert_eq!(position(c, Some("page=2&pageSize=10"), 5), Ok(Position { page: 2, size: 10 }));
+        assert!(position(c, Some("pageSize=1000"), 5).is_err());
+        let next = next_url(
+            "http://",
+            "h:1",
+            "/v1/licenses/9/flows",
+            Some("pageSize=10&page=2"),
+            c,
+            Position { page: 2, size: 10 },
+        );
+        assert_eq!(next, "http://h:1/v1/licenses/9/flows?pageSize=10&page=3");
+    }
 
     #[test]
     fn page_parameter() {
@@ -316,6 +505,8 @@ mod tests {
                 let url = url.expect("checked");
                 prop_assert_eq!(url.path(), "/items");
                 prop_assert_eq!(page_param(url.query()), Ok(page + 1));
+                let built = next_url(scheme, base, "/items", Some("page=1"), &generic().collections[0], Position { page, size: 5 });
+                prop_assert_eq!(built, next);
             }
         }
     }

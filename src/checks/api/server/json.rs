@@ -1,6 +1,8 @@
 //! JSON bodies with a chosen key order (serde_json's map sorts keys, and the compat scenario
 //! needs shuffled ones), and RFC 6749 / RFC 6750 error bodies.
 
+use std::borrow::Cow;
+
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -11,8 +13,9 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     Leaf(Value),
-    /// Keys are the server's own literals, so they are not copied per response.
-    Object(Vec<(&'static str, Node)>),
+    /// Keys are mostly the server's own literals (borrowed, not copied per response); a
+    /// profile's field names are owned.
+    Object(Vec<(Cow<'static, str>, Node)>),
     Array(Vec<Node>),
 }
 
@@ -23,11 +26,47 @@ impl<T: Into<Value>> From<T> for Node {
 }
 
 /// An object with its keys in the given order, shuffled when `shuffle` is set.
-pub fn object(mut fields: Vec<(&'static str, Node)>, shuffle: bool) -> Node {
+pub fn object(fields: Vec<(&'static str, Node)>, shuffle: bool) -> Node {
+    object_owned(fields.into_iter().map(|(k, v)| (Cow::Borrowed(k), v)).collect(), shuffle)
+}
+
+/// [`object`] with keys that may be owned (a profile's field names).
+pub fn object_owned(mut fields: Vec<(Cow<'static, str>, Node)>, shuffle: bool) -> Node {
     if shuffle {
         fields.shuffle(&mut rand::rng());
     }
     Node::Object(fields)
+}
+
+/// Puts `value` at a dotted path (`meta.next`) into an object's fields, creating the objects
+/// on the way; an existing non-object in the way is replaced.
+pub fn insert_dotted(fields: &mut Vec<(Cow<'static, str>, Node)>, path: &str, value: Node) {
+    let (head, rest) = match path.split_once('.') {
+        Some((h, r)) => (h, Some(r)),
+        None => (path, None),
+    };
+    let pos = fields.iter().position(|(k, _)| k == head);
+    match rest {
+        None => match pos {
+            Some(i) => fields[i].1 = value,
+            None => fields.push((Cow::Owned(head.to_owned()), value)),
+        },
+        Some(rest) => {
+            let i = match pos {
+                Some(i) => i,
+                None => {
+                    fields.push((Cow::Owned(head.to_owned()), Node::Object(Vec::new())));
+                    fields.len() - 1
+                }
+            };
+            if !matches!(fields[i].1, Node::Object(_)) {
+                fields[i].1 = Node::Object(Vec::new());
+            }
+            if let Node::Object(inner) = &mut fields[i].1 {
+                insert_dotted(inner, rest, value);
+            }
+        }
+    }
 }
 
 impl Node {
@@ -68,7 +107,7 @@ impl Node {
                     if i > 0 {
                         out.push(b',');
                     }
-                    let _ = serde_json::to_writer(&mut *out, k);
+                    let _ = serde_json::to_writer(&mut *out, k.as_ref());
                     out.push(b':');
                     v.write_into(out);
                 }
@@ -114,5 +153,11 @@ mod tests {
         assert_eq!(text, r#"{"next":null,"data":[{"z":1,"a":"x\"y"}]}"#);
         let parsed: Value = serde_json::from_str(&text).expect("valid json");
         assert_eq!(parsed["data"][0]["a"], "x\"y");
+
+        let mut fields = Vec::new();
+        insert_dotted(&mut fields, "result.items", Node::Array(vec![]));
+        insert_dotted(&mut fields, "result.next", "c1".into());
+        insert_dotted(&mut fields, "total", 3.into());
+        assert_eq!(Node::Object(fields).render(), r#"{"result":{"items":[],"next":"c1"},"total":3}"#);
     }
 }

@@ -13,23 +13,21 @@ use std::convert::Infallible;
 use axum::Router;
 use axum::body::Body;
 use axum::body::Bytes;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue, Request, header};
+use axum::response::Response;
 use compact_str::CompactString;
 use tower_service::Service;
 
 use super::{RetryAfter, ServerState};
 use crate::checks::Secret;
 use crate::checks::api::journal::{JournalEntry, RequestKind};
+use crate::checks::api::profile::AuthKind;
 use crate::checks::api::tokens::{redact, token_hash, trace_id};
 
 /// A request body must arrive and be handled within this.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_PATH_CHARS: usize = 200;
 const MAX_CLIENT_NAME_CHARS: usize = 100;
-
-pub static X_TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
-pub static X_CLIENT_NAME: HeaderName = HeaderName::from_static("x-client-name");
 
 tokio::task_local! {
     /// The journal entry of the request being served, in reach of its handler, which reads the
@@ -107,8 +105,9 @@ where
     let trace = trace_id();
     // Built before the id moves into the entry; hex is always a valid header value.
     let trace_header = HeaderValue::from_str(&trace).ok();
-    // Hashed once: the journal names the token by it and the handler checks it by it.
-    let token = bearer(req.headers()).map(token_hash);
+    // Hashed once: the journal names the token (or API key) by it and the handler checks it
+    // by it.
+    let token = presented_credential(state, req.headers()).map(token_hash);
     // A careless client may put its secret or tokens in the query or its client name (RFC 6750
     // even allows `?access_token=`); the journal keeps neither.
     let secret = &state.creds.client_secret;
@@ -126,7 +125,7 @@ where
             ),
             status: 0,
             token,
-            client_name: req.headers().get(&X_CLIENT_NAME).map(|v| {
+            client_name: req.headers().get(&state.client_name_header).map(|v| {
                 cut(
                     &printable(&redact(&String::from_utf8_lossy(v.as_bytes()), secret)),
                     MAX_CLIENT_NAME_CHARS,
@@ -143,6 +142,7 @@ where
     // axum's `Router` is always ready (`poll_ready` returns `Ready` unconditionally), so
     // calling it straight away keeps the `Service` contract. Cloning it is an `Arc` clone.
     let routed = router.clone().call(req);
+    let trace_name = state.trace_header.clone();
 
     CURRENT.scope(RefCell::new(pending), async move {
         let mut resp = match routed.await {
@@ -150,20 +150,23 @@ where
             Err(never) => match never {},
         };
         if let Some(v) = trace_header {
-            resp.headers_mut().insert(X_TRACE_ID.clone(), v);
+            resp.headers_mut().insert(trace_name, v);
         }
         let _ = CURRENT.try_with(|p| p.borrow_mut().finish(resp.status().as_u16()));
         Ok(resp)
     })
 }
 
-/// Bounds a route that reads a request body: a client dribbling its body gets 408 instead of
-/// holding the handler forever. Only the token endpoint reads a body; `GET /items` never waits
-/// on the client (its slowest scenario page sleeps 0.7 s), so it does not pay for a timer.
-pub(crate) async fn bounded(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
-        Ok(resp) => resp,
-        Err(_) => (StatusCode::REQUEST_TIMEOUT, "request took too long\n").into_response(),
+/// What the request presented to authenticate: the profile's API key header (API-key
+/// profiles) or the bearer token.
+fn presented_credential<'a>(state: &ServerState, headers: &'a HeaderMap) -> Option<&'a str> {
+    match state.profile.auth.kind {
+        AuthKind::ApiKey => headers
+            .get(state.profile.auth.api_key_header.as_str())
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|k| !k.is_empty()),
+        AuthKind::OAuth2ClientCredentials | AuthKind::BearerStatic => bearer(headers),
     }
 }
 

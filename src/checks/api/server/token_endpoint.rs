@@ -1,4 +1,4 @@
-//! `POST /oauth/token` (RFC 6749): the `client_credentials` and `refresh_token` grants, client
+//! The profile's token endpoint (`POST /oauth/token` in the generic profile; RFC 6749): the `client_credentials` and `refresh_token` grants, client
 //! authentication by HTTP Basic (§2.3.1) or in the form body, JSON responses that real client
 //! libraries accept (`200`, `application/json`, numeric `expires_in`, `token_type: "Bearer"`).
 
@@ -6,19 +6,34 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use base64::Engine;
 use compact_str::CompactString;
 
-use super::ServerState;
 use super::json::{Node, oauth_error, object, response};
-use super::middleware::record_served;
+use super::middleware::{REQUEST_TIMEOUT, record_served};
+use super::{MAX_BODY_BYTES, ServerState};
 use crate::checks::api::journal::RequestKind;
 
-pub async fn token(State(state): State<Arc<ServerState>>, headers: HeaderMap, body: Bytes) -> Response {
-    let (resp, kind) = handle(&state, &headers, &body);
+/// Reads the body (at most `MAX_BODY_BYTES`, within `REQUEST_TIMEOUT`: a client dribbling its
+/// body gets 408, one sending too much 413) and answers the token request.
+pub async fn token_request(state: Arc<ServerState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let read = tokio::time::timeout(REQUEST_TIMEOUT, axum::body::to_bytes(body, MAX_BODY_BYTES)).await;
+    let body: Bytes = match read {
+        Err(_) => {
+            let e = "the token request took too long to arrive";
+            return oauth_error(StatusCode::REQUEST_TIMEOUT, "invalid_request", e);
+        }
+        Ok(Err(_)) => {
+            let e = "the token request is too large (16 KiB at most)";
+            return oauth_error(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", e);
+        }
+        Ok(Ok(b)) => b,
+    };
+    let (resp, kind) = handle(&state, &parts.headers, &body);
     record_served(kind, None);
     resp
 }
