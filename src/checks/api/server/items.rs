@@ -126,7 +126,7 @@ pub async fn items(state: Arc<ServerState>, req: Request, index: usize) -> Respo
         response(StatusCode::OK, &object_owned(fields, scenario.extended_fields))
     };
     if let Some(url) = next_url
-        && let Ok(v) = HeaderValue::from_maybe_shared(Bytes::from(format!("<{url}>{LINK_REL_NEXT}")))
+        && let Ok(v) = HeaderValue::from_maybe_shared(Bytes::from(format!("<{url}{LINK_REL_NEXT}")))
     {
         resp.headers_mut().insert(header::LINK, v);
     }
