@@ -22,7 +22,7 @@ fn key(app: &mut App, code: KeyCode) {
     update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
-/// The same state as the `evidence_120x40` snapshot in `tests/tui_screens.rs`: the token
+/// The same state as the `evidence_120x40` snapshot in `tests/tui/screens.rs`: the token
 /// expiration question selected, one check's evidence filed, another running for 2.3 s.
 fn app() -> App {
     let q = certcockpit::questionnaire::load("uniwise-wiseflow").expect("builtin");

@@ -1,0 +1,32 @@
+//! The command line, the checks and their servers, end to end: one test crate (one link of the
+//! whole dependency tree instead of one per file), one module per topic. Shared helpers are in
+//! `tests/support/mod.rs`; the Python and Node peers in `tests/peers/` (see README.md, "Run the
+//! tests"). Timing-sensitive tests live in `tests/timing` instead, where nothing else runs
+//! beside them.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+// The command line: questionnaires, dossiers and reports.
+mod dossier_comments;
+mod dossier_comments_cli;
+mod hostile_parsing;
+mod questionnaires;
+mod report;
+
+// The API checks and the evidence API server.
+mod check_api;
+mod check_api_demo_client;
+mod evidence_api_server;
+mod evidence_api_session;
+mod hostile_api;
+mod network_exposure;
+
+// The webhook checks.
+mod hostile_webhook;
+mod webhook_cli;
+mod webhook_listeners;
+mod webhook_signing;
+
+// Across every check and output.
+mod secrets_sweep;
