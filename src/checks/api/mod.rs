@@ -8,6 +8,7 @@
 //! - [`scenario`]: what the API does for each check id (faults only on GET).
 //! - [`judges`]: pure functions from a journal to a [`CheckResult`](crate::checks::CheckResult).
 //! - [`headless`]: runs a client command once per scenario (`certcockpit check api`).
+//! - [`tls`]: HTTPS (`--tls`) with a leaf from a local CA kept in the user's config folder.
 
 mod error;
 pub mod headless;
@@ -17,6 +18,7 @@ pub mod profile;
 pub mod scenario;
 mod server;
 mod session;
+pub mod tls;
 pub mod tokens;
 
 pub use error::ApiError;
@@ -24,4 +26,4 @@ pub use journal::{JournalEntry, RequestKind, TimelinePoint};
 pub use judges::{RunEnd, RunOutcome, trace_echo_marked};
 pub use profile::Profile;
 pub use scenario::{Fault, Scenario, scenario_ids};
-pub use session::{EvidenceApi, exposure_warning, parse_listen};
+pub use session::{EvidenceApi, ServeOptions, exposure_warning, parse_listen};

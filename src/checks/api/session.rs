@@ -3,6 +3,7 @@
 //! scenario at a time, follow the journal live, and judge what arrived.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -14,6 +15,7 @@ use super::judges::{JudgeInput, RunEnd, RunOutcome, judge};
 use super::profile::{AuthKind, Profile};
 use super::scenario::{NORMAL_TOKEN_LIFETIME, Scenario};
 use super::server::{ArmState, ServerState, serve};
+use super::tls::TlsServer;
 use super::tokens::Credentials;
 use crate::checks::{CheckResult, Secret};
 
@@ -21,8 +23,10 @@ use crate::checks::{CheckResult, Secret};
 pub struct EvidenceApi {
     state: Arc<ServerState>,
     addr: SocketAddr,
-    /// `http://IP:PORT`.
+    /// `http://IP:PORT` (`https://` over TLS).
     origin: String,
+    /// The local CA's certificate file when serving HTTPS.
+    ca_pem: Option<PathBuf>,
     stop: watch::Sender<bool>,
     /// Fires when the server thread has stopped serving (or dropped when it ends).
     stopped: Option<oneshot::Receiver<()>>,
@@ -56,16 +60,28 @@ pub fn exposure_warning(addr: SocketAddr) -> Option<String> {
     })
 }
 
+/// How the evidence API serves, beyond its listen address.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    /// Serve HTTPS with this certificate (see [`TlsServer::from_user_config`]).
+    pub tls: Option<TlsServer>,
+}
+
 impl EvidenceApi {
-    /// Binds `listen` (e.g. `127.0.0.1:0` for a free loopback port) and starts serving, with
-    /// fresh random client credentials. The server runs on a thread of its own until the
-    /// handle is dropped or shut down.
+    /// Binds `listen` (e.g. `127.0.0.1:0` for a free loopback port) and starts serving plain
+    /// HTTP, with fresh random client credentials. The server runs on a thread of its own
+    /// until the handle is dropped or shut down.
     pub async fn start(listen: &str) -> Result<Self, ApiError> {
         Self::start_with(listen, super::profile::generic()).await
     }
 
     /// [`EvidenceApi::start`] in the shape of `profile`.
     pub async fn start_with(listen: &str, profile: Profile) -> Result<Self, ApiError> {
+        Self::start_serving(listen, profile, ServeOptions::default()).await
+    }
+
+    /// [`EvidenceApi::start_with`], serving as `options` say (HTTPS with `options.tls`).
+    pub async fn start_serving(listen: &str, profile: Profile, options: ServeOptions) -> Result<Self, ApiError> {
         let wanted = parse_listen(listen)?;
         let bind_error = |source| ApiError::Bind { addr: wanted.to_string(), source };
         let listener = std::net::TcpListener::bind(wanted).map_err(bind_error)?;
@@ -83,7 +99,10 @@ impl EvidenceApi {
         } else {
             addr
         };
-        let origin = format!("http://{shown}");
+        let scheme = if options.tls.is_some() { "https" } else { "http" };
+        let origin = format!("{scheme}://{shown}");
+        let ca_pem = options.tls.as_ref().map(|t| t.ca_pem.clone());
+        let acceptor = options.tls.map(|t| t.acceptor);
         let state = Arc::new(ServerState::with_profile(Credentials::generate(), origin.clone(), profile));
         let (stop, stop_rx) = watch::channel(false);
         let (done, stopped) = oneshot::channel();
@@ -100,13 +119,13 @@ impl EvidenceApi {
                 runtime.block_on(async move {
                     // Fails only outside a runtime, which `block_on` provides.
                     if let Ok(listener) = tokio::net::TcpListener::from_std(listener) {
-                        serve(listener, server_state, stop_rx).await;
+                        serve(listener, server_state, acceptor, stop_rx).await;
                     }
                 });
                 let _ = done.send(());
             })
             .map_err(ApiError::Thread)?;
-        Ok(Self { state, addr, origin, stop, stopped: Some(stopped) })
+        Ok(Self { state, addr, origin, ca_pem, stop, stopped: Some(stopped) })
     }
 
     /// The address actually bound (the port is chosen by the OS for port 0).
@@ -118,6 +137,11 @@ impl EvidenceApi {
     /// (`GET {base_url}/items` in the generic profile).
     pub fn base_url(&self) -> String {
         format!("{}{}", self.origin, self.state.profile.base_path)
+    }
+
+    /// The CA certificate file the partner's client must trust, when serving HTTPS.
+    pub fn ca_pem(&self) -> Option<&Path> {
+        self.ca_pem.as_deref()
     }
 
     /// The token endpoint's URL (`{base_url}/oauth/token` in the generic profile); empty when

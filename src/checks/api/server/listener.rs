@@ -1,17 +1,21 @@
 //! The accept loop. axum's own `serve` sets no header-read timeout, so this one serves each
 //! connection with hyper's HTTP/1 builder directly: headers must arrive within a few seconds
 //! and fit in a bounded buffer, and the number of open connections is capped, so a slow or
-//! malformed client cannot exhaust the server.
+//! malformed client cannot exhaust the server. Over TLS the handshake has a deadline of its
+//! own, under the same connection cap, before the same HTTP/1 limits apply.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Router;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
 
 use super::middleware::journal_and_trace;
 use super::{ServerState, router};
@@ -24,12 +28,16 @@ const MAX_HEADER_BYTES: usize = 32 * 1024;
 const MAX_BUF_BYTES: usize = 64 * 1024;
 /// Connections beyond this are closed on accept.
 const MAX_CONNECTIONS: usize = 256;
+/// A TLS handshake must be complete within this (a client that connects and sends nothing
+/// holds a slot no longer than one that stalls its headers).
+const HANDSHAKE_TIMEOUT: Duration = HEADER_READ_TIMEOUT;
 
-/// Serves `router` on `listener` until `shutdown` turns true. Connection tasks live in a
-/// `JoinSet`, so they end with the loop.
+/// Serves `router` on `listener` (over TLS with `tls`) until `shutdown` turns true.
+/// Connection tasks live in a `JoinSet`, so they end with the loop.
 pub(crate) async fn serve(
     listener: TcpListener,
     state: Arc<ServerState>,
+    tls: Option<TlsAcceptor>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let router = router(state.clone());
@@ -51,21 +59,19 @@ pub(crate) async fn serve(
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
-                let (state, router) = (state.clone(), router.clone());
-                let service = service_fn(move |req| journal_and_trace(&state, &router, req));
+                let (state, router, tls) = (state.clone(), router.clone(), tls.clone());
                 conns.spawn(async move {
                     let _permit = permit;
-                    let mut builder = http1::Builder::new();
-                    // A client may shut down its sending side once its request is out
-                    // (`shutdown(SHUT_WR)`); it still gets its answer.
-                    builder
-                        .half_close(true)
-                        .timer(TokioTimer::new())
-                        .header_read_timeout(HEADER_READ_TIMEOUT)
-                        .max_header_size(MAX_HEADER_BYTES)
-                        .max_buf_size(MAX_BUF_BYTES);
-                    // A connection error (reset, malformed request) only ends that connection.
-                    let _ = builder.serve_connection(TokioIo::new(stream), service).await;
+                    match tls {
+                        None => serve_connection(stream, state, router).await,
+                        Some(tls) => {
+                            // A failed or stalled handshake only ends that connection.
+                            let accepted = tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(stream)).await;
+                            if let Ok(Ok(stream)) = accepted {
+                                serve_connection(stream, state, router).await;
+                            }
+                        }
+                    }
                 });
             }
             changed = shutdown.changed() => {
@@ -77,4 +83,23 @@ pub(crate) async fn serve(
         while conns.try_join_next().is_some() {}
     }
     conns.abort_all();
+}
+
+/// Serves HTTP/1 on one connection, plain or TLS, with the header limits above.
+async fn serve_connection<IO>(io: IO, state: Arc<ServerState>, router: Router)
+where
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |req| journal_and_trace(&state, &router, req));
+    let mut builder = http1::Builder::new();
+    // A client may shut down its sending side once its request is out (`shutdown(SHUT_WR)`);
+    // it still gets its answer.
+    builder
+        .half_close(true)
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .max_header_size(MAX_HEADER_BYTES)
+        .max_buf_size(MAX_BUF_BYTES);
+    // A connection error (reset, malformed request) only ends that connection.
+    let _ = builder.serve_connection(TokioIo::new(io), service).await;
 }
