@@ -6,17 +6,24 @@ use std::time::Duration;
 
 use clap::Args;
 
+use super::Exit;
 use super::check::{file_results, print_results, usage_error};
-use crate::checks::api::{EvidenceApi, headless, parse_listen, profile, scenario_ids};
+use crate::checks::api::tls::TlsServer;
+use crate::checks::api::{EvidenceApi, ServeOptions, headless, parse_listen, profile, scenario_ids};
 use crate::checks::{CheckEvent, NoProgress, ProgressSink};
 
 #[derive(Debug, Args)]
 pub struct ApiArgs {
     /// The client command, run through the shell once per scenario with CERTCOCKPIT_BASE_URL,
     /// CERTCOCKPIT_TOKEN_URL, CERTCOCKPIT_CLIENT_ID and CERTCOCKPIT_CLIENT_SECRET set (and
-    /// CERTCOCKPIT_API_KEY, the same secret, for API-key profiles).
+    /// CERTCOCKPIT_API_KEY, the same secret, for API-key profiles; with --tls, SSL_CERT_FILE,
+    /// REQUESTS_CA_BUNDLE and NODE_EXTRA_CA_CERTS naming the CA).
     #[arg(long)]
     pub exec: String,
+    /// Serve HTTPS, with a certificate for 127.0.0.1, ::1 and localhost from the local CA
+    /// kept in $XDG_CONFIG_HOME/certcockpit/ca (created on first use).
+    #[arg(long)]
+    pub tls: bool,
     /// Run only these check ids (comma separated).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
@@ -94,9 +101,19 @@ pub fn run(args: ApiArgs) -> color_eyre::Result<ExitCode> {
         return Ok(usage_error("--only names no check"));
     }
 
+    let mut options = ServeOptions::default();
+    if args.tls {
+        match TlsServer::from_user_config() {
+            Ok(tls) => options.tls = Some(tls),
+            Err(e) => {
+                eprintln!("certcockpit: --tls: {e}");
+                return Ok(Exit::Environment.into());
+            }
+        }
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let results = runtime.block_on(async {
-        let api = EvidenceApi::start_with(&args.listen, profile).await?;
+        let api = EvidenceApi::start_serving(&args.listen, profile, options).await?;
         if let Some(warning) = api.exposure_warning() {
             eprintln!("certcockpit: {warning}");
         }
@@ -110,9 +127,11 @@ pub fn run(args: ApiArgs) -> color_eyre::Result<ExitCode> {
     if let Some(path) = &args.dossier {
         let listen = args.listen.clone();
         let profile_name = args.profile.clone();
+        let tls = args.tls;
         file_results(path, &results, |d| {
             d.settings.api.listen = listen;
             d.settings.api.profile = Some(profile_name);
+            d.settings.api.tls = tls;
         })?;
     }
     Ok(print_results(&results, args.json))

@@ -102,7 +102,7 @@ fn run_cockpit(dossier: Option<PathBuf>, flawed: bool) -> color_eyre::Result<Exi
 
     let mut launcher = LiveChecks::new().with_secret(WEBHOOK_SECRET_VAR, secret).with_demo(behaviour);
     let listen = app.dossier.settings.api.listen.clone();
-    if let Some(api) = start_api(&runtime, &listen, &mut app) {
+    if let Some(api) = start_api(&runtime, &listen, false, &mut app) {
         launcher = launcher.with_api(api);
     }
     if app.notice.is_none() {

@@ -11,7 +11,8 @@ use std::sync::Arc;
 use clap::Args;
 use color_eyre::eyre::{WrapErr, eyre};
 
-use crate::checks::api::EvidenceApi;
+use crate::checks::api::tls::TlsServer;
+use crate::checks::api::{EvidenceApi, ServeOptions};
 use crate::dossier::DossierStore;
 use crate::questionnaire;
 use crate::session::LiveChecks;
@@ -30,6 +31,10 @@ pub struct ReviewArgs {
     /// existing dossier names its own).
     #[arg(long, short)]
     pub questionnaire: Option<String>,
+    /// Serve the evidence API over HTTPS (the CA's file is shown in the credentials popup);
+    /// the dossier's `settings.api.tls = true` does the same.
+    #[arg(long)]
+    pub tls: bool,
 }
 
 /// Starts the session's evidence API on the dossier's listen address (loopback by default), in
@@ -40,6 +45,7 @@ pub struct ReviewArgs {
 pub(super) fn start_api(
     runtime: &tokio::runtime::Runtime,
     listen: &str,
+    tls: bool,
     app: &mut App,
 ) -> Option<Arc<EvidenceApi>> {
     // The dossier's `settings.api.profile` (a built-in name or a file), `generic` if absent.
@@ -54,7 +60,19 @@ pub(super) fn start_api(
             return None;
         }
     };
-    let started = runtime.block_on(EvidenceApi::start_with(listen, profile));
+    let mut options = ServeOptions::default();
+    if tls {
+        match TlsServer::from_user_config() {
+            Ok(t) => options.tls = Some(t),
+            Err(e) => {
+                let why = format!("the evidence API did not start over HTTPS ({e}): API checks are off");
+                eprintln!("certcockpit: {why}");
+                app.notice = Some(Notice::error(why));
+                return None;
+            }
+        }
+    }
+    let started = runtime.block_on(EvidenceApi::start_serving(listen, profile, options));
     match started {
         Ok(api) => {
             app.api = Some(ApiInfo::from_api(&api));
@@ -117,8 +135,9 @@ pub fn run(args: ReviewArgs) -> color_eyre::Result<ExitCode> {
     let (store, mut app) = open(&path, args.questionnaire.as_deref())?;
     let runtime = tokio::runtime::Runtime::new().wrap_err("cannot start the async runtime")?;
     let listen = app.dossier.settings.api.listen.clone();
+    let tls = args.tls || app.dossier.settings.api.tls;
     let mut launcher = LiveChecks::new();
-    if let Some(api) = start_api(&runtime, &listen, &mut app) {
+    if let Some(api) = start_api(&runtime, &listen, tls, &mut app) {
         launcher = launcher.with_api(api);
     }
     run_tui(&runtime, &mut app, store, launcher)

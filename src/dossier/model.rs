@@ -211,6 +211,9 @@ pub struct ApiSettings {
     /// The provider's sandbox the evidence API stands in front of (proxy mode), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upstream: Option<String>,
+    /// Serve HTTPS with a certificate from the local CA (`--tls`). Written only when on.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tls: bool,
     #[serde(flatten)]
     pub extra: toml::Table,
 }
@@ -221,7 +224,13 @@ fn default_listen() -> String {
 
 impl Default for ApiSettings {
     fn default() -> Self {
-        Self { listen: default_listen(), profile: None, upstream: None, extra: toml::Table::new() }
+        Self {
+            listen: default_listen(),
+            profile: None,
+            upstream: None,
+            tls: false,
+            extra: toml::Table::new(),
+        }
     }
 }
 

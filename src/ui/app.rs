@@ -80,6 +80,8 @@ pub struct ApiInfo {
     pub client_id: String,
     /// Generated per session; drawn only in the credentials popup, never filed or logged.
     pub client_secret: Secret,
+    /// Over HTTPS: the local CA's certificate file, for the partner's client to trust.
+    pub ca_pem: Option<String>,
 }
 
 impl ApiInfo {
@@ -92,6 +94,7 @@ impl ApiInfo {
             token_url: api.token_url(),
             client_id: client_id.to_owned(),
             client_secret: secret.clone(),
+            ca_pem: api.ca_pem().map(|p| p.display().to_string()),
         }
     }
 }

@@ -17,6 +17,7 @@ mod report;
 // The API checks and the evidence API server.
 mod check_api;
 mod check_api_demo_client;
+mod check_api_tls;
 mod evidence_api_server;
 mod evidence_api_session;
 mod hostile_api;

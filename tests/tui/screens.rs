@@ -163,6 +163,7 @@ fn api_info() -> certcockpit::ui::ApiInfo {
         token_url: "http://127.0.0.1:41234/oauth/token".into(),
         client_id: "cc-k3x9q2m7v1pz".into(),
         client_secret: certcockpit::checks::Secret::new("Zq8vN2rT5wY1uK4pL7sD0fH3jB6mX9cA"),
+        ca_pem: None,
     }
 }
 
@@ -275,6 +276,22 @@ fn credentials_popup_80x24() {
     let mut a = app().with_api(api_info());
     key(&mut a, KeyCode::Char('c'));
     let t = render(&a, 80, 24);
+    insta::assert_snapshot!(t.backend());
+}
+
+/// Over HTTPS the popup names the CA file the partner's client must trust.
+#[test]
+fn credentials_popup_over_tls_names_the_ca_80x24() {
+    let mut info = api_info();
+    info.base_url = "https://127.0.0.1:41234".into();
+    info.token_url = "https://127.0.0.1:41234/oauth/token".into();
+    info.ca_pem = Some("/home/rev/.config/certcockpit/ca/certcockpit-ca.pem".into());
+    let mut a = app().with_api(info);
+    key(&mut a, KeyCode::Char('c'));
+    let t = render(&a, 80, 24);
+    let screen = t.backend().to_string();
+    assert!(screen.contains("certcockpit-ca.pem"), "{screen}");
+    assert!(screen.contains("REQUESTS_CA_BUNDLE"), "{screen}");
     insta::assert_snapshot!(t.backend());
 }
 

@@ -27,6 +27,10 @@ pub const ENV_CLIENT_SECRET: &str = "CERTCOCKPIT_CLIENT_SECRET";
 pub const ENV_API_KEY: &str = "CERTCOCKPIT_API_KEY";
 /// The check id being run, for information (a client must not change behaviour on it).
 pub const ENV_SCENARIO: &str = "CERTCOCKPIT_SCENARIO";
+/// Over HTTPS, the local CA's certificate file goes in each of these: OpenSSL-based clients
+/// (Python's `ssl`, curl, Ruby) read `SSL_CERT_FILE`, requests reads `REQUESTS_CA_BUNDLE`
+/// (it ignores the former), and Node adds `NODE_EXTRA_CA_CERTS` to its bundled roots.
+pub const ENV_CA_FILES: [&str; 3] = ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"];
 
 /// How long responses still in flight get to be journaled after the client ends.
 const SETTLE: Duration = Duration::from_millis(150);
@@ -67,7 +71,13 @@ async fn run_one(
     let mut feed = api.subscribe();
     let armed_at = api.now_us();
     let (client_id, secret) = api.credentials();
-    let mut child = Command::new("sh")
+    let mut command_line = Command::new("sh");
+    if let Some(ca) = api.ca_pem() {
+        for var in ENV_CA_FILES {
+            command_line.env(var, ca);
+        }
+    }
+    let mut child = command_line
         .arg("-c")
         .arg(command)
         .env(ENV_BASE_URL, api.base_url())

@@ -81,7 +81,11 @@ impl EvidenceApi {
     }
 
     /// [`EvidenceApi::start_with`], serving as `options` say (HTTPS with `options.tls`).
-    pub async fn start_serving(listen: &str, profile: Profile, options: ServeOptions) -> Result<Self, ApiError> {
+    pub async fn start_serving(
+        listen: &str,
+        profile: Profile,
+        options: ServeOptions,
+    ) -> Result<Self, ApiError> {
         let wanted = parse_listen(listen)?;
         let bind_error = |source| ApiError::Bind { addr: wanted.to_string(), source };
         let listener = std::net::TcpListener::bind(wanted).map_err(bind_error)?;

@@ -13,7 +13,7 @@ pub struct CredentialsPopup<'a>(pub &'a App);
 impl Widget for CredentialsPopup<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let Some(api) = &self.0.api else { return };
-        let popup = centered(area, 78, 11);
+        let popup = centered(area, 78, if api.ca_pem.is_some() { 13 } else { 11 });
         Clear.render(popup, buf);
         let block = Block::bordered()
             .border_style(theme::focused_border())
@@ -25,11 +25,20 @@ impl Widget for CredentialsPopup<'_> {
                 Span::styled(value.to_owned(), theme::key()),
             ])
         };
-        let lines = vec![
+        let mut lines = vec![
             row("Base URL", &api.base_url),
             row("Token URL", &api.token_url),
             row("Client id", &api.client_id),
             row("Client secret", api.client_secret.expose()),
+        ];
+        if let Some(ca) = &api.ca_pem {
+            lines.push(row("CA (PEM)", ca));
+            lines.push(Line::styled(
+                " Trust it: SSL_CERT_FILE, REQUESTS_CA_BUNDLE or NODE_EXTRA_CA_CERTS",
+                theme::dim(),
+            ));
+        }
+        lines.extend([
             Line::default(),
             Line::styled(
                 " Grants: client_credentials and refresh_token (HTTP Basic or form body). GET {base}/items, follow \"next\".",
@@ -39,7 +48,7 @@ impl Widget for CredentialsPopup<'_> {
                 " The secret is generated for this session only: never saved in the dossier or logged.",
                 theme::dim(),
             ),
-        ];
+        ]);
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(block).render(popup, buf);
     }
 }

@@ -361,12 +361,13 @@ fn item(n: u32, extended: bool) -> Node {
     object(fields, extended)
 }
 
-/// Where `next` links point, as a prefix and a base: the `Host` the client used (so links work
+/// Where `next` links point, as a prefix and a base: the `Host` the client used, on the
+/// server's own scheme (so links work
 /// when the API listens on a non-loopback address), or the configured base URL when `Host` is
 /// missing or odd (not a host with an optional port that makes a valid URL, e.g. `:` or `[`).
 fn link_base<'a>(state: &'a ServerState, headers: &'a HeaderMap) -> (&'static str, &'a str) {
     match headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| usable_host(state, h)) {
-        Some(h) => ("http://", h),
+        Some(h) => (state.scheme, h),
         None => ("", &state.base_url),
     }
 }

@@ -46,6 +46,8 @@ pub(crate) struct ServerState {
     pub arm: Mutex<ArmState>,
     /// Base of the absolute `next` links when a request carries no usable `Host`.
     pub base_url: String,
+    /// `https://` when serving TLS, else `http://`: the scheme of `next` links built on `Host`.
+    pub scheme: &'static str,
     /// The last `Host` found usable for `next` links (see `items::usable_host`).
     pub link_host: Mutex<Option<String>>,
     /// Hash of the session's API key or static bearer token (the client secret), for
@@ -74,6 +76,7 @@ impl ServerState {
             journal: Journal::new(),
             tokens: Mutex::new(TokenStore::default()),
             arm: Mutex::new(ArmState::idle(0)),
+            scheme: if base_url.starts_with("https://") { "https://" } else { "http://" },
             base_url,
             link_host: Mutex::new(None),
             key_hash: token_hash(creds.client_secret.expose()),

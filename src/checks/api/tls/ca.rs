@@ -79,14 +79,20 @@ impl LocalCa {
     }
 
     fn load(key_path: &Path, pem_path: &Path) -> Result<Self, TlsError> {
-        let meta = fs::metadata(key_path)
-            .map_err(|source| TlsError::Io { what: "read", path: key_path.to_owned(), source })?;
+        let meta = fs::metadata(key_path).map_err(|source| TlsError::Io {
+            what: "read",
+            path: key_path.to_owned(),
+            source,
+        })?;
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             return Err(TlsError::KeyPermissions { path: key_path.to_owned(), mode });
         }
-        let key_pem = fs::read_to_string(key_path)
-            .map_err(|source| TlsError::Io { what: "read", path: key_path.to_owned(), source })?;
+        let key_pem = fs::read_to_string(key_path).map_err(|source| TlsError::Io {
+            what: "read",
+            path: key_path.to_owned(),
+            source,
+        })?;
         let key = KeyPair::from_pem(&key_pem)
             .map_err(|e| TlsError::Corrupt { path: key_path.to_owned(), why: e.to_string() })?;
         // The other process publishes the key first, then the certificate.
@@ -100,8 +106,10 @@ impl LocalCa {
                 Err(source) => return Err(TlsError::Io { what: "read", path: pem_path.to_owned(), source }),
             }
         };
-        let der = pem_der(&cert_pem)
-            .ok_or_else(|| TlsError::Corrupt { path: pem_path.to_owned(), why: "no CERTIFICATE block".into() })?;
+        let der = pem_der(&cert_pem).ok_or_else(|| TlsError::Corrupt {
+            path: pem_path.to_owned(),
+            why: "no CERTIFICATE block".into(),
+        })?;
         if !contains(&der, key.public_key_raw()) {
             return Err(TlsError::Corrupt {
                 path: pem_path.to_owned(),
@@ -145,8 +153,11 @@ fn create(dir: &Path, key_path: &Path, pem_path: &Path) -> Result<(), TlsError> 
     let published = fs::hard_link(&key_tmp, key_path);
     let _ = fs::remove_file(&key_tmp);
     match published {
-        Ok(()) => fs::rename(&cert_tmp, pem_path)
-            .map_err(|source| TlsError::Io { what: "write", path: pem_path.to_owned(), source }),
+        Ok(()) => fs::rename(&cert_tmp, pem_path).map_err(|source| TlsError::Io {
+            what: "write",
+            path: pem_path.to_owned(),
+            source,
+        }),
         // Another cockpit was quicker: its CA is the one.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             let _ = fs::remove_file(&cert_tmp);
@@ -175,7 +186,8 @@ fn ca_params(key: &KeyPair) -> CertificateParams {
     p.distinguished_name.push(DnType::OrganizationName, "certcockpit");
     p.distinguished_name.push(DnType::CommonName, format!("certcockpit local evidence API CA {fp}"));
     p.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    p.key_usages =
+        vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
     p.name_constraints = Some(NameConstraints {
         permitted_subtrees: vec![
             GeneralSubtree::DnsName("localhost".into()),
@@ -254,8 +266,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let ca = dir.path().join("ca");
         let pems: Vec<String> = std::thread::scope(|s| {
-            let hs: Vec<_> =
-                (0..4).map(|_| s.spawn(|| LocalCa::load_or_create(&ca).map(|c| c.cert_pem().to_owned()))).collect();
+            let hs: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| LocalCa::load_or_create(&ca).map(|c| c.cert_pem().to_owned())))
+                .collect();
             hs.into_iter().map(|h| h.join().expect("thread").expect("ca")).collect()
         });
         assert!(pems.windows(2).all(|w| w[0] == w[1]));

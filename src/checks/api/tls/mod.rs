@@ -34,7 +34,9 @@ pub enum TlsError {
         "the local CA's private key {path} can be read by others (mode {mode:o}): run chmod 600 on it, or delete the folder to get a new CA"
     )]
     KeyPermissions { path: PathBuf, mode: u32 },
-    #[error("the local CA in {path} is damaged ({why}): delete its folder to get a new CA (clients must then trust the new one)")]
+    #[error(
+        "the local CA in {path} is damaged ({why}): delete its folder to get a new CA (clients must then trust the new one)"
+    )]
     Corrupt { path: PathBuf, why: String },
     #[error("cannot generate a certificate: {0}")]
     Generate(rcgen::Error),
