@@ -25,16 +25,24 @@ pub async fn token_request(state: Arc<ServerState>, req: Request) -> Response {
     let body: Bytes = match read {
         Err(_) => {
             let e = "the token request took too long to arrive";
-            return oauth_error(StatusCode::REQUEST_TIMEOUT, "invalid_request", e);
+            return closing(oauth_error(StatusCode::REQUEST_TIMEOUT, "invalid_request", e));
         }
         Ok(Err(_)) => {
             let e = "the token request is too large (16 KiB at most)";
-            return oauth_error(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", e);
+            return closing(oauth_error(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", e));
         }
         Ok(Ok(b)) => b,
     };
     let (resp, kind) = handle(&state, &parts.headers, &body);
     record_served(kind, None);
+    resp
+}
+
+/// The body was left unread, so the server drops the connection after this answer: saying so
+/// (`Connection: close`) keeps a client from sending its next request on it. Without it reqwest
+/// pooled the connection and its next request failed with `IncompleteMessage` under load.
+fn closing(mut resp: Response) -> Response {
+    resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
     resp
 }
 
