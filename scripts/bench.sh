@@ -13,7 +13,7 @@
 #              examples/axum_floor.rs, the evidence API's framework and hardening without its
 #              work, to show where the gap comes from.
 #   journal    the journal's timing error against a client sleeping known intervals
-#              (tests/timing/journal.rs with tests/peers/sleeper_client.py), JOURNAL_RUNS times.
+#              (tests/isolated/journal.rs with tests/peers/sleeper_client.py), JOURNAL_RUNS times.
 #   startup    time from launch of `certcockpit review` to the first drawn frame on a 120x40
 #              pseudo-terminal, and resident memory (VmRSS/VmHWM), STARTUP_RUNS times; and the
 #              resident memory of the evidence API idle and after the load run.
@@ -179,11 +179,11 @@ PY
 }
 
 journal() {
-  say "journal timing error: $JOURNAL_RUNS runs of tests/timing/journal.rs"
+  say "journal timing error: $JOURNAL_RUNS runs of tests/isolated/journal.rs"
   python3 -c 'import http.client' # the peer uses only the standard library
   : >"$OUT/journal.txt"
   for _ in $(seq "$JOURNAL_RUNS"); do
-    cargo test --release --quiet --test timing journal -- --nocapture 2>&1 | grep -E '^(journal|client|error)' \
+    cargo test --release --quiet --test isolated journal -- --nocapture 2>&1 | grep -E '^(journal|client|error)' \
       >>"$OUT/journal.txt"
   done
   python3 - "$OUT/journal.txt" <<'PY'

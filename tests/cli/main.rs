@@ -1,7 +1,7 @@
 //! The command line, the checks and their servers, end to end: one test crate (one link of the
 //! whole dependency tree instead of one per file), one module per topic. Shared helpers are in
 //! `tests/support/mod.rs`; the Python and Node peers in `tests/peers/` (see README.md, "Run the
-//! tests"). Timing-sensitive tests live in `tests/timing` instead, where nothing else runs
+//! tests"). Timing- and memory-sensitive tests live in `tests/isolated` instead, where nothing else runs
 //! beside them.
 
 #[path = "../support/mod.rs"]
@@ -24,7 +24,6 @@ mod hostile_api;
 mod network_exposure;
 
 // The webhook checks.
-mod hostile_webhook;
 mod webhook_cli;
 mod webhook_listeners;
 mod webhook_signing;

@@ -210,7 +210,9 @@ fn expected_reason(how: Hostile) -> &'static [&'static str] {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[expect(clippy::await_holding_lock, reason = "held for the whole test; no other task here takes it")]
 async fn hostile_listeners_fail_clearly_within_the_deadline_reading_a_bounded_amount() {
+    let _alone = crate::support::serial();
     let all = [
         Hostile::Garbage,
         Hostile::Hold,
@@ -285,7 +287,9 @@ async fn hostile_listeners_fail_clearly_within_the_deadline_reading_a_bounded_am
 /// The whole binary against the endless body: its peak memory (from the kernel's accounting of
 /// the child, `wait4`) stays small while the listener offers 16 GiB per delivery.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[expect(clippy::await_holding_lock, reason = "held for the whole test; no other task here takes it")]
 async fn the_cli_probing_an_endless_body_stays_small() {
+    let _alone = crate::support::serial();
     const MAX_RSS_KIB: i64 = 64 * 1024;
     let (url, tally) = hostile(Hostile::Endless).await;
     #[expect(clippy::zombie_processes, reason = "reaped below with libc::wait4, to read its rusage")]

@@ -1,10 +1,10 @@
-//! Helpers shared by the integration-test crates (`tests/cli`, `tests/tui`, `tests/timing`),
+//! Helpers shared by the integration-test crates (`tests/cli`, `tests/tui`, `tests/isolated`),
 //! each of which includes this file with `#[path = "../support/mod.rs"] mod support;`.
 //!
 //! One place for what every crate used to copy: the binary under test, the interpreters that
 //! run the peers (the Python venv and the Node packages `scripts/test` installs inside
 //! `target/peers/`), starting a peer that announces its port, loopback ports, tmux, and the
-//! lock that keeps timing-sensitive tests apart.
+//! lock that keeps the timing- and memory-sensitive tests apart.
 //!
 //! Peers are found like this, so that both `scripts/test` and a plain `cargo test` (once the
 //! venv exists) run them with the right packages:
@@ -152,7 +152,7 @@ pub fn tmux_available(test: &str) -> bool {
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
-/// Held by the timing-sensitive tests so that they never run at the same time as each other
+/// Held by each test of `tests/isolated` so that they never run at the same time as each other
 /// (libtest runs a crate's tests on several threads). A test that panicked while holding it
 /// does not poison it for the others.
 pub fn serial() -> MutexGuard<'static, ()> {
