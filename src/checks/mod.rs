@@ -1,4 +1,4 @@
-//! Live evidence checks: the catalogue of check ids, the shape every check's result takes,
+//! Live evidence checks: the registry of checks ([`CheckId`], one descriptor each), the shape every check's result takes,
 //! and the two families of checks — `webhook` (we call the partner's listener) and `api`
 //! (the partner's client calls our evidence API).
 //!
@@ -6,13 +6,16 @@
 //! (`certcockpit check …`) and in the TUI.
 
 pub mod api;
-mod catalogue;
 mod progress;
+pub mod registry;
 mod result;
 mod secret;
 pub mod webhook;
 
-pub use catalogue::{CATALOGUE, CheckFamily, CheckInfo, check_info, is_known_check};
 pub use progress::{CheckEvent, NoProgress, ProgressSink};
+pub use registry::{
+    CheckFamily, CheckId, Descriptor, Run, UNKNOWN_CHECK, UnknownCheck, draws_timeline, family_of,
+    is_known_check, is_person_judged, title_of,
+};
 pub use result::{CheckResult, Figure, Figures, Verdict};
 pub use secret::{Secret, SecretError};

@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use super::model::{ApiSettings, DOSSIER_FORMAT, WebhookSettings};
-use crate::checks::check_info;
+use crate::checks::CheckId;
 use crate::questionnaire::{AnswerKind, Question, Questionnaire};
 
 /// Comment lines are wrapped to this many characters.
@@ -87,8 +87,8 @@ fn write_template(
                 let checks: Vec<String> = question
                     .checks
                     .iter()
-                    .map(|c| match check_info(c) {
-                        Some(info) => format!("{c} ({})", info.title),
+                    .map(|c| match CheckId::parse(c) {
+                        Some(id) => format!("{c} ({})", id.title()),
                         None => c.clone(),
                     })
                     .collect();

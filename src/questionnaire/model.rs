@@ -37,7 +37,7 @@ pub struct Question {
     pub kind: AnswerKind,
     /// For `AnswerKind::Choice`: the allowed answers.
     pub choices: Vec<String>,
-    /// Ids of the live checks (see `checks::CATALOGUE`) that give evidence for this question.
+    /// Ids of the live checks (see `checks::CheckId`) that give evidence for this question.
     pub checks: Vec<String>,
 }
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::requirement::requirement;
-use crate::checks::{CATALOGUE, Verdict, check_info};
+use crate::checks::{CheckId, Verdict, title_of};
 use crate::dossier::{Dossier, Evidence, ReviewStatus};
 use crate::questionnaire::Questionnaire;
 
@@ -190,18 +190,18 @@ pub struct Report {
 fn check_evidence(dossier: &Dossier, check: &str) -> CheckEvidence {
     CheckEvidence {
         check: check.to_owned(),
-        title: check_info(check).map_or_else(|| check.to_owned(), |c| c.title.to_owned()),
+        title: title_of(check).to_owned(),
         latest: dossier.latest_evidence(check).cloned(),
         runs: dossier.evidence.iter().filter(|e| e.check == check).count(),
     }
 }
 
-/// Every check id with evidence in the dossier: catalogue order first, then unknown ids by name.
+/// Every check id with evidence in the dossier: registry order first, then unknown ids by name.
 fn checks_with_evidence(dossier: &Dossier) -> Vec<String> {
     let present: BTreeSet<&str> = dossier.evidence.iter().map(|e| e.check.as_str()).collect();
     let mut ids: Vec<String> =
-        CATALOGUE.iter().filter(|c| present.contains(c.id)).map(|c| c.id.to_owned()).collect();
-    ids.extend(present.iter().filter(|id| check_info(id).is_none()).map(|id| (*id).to_owned()));
+        CheckId::ALL.iter().filter(|c| present.contains(c.as_str())).map(|c| c.as_str().to_owned()).collect();
+    ids.extend(present.iter().filter(|id| CheckId::parse(id).is_none()).map(|id| (*id).to_owned()));
     ids
 }
 

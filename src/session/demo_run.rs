@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::checks::api::{EvidenceApi, RunOutcome};
-use crate::checks::{CheckEvent, ProgressSink};
+use crate::checks::{CheckEvent, ProgressSink, is_person_judged};
 use crate::demo::client::{self, ClientConfig};
 use crate::ui::{CheckSink, Notice};
 
@@ -46,7 +46,7 @@ impl DemoRun {
         if self.current.load(Ordering::SeqCst) != self.generation {
             return;
         }
-        if self.check == "trace.echo" {
+        if is_person_judged(self.check) {
             sink.notice(Notice::info(format!("{said}: y if the trace id is in its logs, N if not")));
             return;
         }

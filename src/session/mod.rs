@@ -15,7 +15,7 @@ use tokio::task::JoinHandle;
 
 use crate::checks::api::EvidenceApi;
 use crate::checks::webhook::{self, WebhookTarget};
-use crate::checks::{CheckEvent, CheckFamily, ProgressSink, Secret, check_info};
+use crate::checks::{CheckEvent, CheckFamily, ProgressSink, Secret, family_of};
 use crate::demo::Behaviour;
 use crate::dossier::Settings;
 use crate::ui::{ArmedScenario, CheckLauncher, CheckSink};
@@ -93,14 +93,12 @@ impl LiveChecks {
 
 impl CheckLauncher for LiveChecks {
     fn supports(&self, id: &str) -> bool {
-        check_info(id).is_some_and(|c| c.family == CheckFamily::Webhook)
+        family_of(id) == Some(CheckFamily::Webhook)
     }
 
     fn launch(&self, ids: Vec<String>, settings: &Settings, sink: CheckSink) -> Result<(), String> {
-        let webhook_ids: Vec<String> = ids
-            .into_iter()
-            .filter(|id| check_info(id).is_some_and(|c| c.family == CheckFamily::Webhook))
-            .collect();
+        let webhook_ids: Vec<String> =
+            ids.into_iter().filter(|id| family_of(id) == Some(CheckFamily::Webhook)).collect();
         if webhook_ids.is_empty() {
             return Ok(());
         }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use ratatui_textarea::{TextArea, WrapMode};
 
 use crate::checks::Secret;
-use crate::checks::{CheckFamily, check_info};
+use crate::checks::{CheckFamily, family_of};
 use crate::dossier::Dossier;
 use crate::questionnaire::{Question, Questionnaire, Section};
 
@@ -240,13 +240,7 @@ impl App {
     /// The evidence-API checks linked to the selected question, in questionnaire order.
     pub fn api_checks(&self) -> Vec<String> {
         self.current_question()
-            .map(|q| {
-                q.checks
-                    .iter()
-                    .filter(|c| check_info(c).is_some_and(|i| i.family == CheckFamily::Api))
-                    .cloned()
-                    .collect()
-            })
+            .map(|q| q.checks.iter().filter(|c| family_of(c) == Some(CheckFamily::Api)).cloned().collect())
             .unwrap_or_default()
     }
 

@@ -80,7 +80,9 @@ pub fn relevant(app: &super::app::App, k: &KeyHelp) -> bool {
     match k.keys {
         "c" => app.api.is_some(),
         "a" => !app.api_checks().is_empty(),
-        "y N" => app.current_question().is_some_and(|q| q.checks.iter().any(|c| c == "trace.echo")),
+        "y N" => app
+            .current_question()
+            .is_some_and(|q| q.checks.iter().any(|c| crate::checks::is_person_judged(c))),
         "d" => app.demo_flawed.is_some(),
         "PgUp PgDn" => app.armed_here().is_some(),
         // Only while scrolled back: following is the default.

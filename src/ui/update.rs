@@ -6,8 +6,9 @@ use std::time::Duration;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui_textarea::TextArea;
 
+use crate::checks::api::observed_client_name;
 use crate::checks::api::{JournalEntry, trace_echo_marked};
-use crate::checks::{CheckEvent, CheckFamily, CheckResult, Figure, Verdict, check_info};
+use crate::checks::{CheckEvent, CheckFamily, CheckResult, Verdict, family_of, is_person_judged};
 use crate::dossier::ReviewStatus;
 
 use super::app::{App, Armed, Mode, Notice, RunningCheck};
@@ -257,7 +258,7 @@ fn run_checks(app: &mut App, fx: &mut Vec<Effect>) {
         app.notice = Some(Notice::info("no live check gives evidence for this question"));
         return;
     }
-    let is_api = |c: &String| check_info(c).is_some_and(|i| i.family == CheckFamily::Api);
+    let is_api = |c: &String| family_of(c) == Some(CheckFamily::Api);
     let others: Vec<String> = q.checks.iter().filter(|c| !is_api(c)).cloned().collect();
     let api = app.api_checks();
     let ids: Vec<String> = others.into_iter().filter(|c| !app.running.contains_key(c)).collect();
@@ -310,9 +311,11 @@ fn finish_armed(app: &mut App, fx: &mut Vec<Effect>) {
         app.notice = Some(Notice::info("nothing is armed (r arms the scenario of this question)"));
         return;
     };
-    if armed.check == "trace.echo" {
-        app.notice =
-            Some(Notice::info("trace.echo needs the partner: y marks the trace id found, N not found"));
+    if is_person_judged(&armed.check) {
+        app.notice = Some(Notice::info(format!(
+            "{} needs the partner: y marks the trace id found, N not found",
+            armed.check
+        )));
         return;
     }
     fx.push(Effect::Finish { check: armed.check.clone() });
@@ -333,7 +336,7 @@ fn disarm(app: &mut App, fx: &mut Vec<Effect>) {
 pub(crate) fn trace_to_find(app: &App) -> Option<&str> {
     app.armed
         .as_ref()
-        .filter(|a| a.check == "trace.echo")
+        .filter(|a| is_person_judged(&a.check))
         .and_then(|a| a.journal.last_entry())
         .map(|e| e.trace_id.as_str())
         .or(app.last_trace_id.as_deref())
@@ -341,8 +344,8 @@ pub(crate) fn trace_to_find(app: &App) -> Option<&str> {
 
 /// `trace.echo`: the reviewer marks the shown trace id found (or not) in the partner's logs.
 fn mark_trace(app: &mut App, found: bool, fx: &mut Vec<Effect>) {
-    let here = app.current_question().is_some_and(|q| q.checks.iter().any(|c| c == "trace.echo"));
-    let armed = app.armed.as_ref().is_some_and(|a| a.check == "trace.echo");
+    let here = app.current_question().is_some_and(|q| q.checks.iter().any(|c| is_person_judged(c)));
+    let armed = app.armed.as_ref().is_some_and(|a| is_person_judged(&a.check));
     if !here && !armed {
         app.notice = Some(Notice::info("y / N mark a trace id on a question linked to trace.echo"));
         return;
@@ -506,22 +509,19 @@ fn on_check(app: &mut App, event: CheckEvent, at: chrono::DateTime<chrono::Utc>)
 fn file_result(app: &mut App, result: CheckResult, at: chrono::DateTime<chrono::Utc>) {
     let mut text =
         format!("{} {} {}: {}", result.verdict.symbol(), result.id, result.verdict, result.summary);
-    if result.id == "headers.client_name"
-        && result.verdict == Verdict::Pass
-        && let Some(Figure::Text(name)) = result.figures.get("client_name")
-    {
+    if let Some(name) = observed_client_name(&result).map(str::to_owned) {
         let asking: Vec<String> = app
             .questionnaire
             .sections
             .iter()
             .flat_map(|s| &s.questions)
-            .filter(|q| q.checks.iter().any(|c| c == "headers.client_name"))
+            .filter(|q| q.checks.contains(&result.id))
             .map(|q| q.id.clone())
             .collect();
         for id in asking {
             let a = app.dossier.answer_mut(&id);
             if a.answer.trim().is_empty() {
-                a.answer = format!("{name} (X-Client-Name observed by headers.client_name)");
+                a.answer = format!("{name} (X-Client-Name observed by {})", result.id);
                 if a.status == ReviewStatus::Open {
                     a.status = ReviewStatus::Answered;
                 }

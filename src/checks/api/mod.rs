@@ -23,7 +23,7 @@ pub mod tokens;
 
 pub use error::ApiError;
 pub use journal::{JournalEntry, RequestKind, TimelinePoint};
-pub use judges::{RunEnd, RunOutcome, trace_echo_marked};
+pub use judges::{RunEnd, RunOutcome, observed_client_name, trace_echo_marked};
 pub use profile::Profile;
 pub use scenario::{Fault, Scenario, scenario_ids};
 pub use session::{EvidenceApi, ServeOptions, exposure_warning, parse_listen};

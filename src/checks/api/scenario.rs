@@ -1,5 +1,5 @@
-//! Scenarios: what the evidence API does while one check is armed. One scenario per check id
-//! of the catalogue's `api` family. Faults go only on `GET /items`: several libraries never
+//! Scenarios: what the evidence API does while one check is armed. One scenario per check of
+//! the registry's `api` family (the registry names the function). Faults go only on `GET /items`: several libraries never
 //! retry a POST, by design, and a token request is not where a reviewer wants to see retries.
 //!
 //! Durations are short (a few seconds per scenario) so a full headless run stays well under a
@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use super::profile::{AuthKind, Profile};
+use crate::checks::{CheckId, Run};
 
 /// The fault a scenario injects on `GET /items`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,7 +89,7 @@ impl Scenario {
         if !s.auth.has_tokens() {
             s.token_lifetime = NORMAL_TOKEN_LIFETIME;
             s.page_delay = Duration::ZERO;
-            if s.check_id == "auth.token_reuse" {
+            if s.check_id == CheckId::AuthTokenReuse.as_str() {
                 s.fault = Fault::RejectKey { nth: 2 };
             }
         }
@@ -97,27 +98,15 @@ impl Scenario {
 
     /// The scenario for a check id of the `api` family, or `None` for any other id.
     pub fn for_check(check_id: &str) -> Option<Self> {
-        let id = crate::checks::check_info(check_id)?.id;
-        let base = Self::normal(id);
-        let s = match id {
-            "auth.refresh" => Self {
-                token_lifetime: Duration::from_secs(2),
-                pages: 4,
-                page_delay: Duration::from_millis(700),
-                ..base
-            },
-            "auth.token_reuse" | "headers.client_name" | "polling.rate" | "trace.echo" => base,
-            "ratelimit.retry_after" => Self { fault: Fault::RateLimit { secs: 1, date_secs: 2 }, ..base },
-            "retry.backoff" => Self { fault: Fault::Burst { statuses: vec![503, 500, 503, 500] }, ..base },
-            "retry.limit" => Self { fault: Fault::Persistent { status: 503 }, ..base },
-            "pagination.complete" => Self { pages: 4, ..base },
-            "compat.unknown_fields" => Self { extended_fields: true, ..base },
-            "resilience.maintenance" => {
-                Self { fault: Fault::Maintenance { window: Duration::from_secs(2) }, ..base }
-            }
-            _ => return None,
-        };
-        Some(s)
+        CheckId::parse(check_id).and_then(Self::of)
+    }
+
+    /// The scenario of an `api` check (its descriptor's), `None` for a webhook check.
+    pub fn of(id: CheckId) -> Option<Self> {
+        match id.descriptor().run {
+            Run::Api { scenario, .. } => Some(scenario(Self::normal(id.as_str()))),
+            Run::Webhook(_) => None,
+        }
     }
 
     /// Items in the collection: the last page is partial so "page size" guesses go wrong.
@@ -128,11 +117,13 @@ impl Scenario {
     /// One sentence for the reviewer and the partner: what the API will do.
     pub fn describe(&self) -> String {
         let what = match &self.fault {
-            Fault::None if self.check_id == "auth.refresh" && !self.auth.has_tokens() => format!(
-                "normal traffic; the profile authenticates with {} (no token expires)",
-                self.auth.as_str()
-            ),
-            Fault::None if self.check_id == "auth.refresh" => format!(
+            Fault::None if self.check_id == CheckId::AuthRefresh.as_str() && !self.auth.has_tokens() => {
+                format!(
+                    "normal traffic; the profile authenticates with {} (no token expires)",
+                    self.auth.as_str()
+                )
+            }
+            Fault::None if self.check_id == CheckId::AuthRefresh.as_str() => format!(
                 "tokens live {} s and each page takes {} ms, so the run crosses expiry; an expired token gets 401",
                 self.token_lifetime.as_secs(),
                 self.page_delay.as_millis()
@@ -163,14 +154,56 @@ impl Scenario {
     }
 }
 
-/// The check ids that have a scenario, in catalogue order.
+/// The check ids that have a scenario, in registry order.
 pub fn scenario_ids() -> Vec<&'static str> {
-    crate::checks::CATALOGUE
-        .iter()
-        .filter(|c| c.family == crate::checks::CheckFamily::Api)
-        .map(|c| c.id)
-        .filter(|id| Scenario::for_check(id).is_some())
-        .collect()
+    CheckId::ALL.iter().filter(|c| Scenario::of(**c).is_some()).map(|c| c.as_str()).collect()
+}
+
+// The scenarios the registry names, each from normal traffic (`base`).
+
+/// Normal traffic, unchanged: the check judges ordinary behaviour.
+pub(crate) fn unchanged(base: Scenario) -> Scenario {
+    base
+}
+
+/// Tokens live 2 s and each of 4 pages takes 700 ms, so the run crosses expiry.
+pub(crate) fn expiring_tokens(base: Scenario) -> Scenario {
+    Scenario {
+        token_lifetime: Duration::from_secs(2),
+        pages: 4,
+        page_delay: Duration::from_millis(700),
+        ..base
+    }
+}
+
+/// 429 with Retry-After on the first try at pages 1 (seconds) and 2 (HTTP date).
+pub(crate) fn rate_limited(base: Scenario) -> Scenario {
+    Scenario { fault: Fault::RateLimit { secs: 1, date_secs: 2 }, ..base }
+}
+
+/// A burst of four 5xx, then recovery.
+pub(crate) fn error_burst(base: Scenario) -> Scenario {
+    Scenario { fault: Fault::Burst { statuses: vec![503, 500, 503, 500] }, ..base }
+}
+
+/// Every GET fails with 503, for good.
+pub(crate) fn persistent_failure(base: Scenario) -> Scenario {
+    Scenario { fault: Fault::Persistent { status: 503 }, ..base }
+}
+
+/// Four pages instead of three.
+pub(crate) fn four_pages(base: Scenario) -> Scenario {
+    Scenario { pages: 4, ..base }
+}
+
+/// New fields, in a shuffled order.
+pub(crate) fn extended_fields(base: Scenario) -> Scenario {
+    Scenario { extended_fields: true, ..base }
+}
+
+/// A 2 s window of 503 + Retry-After from the first GET.
+pub(crate) fn maintenance_window(base: Scenario) -> Scenario {
+    Scenario { fault: Fault::Maintenance { window: Duration::from_secs(2) }, ..base }
 }
 
 #[cfg(test)]

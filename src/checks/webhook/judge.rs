@@ -10,17 +10,15 @@ use std::time::Duration;
 
 use super::Scheme;
 use super::observe::{Case, Observation, Treatment, secs};
-use crate::checks::{CheckResult, Verdict};
+use crate::checks::{CheckId, CheckResult, Verdict};
 
-pub const DELIVERY: &str = "webhook.delivery";
-pub const SIGNATURE: &str = "webhook.signature";
-pub const REPLAY: &str = "webhook.replay";
-pub const DUPLICATE: &str = "webhook.duplicate";
-pub const ORDERING: &str = "webhook.ordering";
-pub const DEADLINE: &str = "webhook.deadline";
-
-/// The six webhook checks, in the order they run.
-pub const WEBHOOK_CHECKS: [&str; 6] = [DELIVERY, SIGNATURE, REPLAY, DUPLICATE, ORDERING, DEADLINE];
+// The ids the judges file their results under (declared in the registry).
+const DELIVERY: &str = CheckId::WebhookDelivery.as_str();
+const SIGNATURE: &str = CheckId::WebhookSignature.as_str();
+const REPLAY: &str = CheckId::WebhookReplay.as_str();
+const DUPLICATE: &str = CheckId::WebhookDuplicate.as_str();
+const ORDERING: &str = CheckId::WebhookOrdering.as_str();
+const DEADLINE: &str = CheckId::WebhookDeadline.as_str();
 
 /// The cases `webhook.signature` sends, negatives first so the genuine one comes last (a
 /// listener that records ids before verifying cannot then be misled by our forgeries).

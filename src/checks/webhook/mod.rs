@@ -16,9 +16,11 @@ pub mod signing;
 mod target;
 
 pub use events::SampleEvent;
-pub use judge::WEBHOOK_CHECKS;
 pub use observe::{Case, Observation, Outcome, Treatment};
-pub use run::{REPLAY_SKEW_SECS, UnknownWebhookCheck, run_checks, select_checks, worst_case};
+pub use run::{
+    REPLAY_SKEW_SECS, UnknownWebhookCheck, WebhookPlan, run_checks, select_checks, webhook_check_ids,
+    webhook_checks, worst_case,
+};
 pub use scheme::{Scheme, UnknownScheme};
 pub use send::{MAX_BODY, MAX_DRAIN, Sender};
 pub use signing::{Signer, SigningError};

@@ -6,27 +6,70 @@ use std::time::Duration;
 use rand::Rng;
 use rand::distr::Alphanumeric;
 
-use super::judge::{self, WEBHOOK_CHECKS};
+use super::judge;
 use super::observe::{Case, Observation, Treatment};
 use super::send::Sender;
 use super::signing::{Message, Signer, Variant};
 use super::target::WebhookTarget;
-use crate::checks::{CheckEvent, CheckResult, Figure, ProgressSink, Secret, Verdict};
+use crate::checks::{
+    CheckEvent, CheckFamily, CheckId, CheckResult, Figure, ProgressSink, Run as How, Secret, Verdict,
+};
 
 /// How far outside the tolerance the replay cases are (the standard tolerance is 5 minutes).
 pub const REPLAY_SKEW_SECS: i64 = 600;
 
 /// An id in --only that is not one of the six webhook checks.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown webhook check '{0}' (expected one of: {list})", list = WEBHOOK_CHECKS.join(", "))]
+#[error("unknown webhook check '{0}' (expected one of: {list})", list = webhook_check_ids().join(", "))]
 pub struct UnknownWebhookCheck(pub String);
 
-/// The checks to run for `ids` (empty = all six), in catalogue order.
+/// How a webhook check plans its deliveries and is judged: named by the check's descriptor
+/// (`Run::Webhook`), matched exhaustively here, so a new webhook check cannot be left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebhookPlan {
+    /// One signed sample event.
+    Delivery,
+    /// Forged, missing, wrong-secret (and tampered) signatures, then the genuine one.
+    Signature,
+    /// Stale and future timestamps, then a fresh one.
+    Replay,
+    /// The same event twice.
+    Duplicate,
+    /// A resource's three steps out of order.
+    Ordering,
+    /// N deliveries, each timed against the deadline.
+    Deadline,
+}
+
+/// The webhook checks, in registry (run) order.
+pub fn webhook_checks() -> Vec<CheckId> {
+    CheckId::of_family(CheckFamily::Webhook).collect()
+}
+
+/// The webhook check ids, in registry (run) order.
+pub fn webhook_check_ids() -> Vec<&'static str> {
+    webhook_checks().into_iter().map(CheckId::as_str).collect()
+}
+
+fn plan_of(id: CheckId) -> Option<WebhookPlan> {
+    match id.descriptor().run {
+        How::Webhook(plan) => Some(plan),
+        How::Api { .. } => None,
+    }
+}
+
+/// The checks `ids` name (empty = all), in registry order; ids that are not webhook checks are
+/// left out.
+fn selected(ids: &[String]) -> Vec<CheckId> {
+    webhook_checks().into_iter().filter(|c| ids.is_empty() || ids.iter().any(|i| *c == i.trim())).collect()
+}
+
+/// The checks to run for `ids` (empty = all), in registry order.
 pub fn select_checks(ids: &[String]) -> Result<Vec<&'static str>, UnknownWebhookCheck> {
-    if let Some(bad) = ids.iter().find(|id| !WEBHOOK_CHECKS.contains(&id.trim())) {
+    if let Some(bad) = ids.iter().find(|id| CheckId::parse(id.trim()).and_then(plan_of).is_none()) {
         return Err(UnknownWebhookCheck(bad.clone()));
     }
-    Ok(WEBHOOK_CHECKS.into_iter().filter(|c| ids.is_empty() || ids.iter().any(|i| i.trim() == *c)).collect())
+    Ok(selected(ids).into_iter().map(CheckId::as_str).collect())
 }
 
 /// Runs the webhook checks named by `ids` (empty = all six; ids that are not webhook checks
@@ -39,8 +82,7 @@ pub async fn run_checks(
     ids: &[String],
     sink: &dyn ProgressSink,
 ) -> Vec<CheckResult> {
-    let selected: Vec<&str> =
-        WEBHOOK_CHECKS.into_iter().filter(|c| ids.is_empty() || ids.iter().any(|i| i.trim() == *c)).collect();
+    let selected = selected(ids);
     let prepared = Signer::new(target.scheme, target.effective_header(), secret)
         .map_err(|e| format!("cannot sign deliveries: {e}"))
         .and_then(|signer| {
@@ -50,14 +92,16 @@ pub async fn run_checks(
         });
     let redactor = Redactor::new(secret);
     let mut results = Vec::new();
-    for id in selected {
+    for check in selected {
+        let id = check.as_str();
         sink.send(CheckEvent::Started { id: id.to_owned() });
-        let result = match &prepared {
-            Ok((signer, sender)) => {
-                let run = Run { target, signer, sender, sink, id, redactor: &redactor };
+        let result = match (&prepared, plan_of(check)) {
+            (Ok((signer, sender)), Some(plan)) => {
+                let run = Run { target, signer, sender, sink, id, plan, redactor: &redactor };
                 run.check().await
             }
-            Err(reason) => CheckResult::new(id, Verdict::Inconclusive, reason.clone()),
+            (Err(reason), _) => CheckResult::new(id, Verdict::Inconclusive, reason.clone()),
+            (Ok(_), None) => CheckResult::new(id, Verdict::Inconclusive, "not a webhook check"),
         };
         let result = redactor.result(result);
         sink.send(CheckEvent::Finished(result.clone()));
@@ -72,6 +116,7 @@ struct Run<'a> {
     sender: &'a Sender,
     sink: &'a dyn ProgressSink,
     id: &'static str,
+    plan: WebhookPlan,
     redactor: &'a Redactor,
 }
 
@@ -79,12 +124,12 @@ impl Run<'_> {
     async fn check(&self) -> CheckResult {
         let t = self.target;
         let now = chrono::Utc::now().timestamp();
-        match self.id {
-            judge::DELIVERY => {
+        match self.plan {
+            WebhookPlan::Delivery => {
                 let m = self.message(now, 0);
                 judge::delivery(&self.deliver(&[(Case::Genuine, &m, Variant::Genuine)]).await, t.deadline)
             }
-            judge::SIGNATURE => {
+            WebhookPlan::Signature => {
                 let m = self.message(now, 1);
                 let plan: Vec<_> = judge::signature_cases(t.scheme)
                     .into_iter()
@@ -92,8 +137,10 @@ impl Run<'_> {
                     .collect();
                 judge::signature(&self.deliver(&plan).await, t.deadline, t.scheme)
             }
-            judge::REPLAY if !t.scheme.signs_timestamp() => judge::replay_unsupported(t.scheme, t.deadline),
-            judge::REPLAY => {
+            WebhookPlan::Replay if !t.scheme.signs_timestamp() => {
+                judge::replay_unsupported(t.scheme, t.deadline)
+            }
+            WebhookPlan::Replay => {
                 // Same id and body; only the signed timestamp differs.
                 let fresh = self.message(now, 1);
                 let stale = Message { timestamp: now - REPLAY_SKEW_SECS, ..fresh.clone() };
@@ -105,12 +152,12 @@ impl Run<'_> {
                 ];
                 judge::replay(&self.deliver(&plan).await, t.deadline)
             }
-            judge::DUPLICATE => {
+            WebhookPlan::Duplicate => {
                 let m = self.message(now, 1);
                 let plan = [(Case::First, &m, Variant::Genuine), (Case::Redelivery, &m, Variant::Genuine)];
                 judge::duplicate(&self.deliver(&plan).await, t.deadline)
             }
-            judge::ORDERING => {
+            WebhookPlan::Ordering => {
                 let msgs: Vec<(Case, Message)> = judge::ORDERING_CASES
                     .into_iter()
                     .map(|c| {
@@ -121,14 +168,13 @@ impl Run<'_> {
                 let plan: Vec<_> = msgs.iter().map(|(c, m)| (*c, m, Variant::Genuine)).collect();
                 judge::ordering(&self.deliver(&plan).await, t.deadline)
             }
-            judge::DEADLINE => {
+            WebhookPlan::Deadline => {
                 let n = t.deliveries.max(1);
                 let msgs: Vec<Message> = (0..n).map(|_| self.message(now, 1)).collect();
                 let plan: Vec<_> =
                     msgs.iter().enumerate().map(|(i, m)| (Case::Timed(i + 1), m, Variant::Genuine)).collect();
                 judge::deadline(&self.deliver(&plan).await, t.deadline, n)
             }
-            other => CheckResult::new(other, Verdict::Inconclusive, "not a webhook check"),
         }
     }
 
@@ -229,14 +275,14 @@ impl Redactor {
 /// The default per-check budget, for callers that want to show a bound: the number of
 /// deliveries a check may send times the deadline.
 pub fn worst_case(target: &WebhookTarget, id: &str) -> Duration {
-    let n = match id {
-        judge::DELIVERY => 1,
-        judge::SIGNATURE => judge::signature_cases(target.scheme).len(),
-        judge::REPLAY => 3,
-        judge::DUPLICATE => 2,
-        judge::ORDERING => 3,
-        judge::DEADLINE => target.deliveries.max(1),
-        _ => 0,
+    let n = match CheckId::parse(id).and_then(plan_of) {
+        Some(WebhookPlan::Delivery) => 1,
+        Some(WebhookPlan::Signature) => judge::signature_cases(target.scheme).len(),
+        Some(WebhookPlan::Replay) => judge::REPLAY_CASES.len(),
+        Some(WebhookPlan::Duplicate) => judge::DUPLICATE_CASES.len(),
+        Some(WebhookPlan::Ordering) => judge::ORDERING_CASES.len(),
+        Some(WebhookPlan::Deadline) => target.deliveries.max(1),
+        None => 0,
     };
     target.deadline * u32::try_from(n).unwrap_or(u32::MAX)
 }

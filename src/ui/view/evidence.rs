@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::theme;
 use super::timeline::{self, Attempt, TimelineChart};
-use crate::checks::{Figure, check_info};
+use crate::checks::{CheckId, Figure, UNKNOWN_CHECK};
 use crate::ui::app::App;
 
 pub struct EvidencePane<'a>(pub &'a App);
@@ -116,11 +116,11 @@ impl Widget for EvidencePane<'_> {
                 }
                 Some(_) => {}
                 None if !app.running.contains_key(id) => {
-                    let info = check_info(id);
+                    let info = CheckId::parse(id).map(CheckId::descriptor);
                     lines.push(Line::from(vec![
                         Span::styled("· not run ", theme::dim()),
                         Span::styled(id.clone(), theme::title()),
-                        Span::styled(format!("  {}", info.map_or("", |c| c.title)), theme::dim()),
+                        Span::styled(format!("  {}", info.map_or(UNKNOWN_CHECK, |c| c.title)), theme::dim()),
                     ]));
                     // The bar for a pass, when there is room: what the reviewer is looking for.
                     if let Some(info) = info.filter(|_| area.height >= ROOM_FOR_BARS) {

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::timeline::{self, TimelineChart};
 use super::{fit, theme};
 use crate::checks::api::JournalEntry;
-use crate::checks::api::judges::TIMELINE_CHECKS;
+use crate::checks::{draws_timeline, is_person_judged};
 use crate::ui::LiveLine;
 use crate::ui::app::{App, Armed};
 use crate::ui::update::trace_to_find;
@@ -73,7 +73,7 @@ struct LiveLayout {
 
 fn block(app: &App, armed: &Armed) -> Block<'static> {
     let elapsed = app.armed_elapsed().unwrap_or_default();
-    let keys = if armed.check == "trace.echo" {
+    let keys = if is_person_judged(&armed.check) {
         " PgUp scroll · y found · N not found · x disarm "
     } else {
         " PgUp scroll · f finish · x disarm "
@@ -104,14 +104,14 @@ fn layout(app: &App, armed: &Armed, area: Rect, attempts: &[timeline::Attempt]) 
     let describe = row(y, if inner.height >= 10 { 2 } else { 1 }.min(inner.height));
     y += describe.height;
     let mut trace = row(y, 0);
-    if armed.check == "trace.echo" {
+    if is_person_judged(&armed.check) {
         // The id on a line of its own: it must be read out or copied whole.
         let n = u16::try_from(trace_lines(app).len()).unwrap_or(0);
         trace = row(y, n.min(inner.bottom() - y));
         y += trace.height;
     }
     let mut chart = None;
-    if TIMELINE_CHECKS.contains(&armed.check.as_str()) && !attempts.is_empty() {
+    if draws_timeline(&armed.check) && !attempts.is_empty() {
         let h = timeline::height(attempts);
         if inner.bottom().saturating_sub(y) >= h + 2 {
             chart = Some(row(y, h));

@@ -6,6 +6,7 @@ use ratatui::prelude::*;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme;
+use crate::checks::is_person_judged;
 use crate::ui::app::{App, Mode};
 use crate::ui::keys::{ARMED, ARMED_TRACE, KeyHelp, help_for, relevant};
 
@@ -142,7 +143,7 @@ fn segments(app: &App) -> Vec<Segment> {
         ));
     }
     let armed_keys: &[KeyHelp] = match &app.armed {
-        Some(a) if app.mode == Mode::Browse && a.check == "trace.echo" => ARMED_TRACE,
+        Some(a) if app.mode == Mode::Browse && is_person_judged(&a.check) => ARMED_TRACE,
         Some(_) if app.mode == Mode::Browse => ARMED,
         _ => &[],
     };

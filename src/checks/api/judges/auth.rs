@@ -11,7 +11,7 @@ use std::time::Duration;
 use super::{JudgeInput, plural};
 use crate::checks::api::journal::RequestKind;
 use crate::checks::api::profile::AuthKind;
-use crate::checks::{CheckResult, Verdict};
+use crate::checks::{CheckId, CheckResult, Verdict};
 
 /// Token lifetimes up to this make a new token per call normal (authlib's leeway is 60 s).
 const SHORT_LIFETIME: Duration = Duration::from_secs(120);
@@ -27,7 +27,7 @@ const SHORT_LIFETIME: Duration = Duration::from_secs(120);
 /// An API-key or static-token profile has no token that expires: not applicable, with the
 /// reason, never a fail.
 pub fn refresh(input: &JudgeInput<'_>) -> CheckResult {
-    let id = "auth.refresh";
+    let id = CheckId::AuthRefresh.as_str();
     let kind = input.scenario.auth;
     if !kind.has_tokens() {
         return CheckResult::new(
@@ -135,7 +135,7 @@ pub fn refresh(input: &JudgeInput<'_>) -> CheckResult {
 /// `auth.token_reuse`: with long-lived tokens, does the client reuse one across calls? With an
 /// API key (or static token): [`key_reuse`].
 pub fn token_reuse(input: &JudgeInput<'_>) -> CheckResult {
-    let id = "auth.token_reuse";
+    let id = CheckId::AuthTokenReuse.as_str();
     if !input.scenario.auth.has_tokens() {
         return key_reuse(input);
     }
@@ -206,7 +206,7 @@ const HAMMER_WINDOW_MS: u64 = 1000;
 /// scenario's 401) is not hammered: at most [`MAX_CALLS_AFTER_401`] calls with that key in the
 /// following second. Stopping at the 401 or retrying it a bounded number of times both pass.
 pub fn key_reuse(input: &JudgeInput<'_>) -> CheckResult {
-    let id = "auth.token_reuse";
+    let id = CheckId::AuthTokenReuse.as_str();
     let calls = input.items();
     let keyed: Vec<_> = calls.iter().filter(|e| e.token.is_some()).collect();
     let keys: BTreeSet<&str> = keyed.iter().filter_map(|e| e.token.as_deref()).collect();

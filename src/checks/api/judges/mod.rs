@@ -3,19 +3,19 @@
 //! synthetic journals shaped like real libraries' traffic, and they are written to be fair to
 //! those libraries (see each judge's doc).
 
-mod auth;
+pub(crate) mod auth;
 pub(crate) mod retry;
-mod traffic;
-mod waits;
+pub(crate) mod traffic;
+pub(crate) mod waits;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
 
 use super::journal::JournalEntry;
 use super::scenario::Scenario;
-use crate::checks::{CheckResult, Verdict};
+use crate::checks::{CheckId, CheckResult, Run, Verdict};
 
-pub use traffic::trace_echo_marked;
+pub use traffic::{observed_client_name, trace_echo_marked};
 
 /// An attempt closer than this to the previous one is "immediate" (no wait at all).
 pub const IMMEDIATE_MS: f64 = 50.0;
@@ -66,32 +66,21 @@ impl JudgeInput<'_> {
     }
 }
 
-/// Judges the scenario's check on what was journaled.
+/// Judges the scenario's check on what was journaled, with the judge its descriptor names.
 pub fn judge(input: &JudgeInput<'_>) -> CheckResult {
     let id = input.scenario.check_id;
-    let result = match id {
-        "auth.refresh" => auth::refresh(input),
-        "auth.token_reuse" => auth::token_reuse(input),
-        "headers.client_name" => traffic::client_name(input),
-        "ratelimit.retry_after" => waits::retry_after(input),
-        "retry.backoff" => retry::backoff(input),
-        "retry.limit" => retry::limit(input),
-        "pagination.complete" => traffic::pagination(input),
-        "compat.unknown_fields" => traffic::unknown_fields(input),
-        "resilience.maintenance" => waits::maintenance(input),
-        "polling.rate" => traffic::polling_rate(input),
-        "trace.echo" => traffic::trace_echo(input),
-        other => {
-            CheckResult::new(other, Verdict::Inconclusive, format!("{other} is not an evidence API check"))
+    let check = CheckId::parse(id);
+    let result = match check.map(|c| c.descriptor().run) {
+        Some(Run::Api { judge, .. }) => judge(input),
+        Some(Run::Webhook(_)) | None => {
+            CheckResult::new(id, Verdict::Inconclusive, format!("{id} is not an evidence API check"))
         }
     };
-    let result = if TIMELINE_CHECKS.contains(&id) { with_timeline(result, input) } else { result };
+    let result =
+        if check.is_some_and(CheckId::draws_timeline) { with_timeline(result, input) } else { result };
     with_observations(result, input)
 }
 
-/// The checks whose evidence carries the retry timeline (so a filed result can be charted).
-pub const TIMELINE_CHECKS: [&str; 4] =
-    ["retry.backoff", "retry.limit", "ratelimit.retry_after", "resilience.maintenance"];
 /// At most this many attempts go into the timeline figures.
 const MAX_TIMELINE: usize = 60;
 

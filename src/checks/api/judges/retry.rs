@@ -9,7 +9,7 @@
 
 use super::{IMMEDIATE_MS, JudgeInput, RunOutcome, gaps_ms, median, ms_list, retries_phrase, round1};
 use crate::checks::api::journal::JournalEntry;
-use crate::checks::{CheckResult, Verdict};
+use crate::checks::{CheckId, CheckResult, Verdict};
 
 /// Later gaps must reach this multiple of earlier ones to count as growth.
 const GROWTH: f64 = 1.5;
@@ -79,7 +79,7 @@ fn burst<'a>(gets: &[&'a JournalEntry]) -> Vec<&'a JournalEntry> {
 
 /// `retry.backoff`: a burst of 503/500 on GET; the client must retry with growing gaps.
 pub fn backoff(input: &JudgeInput<'_>) -> CheckResult {
-    let id = "retry.backoff";
+    let id = CheckId::RetryBackoff.as_str();
     let gets = input.items();
     let attempts = burst(&gets);
     if attempts.is_empty() {
@@ -137,7 +137,7 @@ pub fn backoff(input: &JudgeInput<'_>) -> CheckResult {
 /// attempts. Whether it stopped: it exited, or it had been quiet for a while when the run
 /// ended (at least 2 s and twice its longest gap).
 pub fn limit(input: &JudgeInput<'_>) -> CheckResult {
-    let id = "retry.limit";
+    let id = CheckId::RetryLimit.as_str();
     let gets = input.items();
     let Some(last) = gets.last() else {
         return CheckResult::new(id, Verdict::Inconclusive, "the client made no GET /items");

@@ -5,14 +5,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{JudgeInput, RunOutcome, gaps_ms, median, plural, round1};
 use crate::checks::api::journal::RequestKind;
-use crate::checks::{CheckResult, Verdict};
+use crate::checks::{CheckId, CheckResult, Verdict};
 
 /// `headers.client_name`: every API call carries the same non-empty `X-Client-Name`. Token
 /// requests are held to it too, but some libraries fetch tokens with a separate HTTP client
 /// (and providers often host the token endpoint elsewhere), so a name missing only there is a
 /// caveat in the summary, not a failure.
 pub fn client_name(input: &JudgeInput<'_>) -> CheckResult {
-    let id = "headers.client_name";
+    let id = CheckId::HeadersClientName.as_str();
     let name = |e: &&crate::checks::api::journal::JournalEntry| {
         e.client_name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned)
     };
@@ -44,15 +44,30 @@ pub fn client_name(input: &JudgeInput<'_>) -> CheckResult {
     };
     let shown = if shown.is_empty() { "(none)".to_owned() } else { shown };
     CheckResult::new(id, verdict, summary)
-        .figure("client_name", shown)
+        .figure(CLIENT_NAME_FIGURE, shown)
         .figure("calls", calls.len())
         .figure("calls_without_name", unnamed)
         .figure("token_requests_without_name", tokens_unnamed)
 }
 
+/// The figure `headers.client_name` files the observed name under.
+const CLIENT_NAME_FIGURE: &str = "client_name";
+
+/// The `X-Client-Name` a passed `headers.client_name` observed (the one name every call
+/// carried), `None` for any other result.
+pub fn observed_client_name(result: &CheckResult) -> Option<&str> {
+    if CheckId::parse(&result.id) != Some(CheckId::HeadersClientName) || result.verdict != Verdict::Pass {
+        return None;
+    }
+    match result.figures.get(CLIENT_NAME_FIGURE) {
+        Some(crate::checks::Figure::Text(name)) => Some(name),
+        _ => None,
+    }
+}
+
 /// `pagination.complete`: every page fetched (successfully) once, nothing past the last.
 pub fn pagination(input: &JudgeInput<'_>) -> CheckResult {
-    let id = "pagination.complete";
+    let id = CheckId::PaginationComplete.as_str();
     let gets = input.items();
     let Some(last_page) = gets.iter().find_map(|e| match e.kind {
         RequestKind::Items { last_page, .. } => Some(last_page),
@@ -107,7 +122,7 @@ pub fn pagination(input: &JudgeInput<'_>) -> CheckResult {
 /// carry on. Fetching the whole collection, or any further successful call after the first
 /// extended response, shows it parsed them; a non-zero exit after them shows it did not.
 pub fn unknown_fields(input: &JudgeInput<'_>) -> CheckResult {
-    let id = "compat.unknown_fields";
+    let id = CheckId::CompatUnknownFields.as_str();
     let gets = input.items();
     let ok: Vec<_> = gets.iter().filter(|e| e.status == 200).collect();
     let last_page = input.scenario.pages;
@@ -156,7 +171,7 @@ pub fn unknown_fields(input: &JudgeInput<'_>) -> CheckResult {
 /// (a run shorter than a minute counts all of it, never extrapolated), against the stated
 /// limit; also the calls per run and the median interval.
 pub fn polling_rate(input: &JudgeInput<'_>) -> CheckResult {
-    let id = "polling.rate";
+    let id = CheckId::PollingRate.as_str();
     let limit = input.scenario.rate_limit_per_minute as usize;
     let all: Vec<_> = input.entries.iter().collect();
     let (Some(first), Some(last)) = (all.first(), all.last()) else {
@@ -213,7 +228,7 @@ fn peak_in_window(times: &[u64], window_us: u64) -> usize {
 /// `trace.echo` headless: it needs a person, so it is inconclusive and names a served trace id
 /// (the last one served on a successful `GET /items`, the likeliest to be logged).
 pub fn trace_echo(input: &JudgeInput<'_>) -> CheckResult {
-    let id = "trace.echo";
+    let id = CheckId::TraceEcho.as_str();
     let pick = input.items().into_iter().rev().find(|e| e.status == 200).or_else(|| input.entries.last());
     match pick {
         None => CheckResult::new(id, Verdict::Inconclusive, "no request was served, so there is no trace id to look for"),
@@ -240,7 +255,7 @@ pub fn trace_echo_marked(trace_id: &str, found: bool) -> CheckResult {
     } else {
         (Verdict::Fail, format!("the partner could not find X-Trace-Id {trace_id} in their logs"))
     };
-    CheckResult::new("trace.echo", verdict, summary).figure("trace_id", trace_id)
+    CheckResult::new(CheckId::TraceEcho, verdict, summary).figure("trace_id", trace_id)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 use super::retry::{Shape, shape};
 use super::{JudgeInput, RETRY_AFTER_TOLERANCE_MS, gaps_ms, plural, round1};
 use crate::checks::api::journal::JournalEntry;
-use crate::checks::{CheckResult, Verdict};
+use crate::checks::{CheckId, CheckResult, Verdict};
 
 /// More requests than this inside one maintenance window is hammering, whatever the gaps.
 const MAX_WINDOW_REQUESTS: usize = 10;
@@ -51,7 +51,7 @@ fn describe(w: &Wait<'_>) -> String {
 /// `ratelimit.retry_after`: after a 429 with Retry-After (seconds form, then HTTP-date form),
 /// the next attempt comes no sooner than the hint.
 pub fn retry_after(input: &JudgeInput<'_>) -> CheckResult {
-    let id = "ratelimit.retry_after";
+    let id = CheckId::RatelimitRetryAfter.as_str();
     let gets = input.items();
     let ws = waits(&gets, 429);
     if ws.is_empty() {
@@ -103,7 +103,7 @@ pub fn retry_after(input: &JudgeInput<'_>) -> CheckResult {
 /// `resilience.maintenance`: during a window of 503 + Retry-After the client waits as told,
 /// and it resumes (a successful GET) after the window.
 pub fn maintenance(input: &JudgeInput<'_>) -> CheckResult {
-    let id = "resilience.maintenance";
+    let id = CheckId::ResilienceMaintenance.as_str();
     let gets = input.items();
     let ws = waits(&gets, 503);
     let Some(last_503) = ws.last() else {
