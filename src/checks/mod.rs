@@ -10,6 +10,7 @@ mod progress;
 pub mod registry;
 mod result;
 mod secret;
+pub mod timeline;
 pub mod webhook;
 
 pub use progress::{CheckEvent, NoProgress, ProgressSink};
@@ -19,3 +20,4 @@ pub use registry::{
 };
 pub use result::{CheckResult, Figure, Figures, Verdict};
 pub use secret::{Secret, SecretError};
+pub use timeline::RetryTimeline;

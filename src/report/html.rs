@@ -8,7 +8,8 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::markdown::MAX_OBSERVATIONS;
 use super::model::{CheckEvidence, ReadinessLevel, Remediation, RemediationSource, Report, figure_pairs};
-use crate::checks::Verdict;
+use super::svg::timeline_svg;
+use crate::checks::{RetryTimeline, Verdict};
 use crate::dossier::ReviewStatus;
 
 /// Verdicts and statuses carry colour *and* a symbol and a word, so they survive a black and
@@ -42,6 +43,8 @@ table.cover td { padding: .15rem 0; }
 ul.evidence { list-style: none; padding-left: 0; margin: .4rem 0 0; }
 ul.evidence li { margin: .25rem 0; }
 .figures, .when { color: var(--muted); font-size: .9em; }
+.chart { margin: .4rem 0; break-inside: avoid; page-break-inside: avoid; }
+.chart svg { max-width: 100%; height: auto; }
 ol.remediation > li { margin: .9rem 0; break-inside: avoid; page-break-inside: avoid; }
 ol.remediation .req { font-weight: 700; }
 ol.remediation ul { margin: .3rem 0; }
@@ -178,9 +181,19 @@ fn evidence_item(e: &CheckEvidence) -> Markup {
                         "— " (ev.at)
                         @if e.runs > 1 { ", latest of " (e.runs) " runs" }
                     }
-                    @let figures = figure_pairs(ev);
+                    @let chart = RetryTimeline::from_figures(&ev.figures);
+                    // The timeline's figures are drawn as the chart, not listed.
+                    @let figures: Vec<String> = ev.figures
+                        .iter()
+                        .filter(|(k, _)| chart.is_none() || !RetryTimeline::is_figure(k))
+                        .map(|(k, v)| format!("{k} = {v}"))
+                        .collect();
                     @if !figures.is_empty() {
                         div.figures { (figures.join(", ")) }
+                    }
+                    @if let Some(t) = &chart {
+                        // Built from numbers and fixed words; the label is escaped in it.
+                        div.chart { (PreEscaped(timeline_svg(t, &format!("{}, {}", e.check, ev.at)))) }
                     }
                 }
             }
@@ -222,4 +235,37 @@ fn remediation_item(item: &Remediation) -> Markup {
 
 fn or_dash(s: &str) -> &str {
     if s.trim().is_empty() { "—" } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::timeline::Attempt;
+    use crate::checks::{CheckId, CheckResult};
+    use crate::dossier::Dossier;
+
+    /// The report of a dossier with `retry.backoff` evidence draws its timeline inline, as SVG,
+    /// with no outside reference, and lists the other figures but not the timeline's lists.
+    #[test]
+    fn retry_backoff_evidence_is_charted_inline() {
+        let q = crate::questionnaire::load("uniwise-wiseflow").expect("builtin");
+        let mut d = Dossier::new(&q);
+        let timeline = RetryTimeline {
+            attempts: [(0.0, 503), (210.0, 500), (620.0, 503), (1450.0, 500), (3050.0, 200)]
+                .into_iter()
+                .map(|(at_ms, status)| Attempt { at_ms, status, hint_ms: 0 })
+                .collect(),
+        };
+        let result =
+            CheckResult::new(CheckId::RetryBackoff, Verdict::Pass, "gaps grow").figure("attempts", 5usize);
+        d.file_evidence(timeline.file_in(result), chrono::Utc::now());
+        let html = render(&Report::build(&q, &d));
+        let start = html.find("<svg").expect("an inline svg chart");
+        let svg = &html[start..html[start..].find("</svg>").expect("closed") + start];
+        assert!(svg.contains("Retry timeline (retry.backoff"), "{svg}");
+        assert_eq!(svg.matches("<path").count(), 5, "four 5xx crosses and the legend's");
+        assert!(html.contains("attempts = 5"));
+        assert!(!html.contains("timeline_at_ms"), "drawn, not listed");
+        assert!(!html.contains("src=") && !html.contains("href="), "self-contained");
+    }
 }

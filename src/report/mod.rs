@@ -8,6 +8,7 @@ pub mod html;
 pub mod markdown;
 mod model;
 mod requirement;
+mod svg;
 
 use std::path::Path;
 

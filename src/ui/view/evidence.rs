@@ -6,8 +6,8 @@ use ratatui::prelude::*;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::theme;
-use super::timeline::{self, Attempt, TimelineChart};
-use crate::checks::{CheckId, Figure, UNKNOWN_CHECK};
+use super::timeline::{self, TimelineChart};
+use crate::checks::{CheckId, Figure, RetryTimeline, UNKNOWN_CHECK};
 use crate::ui::app::App;
 
 pub struct EvidencePane<'a>(pub &'a App);
@@ -43,12 +43,12 @@ fn show_figure(f: &Figure) -> String {
 
 impl EvidencePane<'_> {
     /// The latest filed evidence of this question that carries a retry timeline.
-    fn chart(app: &App) -> Option<(String, Vec<Attempt>)> {
+    fn chart(app: &App) -> Option<(String, RetryTimeline)> {
         let q = app.current_question()?;
         q.checks.iter().find_map(|id| {
             let e = app.dossier.latest_evidence(id).filter(|_| !app.running.contains_key(id))?;
             let when = e.at.get(5..16).unwrap_or(&e.at).replace('T', " ");
-            timeline::from_figures(&e.figures).map(|a| (format!("{id}, {when}"), a))
+            RetryTimeline::from_figures(&e.figures).map(|t| (format!("{id}, {when}"), t))
         })
     }
 
@@ -103,7 +103,7 @@ impl Widget for EvidencePane<'_> {
                     let figures: Vec<String> = e
                         .figures
                         .iter()
-                        .filter(|(k, _)| !k.starts_with("timeline_"))
+                        .filter(|(k, _)| !RetryTimeline::is_figure(k))
                         .take(KEY_FIGURES)
                         .map(|(k, v)| format!("{k} {}", show_figure(v)))
                         .collect();
@@ -133,12 +133,12 @@ impl Widget for EvidencePane<'_> {
         let inner = block.inner(area);
         block.render(area, buf);
         let mut text_area = inner;
-        if let Some((label, attempts)) = Self::chart(app) {
-            let h = timeline::height(&attempts);
+        if let Some((label, t)) = Self::chart(app) {
+            let h = timeline::height(&t);
             if inner.height >= h + MIN_TEXT_ROWS {
                 text_area.height -= h;
                 let chart_area = Rect { y: inner.bottom() - h, height: h, ..inner };
-                TimelineChart { attempts: &attempts, label: &label }.render(chart_area, buf);
+                TimelineChart { timeline: &t, label: &label }.render(chart_area, buf);
             }
         }
         Paragraph::new(lines).wrap(Wrap { trim: false }).render(text_area, buf);

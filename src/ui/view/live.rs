@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::timeline::{self, TimelineChart};
 use super::{fit, theme};
 use crate::checks::api::JournalEntry;
-use crate::checks::{draws_timeline, is_person_judged};
+use crate::checks::{RetryTimeline, draws_timeline, is_person_judged};
 use crate::ui::LiveLine;
 use crate::ui::app::{App, Armed};
 use crate::ui::update::trace_to_find;
@@ -97,7 +97,7 @@ fn trace_lines(app: &App) -> Vec<Line<'static>> {
     }
 }
 
-fn layout(app: &App, armed: &Armed, area: Rect, attempts: &[timeline::Attempt]) -> LiveLayout {
+fn layout(app: &App, armed: &Armed, area: Rect, attempts: &RetryTimeline) -> LiveLayout {
     let inner = block(app, armed).inner(area);
     let row = |y: u16, height: u16| Rect { y, height, ..inner };
     let mut y = inner.y;
@@ -125,14 +125,14 @@ fn layout(app: &App, armed: &Armed, area: Rect, attempts: &[timeline::Attempt]) 
 
 /// Rows the journal gets when the live pane is drawn in `area`.
 pub(crate) fn journal_rows(app: &App, armed: &Armed, area: Rect) -> u16 {
-    let attempts = timeline::from_journal(armed.journal.entries(), armed.origin_us);
+    let attempts = RetryTimeline::from_journal(armed.journal.entries(), armed.origin_us);
     layout(app, armed, area, &attempts).journal.height
 }
 
 impl Widget for LivePane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let (app, armed) = (self.0, self.1);
-        let attempts = timeline::from_journal(armed.journal.entries(), armed.origin_us);
+        let attempts = RetryTimeline::from_journal(armed.journal.entries(), armed.origin_us);
         let l = layout(app, armed, area, &attempts);
         block(app, armed).render(area, buf);
         let width = usize::from(l.inner.width);
@@ -142,7 +142,7 @@ impl Widget for LivePane<'_> {
             .render(l.describe, buf);
         Paragraph::new(trace_lines(app)).render(l.trace, buf);
         if let Some(r) = l.chart {
-            TimelineChart { attempts: &attempts, label: "live" }.render(r, buf);
+            TimelineChart { timeline: &attempts, label: "live" }.render(r, buf);
         }
         let Some(count_area) = l.count else { return };
         let (window, newer) = armed.journal.window(usize::from(l.journal.height));

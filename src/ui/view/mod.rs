@@ -26,7 +26,7 @@ pub use question::QuestionPane;
 pub use sections::SectionsPane;
 pub use settings::SettingsPopup;
 pub use status::StatusLine;
-pub use timeline::{Attempt, TimelineChart};
+pub use timeline::TimelineChart;
 
 /// Wide enough for three columns.
 const WIDE: u16 = 120;

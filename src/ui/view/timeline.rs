@@ -1,70 +1,13 @@
 //! The retry timeline chart: attempt times (x, seconds since arming) against the status served
 //! (one row per status), each attempt a symbol coloured by its status class, and the
 //! Retry-After hint served with it drawn as a dotted run ending where the client was told it
-//! may come back. Drawn from the live journal while armed, and from the timeline figures of
+//! may come back. Drawn from the live journal while armed, and from the [`RetryTimeline`] of
 //! filed evidence afterwards, so the same picture comes back from the dossier.
 
 use ratatui::prelude::*;
 
 use super::{fit, theme};
-use crate::checks::api::JournalEntry;
-use crate::checks::{Figure, Figures};
-
-/// One `GET /items` attempt.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Attempt {
-    /// Milliseconds since the scenario was armed.
-    pub at_ms: f64,
-    pub status: u16,
-    /// The Retry-After hint served with it, ms (0: none).
-    pub hint_ms: u64,
-}
-
-/// The attempts of a live journal (API calls only: the chart shows retries, not tokens).
-pub fn from_journal<'a>(entries: impl IntoIterator<Item = &'a JournalEntry>, origin_us: u64) -> Vec<Attempt> {
-    entries
-        .into_iter()
-        .filter(|e| e.is_items())
-        .map(|e| Attempt {
-            at_ms: e.at_us.saturating_sub(origin_us) as f64 / 1000.0,
-            status: e.status,
-            hint_ms: e.retry_after_ms.unwrap_or(0),
-        })
-        .collect()
-}
-
-fn numbers(f: Option<&Figure>) -> Option<Vec<f64>> {
-    let Some(Figure::List(items)) = f else { return None };
-    items
-        .iter()
-        .map(|x| match x {
-            Figure::Int(i) => Some(*i as f64),
-            Figure::Float(v) => Some(*v),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The attempts recorded in filed evidence (`timeline_*` figures), if it has them.
-pub fn from_figures(figures: &Figures) -> Option<Vec<Attempt>> {
-    let at = numbers(figures.get("timeline_at_ms"))?;
-    let status = numbers(figures.get("timeline_status"))?;
-    let hints = numbers(figures.get("timeline_retry_after_ms")).unwrap_or_default();
-    if at.len() != status.len() || at.is_empty() {
-        return None;
-    }
-    Some(
-        at.iter()
-            .zip(&status)
-            .enumerate()
-            .map(|(i, (a, s))| Attempt {
-                at_ms: *a,
-                status: u16::try_from(*s as i64).unwrap_or(0),
-                hint_ms: hints.get(i).map_or(0, |h| h.max(0.0) as u64),
-            })
-            .collect(),
-    )
-}
+use crate::checks::RetryTimeline;
 
 /// Colour and symbol per status class, so the chart reads without colour too.
 fn mark(status: u16) -> (&'static str, Style) {
@@ -77,22 +20,14 @@ fn mark(status: u16) -> (&'static str, Style) {
     }
 }
 
-/// Distinct statuses, highest first (5xx on top, 2xx at the bottom next to the axis).
-fn rows(attempts: &[Attempt]) -> Vec<u16> {
-    let mut s: Vec<u16> = attempts.iter().map(|a| a.status).collect();
-    s.sort_unstable_by(|a, b| b.cmp(a));
-    s.dedup();
-    s
-}
-
 /// Rows the chart needs: legend, one per status, the axis.
-pub fn height(attempts: &[Attempt]) -> u16 {
-    u16::try_from(rows(attempts).len()).unwrap_or(8).min(8) + 2
+pub fn height(timeline: &RetryTimeline) -> u16 {
+    u16::try_from(timeline.statuses().len()).unwrap_or(8).min(8) + 2
 }
 
 /// The chart widget.
 pub struct TimelineChart<'a> {
-    pub attempts: &'a [Attempt],
+    pub timeline: &'a RetryTimeline,
     /// Said in the legend line (e.g. "live" or "filed 11-22 10:14").
     pub label: &'a str,
 }
@@ -116,13 +51,12 @@ impl Widget for TimelineChart<'_> {
             Span::raw(" Retry-After"),
         ]);
         legend.render(Rect { height: 1, ..area }, buf);
-        let statuses = rows(self.attempts);
+        let statuses = self.timeline.statuses();
         let plot_rows = usize::from(area.height - 2).min(statuses.len());
         let statuses = &statuses[..plot_rows];
         let plot_w = area.width - LABEL_W;
         let x0 = area.x + LABEL_W;
-        let end_ms =
-            self.attempts.iter().map(|a| a.at_ms + a.hint_ms as f64).fold(1000.0_f64, f64::max) * 1.05;
+        let end_ms = self.timeline.span_ms();
         let col = |ms: f64| -> u16 {
             let c = (ms / end_ms * f64::from(plot_w - 1)).round();
             x0 + (c.max(0.0) as u16).min(plot_w - 1)
@@ -134,7 +68,7 @@ impl Widget for TimelineChart<'_> {
             buf.set_string(x0, y, "·".repeat(usize::from(plot_w)), Style::new().fg(Color::DarkGray));
         }
         // Hints first, so an attempt landing on a dotted run stays visible.
-        for a in self.attempts.iter().filter(|a| a.hint_ms > 0) {
+        for a in self.timeline.attempts.iter().filter(|a| a.hint_ms > 0) {
             let Some(row) = statuses.iter().position(|s| *s == a.status) else { continue };
             let y = area.y + 1 + row as u16;
             let (from, to) = (col(a.at_ms) + 1, col(a.at_ms + a.hint_ms as f64));
@@ -145,7 +79,7 @@ impl Widget for TimelineChart<'_> {
                 buf.set_string(to, y, "┤", Style::new().fg(Color::Yellow));
             }
         }
-        for a in self.attempts {
+        for a in &self.timeline.attempts {
             let Some(row) = statuses.iter().position(|s| *s == a.status) else { continue };
             let (symbol, style) = mark(a.status);
             buf.set_string(col(a.at_ms), area.y + 1 + row as u16, symbol, style);

@@ -13,7 +13,7 @@ pub(crate) mod fixtures;
 
 use super::journal::JournalEntry;
 use super::scenario::Scenario;
-use crate::checks::{CheckId, CheckResult, Run, Verdict};
+use crate::checks::{CheckId, CheckResult, RetryTimeline, Run, Verdict};
 
 pub use traffic::{observed_client_name, trace_echo_marked};
 
@@ -81,21 +81,10 @@ pub fn judge(input: &JudgeInput<'_>) -> CheckResult {
     with_observations(result, input)
 }
 
-/// At most this many attempts go into the timeline figures.
-const MAX_TIMELINE: usize = 60;
-
-/// Adds the `GET /items` attempts as three parallel lists: time since arming (ms), status
-/// served, and the Retry-After hint served with it (ms, 0 for none — figures have no null).
-/// They are what the verdict rests on, kept so the chart can be drawn again from the dossier.
+/// Files the `GET /items` attempts (the [`RetryTimeline`]): what the verdict rests on, kept so
+/// the chart can be drawn again from the dossier.
 fn with_timeline(result: CheckResult, input: &JudgeInput<'_>) -> CheckResult {
-    let items: Vec<_> = input.items().into_iter().take(MAX_TIMELINE).collect();
-    result
-        .figure("timeline_at_ms", items.iter().map(|e| round1(input.rel_ms(e))).collect::<Vec<f64>>())
-        .figure("timeline_status", items.iter().map(|e| e.status).collect::<Vec<u16>>())
-        .figure(
-            "timeline_retry_after_ms",
-            items.iter().map(|e| e.retry_after_ms.unwrap_or(0)).collect::<Vec<u64>>(),
-        )
+    RetryTimeline::from_journal(input.entries, input.armed_at_us).file_in(result)
 }
 
 /// Appends the journal lines the verdict rests on.
