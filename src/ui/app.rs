@@ -29,8 +29,34 @@ pub enum Mode {
     /// The key help popup.
     Help,
     /// The evidence API's credentials for the partner to copy (the only place the client
-    /// secret is drawn, so a capture of the main screen never carries it).
-    Credentials,
+    /// secret is drawn, so a capture of the main screen never carries it). Masked unless
+    /// revealed: the cockpit is shown over screen share.
+    Credentials(Reveal),
+}
+
+/// Whether the credentials popup shows the client secret. Presenter-safe by default: masked
+/// until the reveal key, and masked again by the next key or after [`REVEAL_FOR`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reveal {
+    Masked,
+    /// Shown until this moment (the UI clock).
+    Shown {
+        until: Instant,
+    },
+}
+
+/// How long a revealed secret stays on screen without a key press.
+pub const REVEAL_FOR: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The key that reveals the secret in the credentials popup (named in the status line).
+pub const REVEAL_KEY: char = 'v';
+
+/// `••••••1a2b`: the last four characters only, so the partner can tell which secret it is
+/// without the call seeing it.
+pub fn masked(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    format!("••••••{tail}")
 }
 
 /// A one-line message in the status area: info or error.

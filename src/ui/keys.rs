@@ -62,7 +62,7 @@ pub const ARMED_TRACE: &[KeyHelp] = &[
     k("PgUp PgDn", "scroll journal"),
 ];
 
-const CREDENTIALS: &[KeyHelp] = &[k("Esc c", "close")];
+const CREDENTIALS: &[KeyHelp] = &[k("v", "reveal secret (30 s)"), k("Esc c", "close")];
 
 const EDIT: &[KeyHelp] =
     &[k("Esc", "done (keeps text)"), k("Enter", "new line"), k("Ctrl-U/R", "undo/redo"), k("Ctrl-C", "quit")];
@@ -99,7 +99,7 @@ pub fn help_for(mode: Mode) -> &'static [KeyHelp] {
         Mode::Settings => SETTINGS,
         Mode::EditSetting => EDIT_SETTING,
         Mode::Help => HELP,
-        Mode::Credentials => CREDENTIALS,
+        Mode::Credentials(_) => CREDENTIALS,
     }
 }
 

@@ -13,7 +13,9 @@ mod runner;
 mod update;
 pub mod view;
 
-pub use app::{ApiInfo, App, Armed, Mode, Notice, RunningCheck, SaveState};
+pub use app::{
+    ApiInfo, App, Armed, Mode, Notice, REVEAL_FOR, REVEAL_KEY, Reveal, RunningCheck, SaveState, masked,
+};
 pub use fields::Field;
 pub use keys::{KeyHelp, help_for};
 pub use live_journal::{JOURNAL_PAGE, LIVE_JOURNAL_LINES, LiveJournal, LiveLine};

@@ -11,7 +11,7 @@ use crate::checks::api::{JournalEntry, trace_echo_marked};
 use crate::checks::{CheckEvent, CheckFamily, CheckResult, Verdict, family_of, is_person_judged};
 use crate::dossier::ReviewStatus;
 
-use super::app::{App, Armed, Mode, Notice, RunningCheck};
+use super::app::{App, Armed, Mode, Notice, REVEAL_FOR, REVEAL_KEY, Reveal, RunningCheck};
 use super::fields::Field;
 use super::live_journal::{LiveJournal, page};
 use super::msg::{Effect, Msg};
@@ -29,6 +29,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Key(_) | Msg::Resize(..) => {}
         Msg::Tick(now) => {
             app.now = now;
+            if let Mode::Credentials(Reveal::Shown { until }) = app.mode
+                && now >= until
+            {
+                app.mode = Mode::Credentials(Reveal::Masked);
+            }
             autosave(app, &mut fx);
         }
         Msg::Saved(result) => on_saved(app, result, &mut fx),
@@ -151,9 +156,14 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
                 app.mode = app.help_return;
             }
         }
-        Mode::Credentials => {
+        Mode::Credentials(reveal) => {
             if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('c' | 'q')) {
                 app.mode = Mode::Browse;
+            } else if key.code == KeyCode::Char(REVEAL_KEY) && reveal == Reveal::Masked {
+                app.mode = Mode::Credentials(Reveal::Shown { until: app.now + REVEAL_FOR });
+            } else {
+                // Any other key (the reveal key again among them) masks it again.
+                app.mode = Mode::Credentials(Reveal::Masked);
             }
         }
     }
@@ -184,7 +194,7 @@ fn browse_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         KeyCode::Char('N') => mark_trace(app, false, fx),
         KeyCode::Char('c') => {
             if app.api.is_some() {
-                app.mode = Mode::Credentials;
+                app.mode = Mode::Credentials(Reveal::Masked);
             } else {
                 app.notice = Some(Notice::info("the evidence API is not running in this session"));
             }

@@ -599,3 +599,33 @@ fn a_lagged_feed_leaves_a_skipped_line_in_the_journal() {
     update(&mut b, Msg::JournalLagged(7));
     assert!(b.armed.is_none());
 }
+
+#[test]
+fn the_credentials_secret_is_masked_until_revealed_and_masks_again() {
+    use crate::ui::{REVEAL_FOR, REVEAL_KEY, Reveal};
+    let mut a = app();
+    a.mode = Mode::Credentials(Reveal::Masked);
+    press(&mut a, KeyCode::Char(REVEAL_KEY));
+    assert!(matches!(a.mode, Mode::Credentials(Reveal::Shown { .. })), "{:?}", a.mode);
+    // The next key masks it again (and does not close the popup).
+    press(&mut a, KeyCode::Down);
+    assert_eq!(a.mode, Mode::Credentials(Reveal::Masked));
+    // Revealed, then left alone: masked again after REVEAL_FOR.
+    press(&mut a, KeyCode::Char(REVEAL_KEY));
+    tick(&mut a, REVEAL_FOR - Duration::from_millis(10));
+    assert!(matches!(a.mode, Mode::Credentials(Reveal::Shown { .. })));
+    tick(&mut a, Duration::from_millis(20));
+    assert_eq!(a.mode, Mode::Credentials(Reveal::Masked));
+    // The reveal key while shown masks it too; Esc closes.
+    press(&mut a, KeyCode::Char(REVEAL_KEY));
+    press(&mut a, KeyCode::Char(REVEAL_KEY));
+    assert_eq!(a.mode, Mode::Credentials(Reveal::Masked));
+    press(&mut a, KeyCode::Esc);
+    assert_eq!(a.mode, Mode::Browse);
+}
+
+#[test]
+fn masking_keeps_only_the_last_four_characters() {
+    assert_eq!(crate::ui::masked("s3cr3t-value-1a2b"), "••••••1a2b");
+    assert_eq!(crate::ui::masked("ab"), "••••••ab");
+}

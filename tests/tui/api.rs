@@ -62,8 +62,10 @@ impl Session {
     /// The screen, checked never to show the client secret outside the credentials popup.
     fn screen(&self) -> String {
         let s = self.runner.terminal().backend().to_string();
-        if self.app.mode != certcockpit::ui::Mode::Credentials {
-            assert!(!s.contains(&self.secret), "the client secret reached the main screen:\n{s}");
+        // Only the revealed credentials popup may draw the secret (masked by default).
+        if !matches!(self.app.mode, certcockpit::ui::Mode::Credentials(certcockpit::ui::Reveal::Shown { .. }))
+        {
+            assert!(!s.contains(&self.secret), "the client secret reached the screen unrevealed:\n{s}");
         }
         s
     }
@@ -134,13 +136,23 @@ async fn arm_watch_the_journal_live_finish_and_file_with_the_chart() {
     let screen = s.screen();
     assert!(screen.contains("✔ pass") && screen.contains("Retry timeline (retry.backoff"), "{screen}");
 
-    // The credentials popup is the one place the secret shows.
+    // The credentials popup is the one place the secret shows, masked until revealed.
+    use certcockpit::ui::{Mode, Reveal};
     s.key(KeyCode::Char('c'));
-    s.until(|a| a.mode == certcockpit::ui::Mode::Credentials).await;
+    s.until(|a| a.mode == Mode::Credentials(Reveal::Masked)).await;
     let popup = s.screen();
-    assert!(popup.contains(&s.secret) && popup.contains("/oauth/token"), "{popup}");
+    let tail: String = s.secret.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    assert!(popup.contains(&format!("••••••{tail}")) && popup.contains("/oauth/token"), "{popup}");
+    assert!(popup.contains("reveal"), "the status line names the reveal key:\n{popup}");
+    s.key(KeyCode::Char(certcockpit::ui::REVEAL_KEY));
+    s.until(|a| matches!(a.mode, Mode::Credentials(Reveal::Shown { .. }))).await;
+    let shown = s.screen();
+    assert!(shown.contains(&s.secret), "{shown}");
+    s.key(KeyCode::Down);
+    s.until(|a| a.mode == Mode::Credentials(Reveal::Masked)).await;
+    s.screen();
     s.key(KeyCode::Esc);
-    s.until(|a| a.mode == certcockpit::ui::Mode::Browse).await;
+    s.until(|a| a.mode == Mode::Browse).await;
     s.screen();
 
     let (text, _) = s.quit().await;

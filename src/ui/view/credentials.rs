@@ -1,12 +1,13 @@
 //! The credentials popup (`c`): what the partner needs to point their client at the evidence
 //! API. The only view that draws the client secret, so screen captures of the main screen
-//! never carry it; the secret lives in memory for this session only.
+//! never carry it; the secret lives in memory for this session only. Even here it is masked
+//! (`••••••1a2b`) until the reveal key, because the cockpit is shown over screen share.
 
 use ratatui::prelude::*;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::{centered, theme};
-use crate::ui::app::App;
+use crate::ui::app::{App, Mode, Reveal, masked};
 
 pub struct CredentialsPopup<'a>(pub &'a App);
 
@@ -29,7 +30,13 @@ impl Widget for CredentialsPopup<'_> {
             row("Base URL", &api.base_url),
             row("Token URL", &api.token_url),
             row("Client id", &api.client_id),
-            row("Client secret", api.client_secret.expose()),
+            match self.0.mode {
+                Mode::Credentials(Reveal::Shown { .. }) => row("Client secret", api.client_secret.expose()),
+                _ => row(
+                    "Client secret",
+                    &format!("{}   (v reveals for 30 s)", masked(api.client_secret.expose())),
+                ),
+            },
         ];
         if let Some(ca) = &api.ca_pem {
             lines.push(row("CA (PEM)", ca));

@@ -89,7 +89,7 @@ impl Widget for &App {
         self.render_evidence(a.evidence, buf);
         match self.mode {
             Mode::Help => HelpPopup(self).render(a.body, buf),
-            Mode::Credentials => CredentialsPopup(self).render(a.body, buf),
+            Mode::Credentials(_) => CredentialsPopup(self).render(a.body, buf),
             Mode::Settings | Mode::EditSetting => SettingsPopup(self).render(a.body, buf),
             _ => {}
         }

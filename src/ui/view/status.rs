@@ -44,7 +44,7 @@ fn mode_label(mode: Mode) -> &'static str {
         Mode::Settings => " SETTINGS ",
         Mode::EditSetting => " EDIT SETTING ",
         Mode::Help => " HELP ",
-        Mode::Credentials => " CREDENTIALS ",
+        Mode::Credentials(_) => " CREDENTIALS ",
     }
 }
 
