@@ -56,6 +56,9 @@ pub enum Run {
     /// The partner's client calls the evidence API while `scenario` is armed; `judge` reads
     /// the journal.
     Api { scenario: fn(Scenario) -> Scenario, judge: fn(&JudgeInput<'_>) -> CheckResult },
+    /// A record of the evidence API's whole run (no scenario is armed for it): filed after
+    /// every headless run and with every judged run in the cockpit (`api.endpoints`).
+    Record,
 }
 
 impl fmt::Debug for Run {
@@ -63,6 +66,7 @@ impl fmt::Debug for Run {
         match self {
             Run::Webhook(plan) => write!(f, "Webhook({plan:?})"),
             Run::Api { .. } => f.write_str("Api"),
+            Run::Record => f.write_str("Record"),
         }
     }
 }
@@ -90,7 +94,7 @@ impl Descriptor {
     pub fn family(&self) -> CheckFamily {
         match self.run {
             Run::Webhook(_) => CheckFamily::Webhook,
-            Run::Api { .. } => CheckFamily::Api,
+            Run::Api { .. } | Run::Record => CheckFamily::Api,
         }
     }
 }
@@ -136,6 +140,7 @@ checks! {
     ResilienceMaintenance => "resilience.maintenance",
     PollingRate => "polling.rate",
     TraceEcho => "trace.echo",
+    ApiEndpoints => "api.endpoints",
 }
 
 /// A webhook check: no scenario, the cockpit is the sender.
@@ -321,6 +326,15 @@ impl CheckId {
                     judges::traffic::trace_echo,
                 )
             },
+            C::ApiEndpoints => Descriptor {
+                id: self,
+                title: "Endpoints called",
+                pass_when: "the method and path templates the client called are recorded, with counts",
+                requirement: "The integration must call only the endpoints it declared: the endpoints it uses, as recorded, must match the list it gave.",
+                run: Run::Record,
+                person_judged: false,
+                draws_timeline: false,
+            },
         }
     }
 
@@ -480,6 +494,9 @@ mod tests {
                     let s = scenario(Scenario::normal(c.as_str()));
                     assert_eq!(s.check_id, c.as_str(), "{c}: the scenario keeps its check");
                     assert_eq!(Scenario::for_check(c.as_str()), Some(s));
+                }
+                Run::Record => {
+                    assert_eq!(Scenario::for_check(c.as_str()), None, "{c}: a record arms nothing")
                 }
             }
             dossier.file_evidence(CheckResult::new(c, Verdict::Pass, "ok"), t);

@@ -29,8 +29,15 @@ pub struct ApiArgs {
     pub only: Vec<String>,
     /// The provider's API shape: a built-in profile name (generic, uniwise-wiseflow,
     /// uniwise-wiseflow-api-key, okra, cobalt, okhi, okendo) or the path to a profile file.
-    #[arg(long, default_value = "generic")]
-    pub profile: String,
+    /// With --upstream, no profile means: detect the token endpoint (POST …/token) and follow
+    /// upstream's own pagination (Link header, or next/next_url/nextPageUrl/next_cursor/cursor/
+    /// has_more in the body).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Proxy mode: stand in front of the provider's sandbox at this URL (scheme://host[:port]
+    /// [/base]); the client's base URL becomes the evidence API's address and this base.
+    #[arg(long)]
+    pub upstream: Option<String>,
     /// Listen address (loopback by default).
     #[arg(long, default_value = "127.0.0.1:0")]
     pub listen: String,
@@ -74,7 +81,7 @@ pub fn run(args: ApiArgs) -> color_eyre::Result<ExitCode> {
     if let Err(e) = parse_listen(&args.listen) {
         return Ok(usage_error(&format!("--listen: {e}")));
     }
-    let profile = match profile::load(&args.profile) {
+    let profile = match args.profile.as_deref().map(profile::load).transpose() {
         Ok(p) => p,
         Err(e) => return Ok(usage_error(&format!("--profile: {e}"))),
     };
@@ -113,7 +120,13 @@ pub fn run(args: ApiArgs) -> color_eyre::Result<ExitCode> {
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let results = runtime.block_on(async {
-        let api = EvidenceApi::start_serving(&args.listen, profile, options).await?;
+        let api = match &args.upstream {
+            Some(up) => EvidenceApi::start_proxy_serving(&args.listen, up, profile, options).await?,
+            None => {
+                EvidenceApi::start_serving(&args.listen, profile.unwrap_or_else(profile::generic), options)
+                    .await?
+            }
+        };
         if let Some(warning) = api.exposure_warning() {
             eprintln!("certcockpit: {warning}");
         }
@@ -128,9 +141,11 @@ pub fn run(args: ApiArgs) -> color_eyre::Result<ExitCode> {
         let listen = args.listen.clone();
         let profile_name = args.profile.clone();
         let tls = args.tls;
+        let upstream = args.upstream.clone();
         file_results(path, &results, |d| {
             d.settings.api.listen = listen;
-            d.settings.api.profile = Some(profile_name);
+            d.settings.api.profile = profile_name;
+            d.settings.api.upstream = upstream;
             d.settings.api.tls = tls;
         })?;
     }

@@ -38,7 +38,7 @@ fn verdicts(out: &Output) -> BTreeMap<String, (String, String, Value)> {
 fn good_client_on_standard_libraries_passes_every_check() {
     let out = check_api(&["--exec", &peer("good_client.py"), "--json"]);
     let v = verdicts(&out);
-    assert_eq!(v.len(), 11, "{v:#?}");
+    assert_eq!(v.len(), 12, "11 checks and api.endpoints: {v:#?}");
     for (id, (verdict, summary, _)) in &v {
         let want = if id == "trace.echo" { "inconclusive" } else { "pass" };
         assert_eq!(verdict, want, "{id}: {summary}");

@@ -13,6 +13,8 @@ pub enum ApiError {
     Thread(std::io::Error),
     #[error("no check is armed: arm one before finishing it")]
     NotArmed,
+    #[error("--upstream: {0}")]
+    BadUpstream(String),
     #[error("cannot run the client command: {0}")]
     Spawn(std::io::Error),
 }

@@ -41,7 +41,7 @@ const MAX_OUTPUT_BYTES: usize = 16 * 1024;
 const OUTPUT_LINES: usize = 5;
 
 /// Runs `command` once per check id in `ids` (each must have a scenario), each run bounded
-/// by `timeout`, and returns the results in order. Events go to `progress` as requests arrive.
+/// by `timeout`, and returns the results in order, followed by the `api.endpoints` record. Events go to `progress` as requests arrive.
 pub async fn run_checks(
     api: &EvidenceApi,
     command: &str,
@@ -50,12 +50,17 @@ pub async fn run_checks(
     progress: &dyn ProgressSink,
 ) -> Result<Vec<CheckResult>, ApiError> {
     let mut results = Vec::new();
+    let started_us = api.now_us();
     for id in ids {
         progress.send(CheckEvent::Started { id: (*id).to_owned() });
         let result = run_one(api, command, id, timeout, progress).await?;
         progress.send(CheckEvent::Finished(result.clone()));
         results.push(result);
     }
+    // Every run files which endpoints the client called, over all its scenarios.
+    let endpoints = api.endpoints_since(started_us);
+    progress.send(CheckEvent::Finished(endpoints.clone()));
+    results.push(endpoints);
     Ok(results)
 }
 

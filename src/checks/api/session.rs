@@ -14,10 +14,11 @@ use super::journal::{JournalEntry, TimelinePoint, timeline};
 use super::judges::{JudgeInput, RunEnd, RunOutcome, judge};
 use super::profile::{AuthKind, Profile};
 use super::scenario::{NORMAL_TOKEN_LIFETIME, Scenario};
+use super::server::proxy::Upstream;
 use super::server::{ArmState, ServerState, serve};
 use super::tls::TlsServer;
 use super::tokens::Credentials;
-use crate::checks::{CheckResult, Secret};
+use crate::checks::{CheckResult, Secret, Verdict};
 
 /// The evidence API, serving until dropped (or [`EvidenceApi::shutdown`]).
 pub struct EvidenceApi {
@@ -86,6 +87,38 @@ impl EvidenceApi {
         profile: Profile,
         options: ServeOptions,
     ) -> Result<Self, ApiError> {
+        Self::start_inner(listen, profile, options, None).await
+    }
+
+    /// Proxy mode: serves in front of the sandbox at `upstream`, forwarding every request and
+    /// injecting the armed scenario's faults. With a profile, its token path and collections
+    /// say which requests are which; without one, any `POST …/token` is the token endpoint and
+    /// every other GET a collection GET, paged by what upstream's responses say comes next.
+    pub async fn start_proxy(
+        listen: &str,
+        upstream: &str,
+        profile: Option<Profile>,
+    ) -> Result<Self, ApiError> {
+        Self::start_proxy_serving(listen, upstream, profile, ServeOptions::default()).await
+    }
+
+    /// [`EvidenceApi::start_proxy`], serving as `options` say.
+    pub async fn start_proxy_serving(
+        listen: &str,
+        upstream: &str,
+        profile: Option<Profile>,
+        options: ServeOptions,
+    ) -> Result<Self, ApiError> {
+        let up = Upstream::new(upstream, profile.is_some()).map_err(ApiError::BadUpstream)?;
+        Self::start_inner(listen, profile.unwrap_or_else(super::profile::generic), options, Some(up)).await
+    }
+
+    async fn start_inner(
+        listen: &str,
+        profile: Profile,
+        options: ServeOptions,
+        upstream: Option<Upstream>,
+    ) -> Result<Self, ApiError> {
         let wanted = parse_listen(listen)?;
         let bind_error = |source| ApiError::Bind { addr: wanted.to_string(), source };
         let listener = std::net::TcpListener::bind(wanted).map_err(bind_error)?;
@@ -107,7 +140,9 @@ impl EvidenceApi {
         let origin = format!("{scheme}://{shown}");
         let ca_pem = options.tls.as_ref().map(|t| t.ca_pem.clone());
         let acceptor = options.tls.map(|t| t.acceptor);
-        let state = Arc::new(ServerState::with_profile(Credentials::generate(), origin.clone(), profile));
+        let mut state = ServerState::with_profile(Credentials::generate(), origin.clone(), profile);
+        state.upstream = upstream;
+        let state = Arc::new(state);
         let (stop, stop_rx) = watch::channel(false);
         let (done, stopped) = oneshot::channel();
         let server_state = state.clone();
@@ -140,7 +175,17 @@ impl EvidenceApi {
     /// `http://IP:PORT` and the profile's base path: the base the partner's client calls
     /// (`GET {base_url}/items` in the generic profile).
     pub fn base_url(&self) -> String {
-        format!("{}{}", self.origin, self.state.profile.base_path)
+        match &self.state.upstream {
+            Some(up) if !up.base_path.is_empty() || !up.profiled => {
+                format!("{}{}", self.origin, up.base_path)
+            }
+            _ => format!("{}{}", self.origin, self.state.profile.base_path),
+        }
+    }
+
+    /// The sandbox forwarded to (proxy mode), if any.
+    pub fn upstream(&self) -> Option<&str> {
+        self.state.upstream.as_ref().map(|u| u.origin.as_str())
     }
 
     /// The CA certificate file the partner's client must trust, when serving HTTPS.
@@ -152,7 +197,8 @@ impl EvidenceApi {
     /// the profile authenticates with a key (see [`EvidenceApi::uses_tokens`]).
     pub fn token_url(&self) -> String {
         let auth = &self.state.profile.auth;
-        if auth.kind == AuthKind::OAuth2ClientCredentials {
+        let profiled = self.state.upstream.as_ref().is_none_or(|u| u.profiled);
+        if auth.kind == AuthKind::OAuth2ClientCredentials && profiled {
             format!("{}{}", self.origin, auth.token_path)
         } else {
             String::new()
@@ -250,9 +296,21 @@ impl EvidenceApi {
         };
         let entries = self.state.journal.since(since);
         let end = RunEnd { at_us: self.state.journal.now_us(), outcome };
-        let result = judge(&JudgeInput { entries: &entries, scenario: &scenario, armed_at_us: since, end });
+        let mut result =
+            judge(&JudgeInput { entries: &entries, scenario: &scenario, armed_at_us: since, end });
+        if let Some(up) = &self.state.upstream {
+            result = upstream_fairness(result, &up.trouble_since(since));
+        }
         self.disarm();
         Ok(result)
+    }
+
+    /// The `api.endpoints` record of everything journaled since `since_us`: the profile's
+    /// templates name the paths (a proxy with no profile generalises id-like segments).
+    pub fn endpoints_since(&self, since_us: u64) -> CheckResult {
+        let entries = self.state.journal.since(since_us);
+        let profiled = self.state.upstream.as_ref().is_none_or(|u| u.profiled);
+        super::judges::endpoints(&entries, profiled.then_some(&self.state.profile))
     }
 
     /// Stops serving and waits for the accept loop to end (open connections are closed).
@@ -262,6 +320,25 @@ impl EvidenceApi {
             let _ = stopped.await;
         }
     }
+}
+
+/// Upstream trouble during a run is the environment's fault, never the partner's: a fail
+/// becomes inconclusive, with the reason first; every trouble goes into the observations.
+fn upstream_fairness(mut result: CheckResult, trouble: &[String]) -> CheckResult {
+    let Some(first) = trouble.first() else { return result };
+    if matches!(result.verdict, Verdict::Fail | Verdict::Inconclusive) {
+        result.verdict = Verdict::Inconclusive;
+        result.summary = format!(
+            "inconclusive: the upstream sandbox misbehaved ({first}{}), so the client is not judged (it would read: {})",
+            if trouble.len() > 1 { format!("; {} problems in all", trouble.len()) } else { String::new() },
+            result.summary
+        );
+    }
+    result = result.figure("upstream_problems", trouble.len());
+    for t in trouble.iter().take(10) {
+        result.observations.push(format!("upstream: {t}"));
+    }
+    result
 }
 
 impl Drop for EvidenceApi {

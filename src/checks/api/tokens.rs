@@ -150,6 +150,15 @@ impl TokenStore {
         }
     }
 
+    /// Remembers a token issued by someone else (upstream, in proxy mode) by its hash, with
+    /// the expiry the scenario gives it.
+    pub fn remember(&mut self, hash: CompactString, expires_at: Instant) {
+        if self.access.len() >= MAX_TOKENS {
+            self.access.clear();
+        }
+        self.access.insert(hash, expires_at);
+    }
+
     /// Checks a presented access token.
     pub fn check(&self, token: &str, now: Instant) -> TokenState {
         self.check_hash(&token_hash(token), now)

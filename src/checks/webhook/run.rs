@@ -54,7 +54,7 @@ pub fn webhook_check_ids() -> Vec<&'static str> {
 fn plan_of(id: CheckId) -> Option<WebhookPlan> {
     match id.descriptor().run {
         How::Webhook(plan) => Some(plan),
-        How::Api { .. } => None,
+        How::Api { .. } | How::Record => None,
     }
 }
 

@@ -4,6 +4,7 @@
 //! those libraries (see each judge's doc).
 
 pub(crate) mod auth;
+pub(crate) mod endpoints;
 pub(crate) mod retry;
 pub(crate) mod traffic;
 pub(crate) mod waits;
@@ -15,6 +16,7 @@ use super::journal::JournalEntry;
 use super::scenario::Scenario;
 use crate::checks::{CheckId, CheckResult, RetryTimeline, Run, Verdict};
 
+pub use endpoints::endpoints;
 pub use traffic::{observed_client_name, trace_echo_marked};
 
 /// An attempt closer than this to the previous one is "immediate" (no wait at all).
@@ -72,7 +74,7 @@ pub fn judge(input: &JudgeInput<'_>) -> CheckResult {
     let check = CheckId::parse(id);
     let result = match check.map(|c| c.descriptor().run) {
         Some(Run::Api { judge, .. }) => judge(input),
-        Some(Run::Webhook(_)) | None => {
+        Some(Run::Webhook(_) | Run::Record) | None => {
             CheckResult::new(id, Verdict::Inconclusive, format!("{id} is not an evidence API check"))
         }
     };

@@ -69,12 +69,34 @@ pub fn observed_client_name(result: &CheckResult) -> Option<&str> {
 pub fn pagination(input: &JudgeInput<'_>) -> CheckResult {
     let id = CheckId::PaginationComplete.as_str();
     let gets = input.items();
-    let Some(last_page) = gets.iter().find_map(|e| match e.kind {
-        RequestKind::Items { last_page, .. } => Some(last_page),
-        _ => None,
-    }) else {
-        return CheckResult::new(id, Verdict::Inconclusive, "the client made no GET /items");
+    // The largest last page journaled: in proxy mode the end is known only once upstream's
+    // response says so (0 until then).
+    let Some(last_page) = gets
+        .iter()
+        .filter_map(|e| match e.kind {
+            RequestKind::Items { last_page, .. } => Some(last_page),
+            _ => None,
+        })
+        .max()
+    else {
+        return CheckResult::new(id, Verdict::Inconclusive, "the client made no collection GET");
     };
+    if last_page == 0 {
+        let pages = gets
+            .iter()
+            .filter_map(|e| match e.kind {
+                RequestKind::Items { page, .. } if e.status == 200 => Some(page),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        return CheckResult::new(
+            id,
+            Verdict::Fail,
+            format!("stopped after page {pages}: upstream's last response still named a next page"),
+        )
+        .figure("pages_fetched", pages);
+    }
     let mut fetched: BTreeMap<u32, usize> = BTreeMap::new();
     let mut past: BTreeSet<u32> = BTreeSet::new();
     for e in &gets {

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::super::scenario::{Fault, Scenario};
+use super::pages::PageTracker;
 
 /// A `Retry-After` to serve: the header value, and the effective hint in ms from now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +57,8 @@ pub struct ArmState {
     gets: usize,
     rate_limited_pages: HashSet<u32>,
     window_start: Option<Instant>,
+    /// Proxy mode: the pages of upstream's collection seen since arming.
+    pub pages: PageTracker,
 }
 
 impl ArmState {
@@ -68,7 +71,15 @@ impl ArmState {
     }
 
     fn with(scenario: Scenario, armed: bool, since_us: u64) -> Self {
-        Self { scenario, armed, since_us, gets: 0, rate_limited_pages: HashSet::new(), window_start: None }
+        Self {
+            scenario,
+            armed,
+            since_us,
+            gets: 0,
+            rate_limited_pages: HashSet::new(),
+            window_start: None,
+            pages: PageTracker::default(),
+        }
     }
 
     /// Decides the response to an authorised `GET /items?page=<page>`.

@@ -379,14 +379,19 @@ fn usable_host(state: &ServerState, h: &str) -> bool {
     if last.as_deref() == Some(h) {
         return true;
     }
-    let ok = !h.is_empty()
-        && h.len() <= 255
-        && h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        && reqwest::Url::parse(&format!("http://{h}/")).is_ok_and(|u| u.host_str().is_some());
+    let ok = host_ok(h);
     if ok {
         *last = Some(h.to_owned());
     }
     ok
+}
+
+/// Whether a `Host` value makes a valid `http://{host}/` URL.
+pub fn host_ok(h: &str) -> bool {
+    !h.is_empty()
+        && h.len() <= 255
+        && h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        && reqwest::Url::parse(&format!("http://{h}/")).is_ok_and(|u| u.host_str().is_some())
 }
 
 #[cfg(test)]

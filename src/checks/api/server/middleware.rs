@@ -119,7 +119,7 @@ where
             method: CompactString::from(req.method().as_str()),
             // Redacted before cutting, so no part of a secret survives a cut.
             path: journal_text(
-                req.uri().path_and_query().map_or("/", |p| p.as_str()),
+                &super::proxy::mask_secret_params(req.uri().path_and_query().map_or("/", |p| p.as_str())),
                 secret,
                 MAX_PATH_CHARS,
             ),
@@ -149,10 +149,24 @@ where
             Ok(resp) => resp,
             Err(never) => match never {},
         };
-        if let Some(v) = trace_header {
+        // A response with its own trace id (upstream's, in proxy mode) keeps it, and the
+        // journal names that one.
+        let own = resp
+            .headers()
+            .get(&trace_name)
+            .map(|v| cut(&printable(&String::from_utf8_lossy(v.as_bytes())), 64));
+        if own.is_none()
+            && let Some(v) = trace_header
+        {
             resp.headers_mut().insert(trace_name, v);
         }
-        let _ = CURRENT.try_with(|p| p.borrow_mut().finish(resp.status().as_u16()));
+        let _ = CURRENT.try_with(|p| {
+            let mut p = p.borrow_mut();
+            if let (Some(own), Some(entry)) = (own, p.entry.as_mut()) {
+                entry.trace_id = own;
+            }
+            p.finish(resp.status().as_u16())
+        });
         Ok(resp)
     })
 }
@@ -160,6 +174,12 @@ where
 /// What the request presented to authenticate: the profile's API key header (API-key
 /// profiles) or the bearer token.
 fn presented_credential<'a>(state: &ServerState, headers: &'a HeaderMap) -> Option<&'a str> {
+    // A proxy with no profile takes whichever the client sends.
+    if state.upstream.as_ref().is_some_and(|u| !u.profiled) {
+        let key =
+            headers.get("x-api-key").and_then(|v| v.to_str().ok()).map(str::trim).filter(|k| !k.is_empty());
+        return bearer(headers).or(key);
+    }
     match state.profile.auth.kind {
         AuthKind::ApiKey => headers
             .get(state.profile.auth.api_key_header.as_str())

@@ -7,6 +7,8 @@ mod items;
 mod json;
 mod listener;
 mod middleware;
+pub(crate) mod pages;
+pub(crate) mod proxy;
 mod token_endpoint;
 
 pub use arm::{ArmState, RetryAfter};
@@ -55,6 +57,8 @@ pub(crate) struct ServerState {
     pub key_hash: CompactString,
     /// Start of the current rate-limit window and the requests counted in it.
     rate_window: Mutex<Option<(Instant, u32)>>,
+    /// Proxy mode: the sandbox forwarded to.
+    pub upstream: Option<proxy::Upstream>,
 }
 
 impl ServerState {
@@ -81,6 +85,7 @@ impl ServerState {
             link_host: Mutex::new(None),
             key_hash: token_hash(creds.client_secret.expose()),
             rate_window: Mutex::new(None),
+            upstream: None,
             creds,
         }
     }
@@ -117,6 +122,9 @@ fn router(state: Arc<ServerState>) -> Router {
 /// fallback rather than axum routes, because the routes come from a file (axum panics on
 /// templates it does not accept, and the profile's own matcher is what the judges use too).
 async fn dispatch(State(state): State<Arc<ServerState>>, req: Request) -> Response {
+    if state.upstream.is_some() {
+        return proxy::forward(state, req).await;
+    }
     let path = req.uri().path();
     if state.profile.is_token_path(path) {
         return if req.method() == Method::POST {

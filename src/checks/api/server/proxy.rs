@@ -1,0 +1,460 @@
+//! Proxy mode (`--upstream URL`): the evidence API stands in front of the provider's real
+//! sandbox. Requests go upstream as they came (method, path, query, headers and body; only
+//! `Host` and the hop-by-hop headers are the connection's own), responses come back as
+//! upstream sent them, except that upstream's own origin in `Link`/`Location` headers and in
+//! JSON bodies is replaced by the proxy's (as any reverse proxy does, so a client following a
+//! next link stays on the proxy). The armed scenario replaces or alters responses on the
+//! collection GETs (faults never go on POST): a 429 or 5xx instead of forwarding, a 401
+//! `invalid_token` for a token past its scripted lifetime (the token response's `expires_in`
+//! is cut to that lifetime), new and reordered fields in upstream's JSON.
+//!
+//! Upstream unreachable or answering 5xx on its own is the environment's fault: it is
+//! recorded as trouble, and a failing verdict during trouble becomes inconclusive with the
+//! reason (see `session::finish_run`). Upstream credentials travel through untouched and are
+//! never journaled: tokens and keys by fingerprint only, secrets in queries masked.
+
+use std::borrow::Cow;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::Response;
+use compact_str::CompactString;
+use serde_json::Value;
+
+use super::ServerState;
+use super::arm::Decision;
+use super::json::oauth_error;
+use super::middleware::{REQUEST_TIMEOUT, record_served, with_presented_token};
+use super::pages::next_of;
+use crate::checks::api::journal::RequestKind;
+use crate::checks::api::tokens::{TokenState, token_hash};
+
+/// Request bodies forwarded up to this size.
+const MAX_REQUEST_BYTES: usize = 1024 * 1024;
+/// Upstream response bodies read up to this size (larger: trouble, 502).
+const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+/// Upstream must answer within this.
+const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(15);
+/// Trouble entries kept (a dead upstream under a polling client must not grow memory).
+const MAX_TROUBLE: usize = 200;
+
+/// Headers that belong to one connection, not to the exchange (RFC 9110 §7.6.1), plus the
+/// length, which the body sent determines.
+const HOP_BY_HOP: [&str; 9] = [
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+];
+
+/// The provider's sandbox the evidence API forwards to.
+#[derive(Debug)]
+pub struct Upstream {
+    /// `scheme://host[:port]`, no trailing slash.
+    pub origin: String,
+    /// The URL's path (`/v1`), the base the client is given after the proxy's origin.
+    pub base_path: String,
+    client: reqwest::Client,
+    /// Whether a profile was given; without one the token endpoint is any `POST …/token`
+    /// and every other GET is a collection GET.
+    pub profiled: bool,
+    trouble: Mutex<Vec<(u64, String)>>,
+}
+
+impl Upstream {
+    /// Checks the URL and builds the forwarding client (no redirects followed: a redirect is
+    /// the client's to follow; no system proxy: loopback sandboxes stay loopback).
+    pub fn new(url: &str, profiled: bool) -> Result<Self, String> {
+        let parsed = reqwest::Url::parse(url).map_err(|e| format!("{url:?} is not a URL: {e}"))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(format!("{url:?}: the upstream must be an http:// or https:// URL"));
+        }
+        let Some(host) = parsed.host_str() else { return Err(format!("{url:?} names no host")) };
+        if parsed.query().is_some() || !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(format!(
+                "{url:?}: give the upstream as scheme://host[:port][/base], without credentials or query"
+            ));
+        }
+        let host = if host.contains(':') { format!("[{host}]") } else { host.to_owned() };
+        let origin = match parsed.port() {
+            Some(p) => format!("{}://{host}:{p}", parsed.scheme()),
+            None => format!("{}://{host}", parsed.scheme()),
+        };
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(UPSTREAM_TIMEOUT)
+            .no_proxy()
+            .build()
+            .map_err(|e| format!("cannot build the forwarding client: {e}"))?;
+        Ok(Self {
+            origin,
+            base_path: parsed.path().trim_end_matches('/').to_owned(),
+            client,
+            profiled,
+            trouble: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn note_trouble(&self, at_us: u64, what: String) {
+        let mut t = self.trouble.lock().unwrap_or_else(|p| p.into_inner());
+        if t.len() >= MAX_TROUBLE {
+            t.remove(0);
+        }
+        t.push((at_us, what));
+    }
+
+    /// What went wrong upstream since `since_us` (journal clock), oldest first.
+    pub fn trouble_since(&self, since_us: u64) -> Vec<String> {
+        let t = self.trouble.lock().unwrap_or_else(|p| p.into_inner());
+        t.iter().filter(|(at, _)| *at >= since_us).map(|(_, w)| w.clone()).collect()
+    }
+}
+
+/// Forwards one request (or answers it from the armed scenario).
+pub async fn forward(state: Arc<ServerState>, req: Request) -> Response {
+    let Some(up) = state.upstream.as_ref() else { return super::items::not_found(&state) };
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_owned();
+    let query = parts.uri.query().map(str::to_owned);
+    let is_token = if up.profiled {
+        state.profile.is_token_path(&path)
+    } else {
+        parts.method == Method::POST && path.ends_with("/token")
+    };
+    let collection = if up.profiled {
+        state.profile.collection_for(&path).map(|(i, _)| i)
+    } else {
+        (!is_token).then_some(0)
+    };
+    let is_collection = parts.method == Method::GET && collection.is_some();
+    let scenario = state.arm().scenario.clone();
+    let now = Instant::now();
+
+    let mut page = 0;
+    if is_collection {
+        page = state.arm().pages.classify(&path, query.as_deref());
+        let kind = || RequestKind::Items { page, last_page: state.arm().pages.last_page.unwrap_or(0) };
+        let expired = with_presented_token(|hash| {
+            hash.is_some_and(|h| state.tokens().check_hash(h, now) == TokenState::Expired)
+        });
+        if expired == Some(true) {
+            record_served(kind(), None);
+            return invalid_token();
+        }
+        let decision = state.arm().decide(page, now, SystemTime::now());
+        match decision {
+            Decision::Serve => {}
+            Decision::Unauthorized => {
+                record_served(kind(), None);
+                return oauth_error(StatusCode::UNAUTHORIZED, "invalid_api_key", "the API key was refused");
+            }
+            Decision::Fail { status, retry_after } => {
+                let code = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+                let mut resp = oauth_error(code, "unavailable", code.canonical_reason().unwrap_or("error"));
+                if let Some(ra) = &retry_after
+                    && let Ok(v) = HeaderValue::from_str(&ra.header)
+                {
+                    resp.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                record_served(kind(), retry_after);
+                return resp;
+            }
+        }
+        if !scenario.page_delay.is_zero() {
+            tokio::time::sleep(scenario.page_delay).await;
+        }
+    }
+
+    let read = tokio::time::timeout(REQUEST_TIMEOUT, axum::body::to_bytes(body, MAX_REQUEST_BYTES)).await;
+    let body = match read {
+        Err(_) => {
+            return oauth_error(
+                StatusCode::REQUEST_TIMEOUT,
+                "invalid_request",
+                "the request body took too long",
+            );
+        }
+        Ok(Err(_)) => {
+            return oauth_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "invalid_request",
+                "the request body is too large to forward",
+            );
+        }
+        Ok(Ok(b)) => b,
+    };
+    let grant_type: CompactString = if is_token {
+        form_urlencoded::parse(&body)
+            .find(|(k, _)| k == "grant_type")
+            .map(|(_, v)| v.as_ref().into())
+            .unwrap_or_default()
+    } else {
+        CompactString::default()
+    };
+
+    let url = match &query {
+        Some(q) => format!("{}{path}?{q}", up.origin),
+        None => format!("{}{path}", up.origin),
+    };
+    let mut headers = parts.headers.clone();
+    for h in HOP_BY_HOP {
+        headers.remove(h);
+    }
+    let sent = up.client.request(parts.method.clone(), &url).headers(headers).body(body).send().await;
+    let at_us = state.journal.now_us();
+    let upstream_resp = match sent {
+        Ok(r) => r,
+        Err(e) => {
+            let why = format!(
+                "upstream {} unreachable for {} {path}: {}",
+                up.origin,
+                parts.method,
+                error_chain(&e)
+            );
+            up.note_trouble(at_us, why.clone());
+            return bad_gateway(&why);
+        }
+    };
+    let status = upstream_resp.status();
+    let mut resp_headers = upstream_resp.headers().clone();
+    let bytes = match read_limited(upstream_resp).await {
+        Ok(b) => b,
+        Err(e) => {
+            let why = format!("upstream {} broke off its answer to {} {path}: {e}", up.origin, parts.method);
+            up.note_trouble(at_us, why.clone());
+            return bad_gateway(&why);
+        }
+    };
+    if status.is_server_error() {
+        up.note_trouble(
+            at_us,
+            format!("upstream {} answered {status} to {} {path}", up.origin, parts.method),
+        );
+    }
+    for h in HOP_BY_HOP {
+        resp_headers.remove(h);
+    }
+
+    // Upstream's origin becomes the proxy's, so the client's next request comes here.
+    let own_origin = own_origin(&state, &parts.headers);
+    for name in [header::LINK, header::LOCATION, header::CONTENT_LOCATION] {
+        if let Some(v) = resp_headers.get(&name).and_then(|v| v.to_str().ok())
+            && v.contains(&up.origin)
+            && let Ok(new) = HeaderValue::from_str(&v.replace(&up.origin, &own_origin))
+        {
+            resp_headers.insert(name, new);
+        }
+    }
+    let mut bytes: Bytes = replace_bytes(bytes, up.origin.as_bytes(), own_origin.as_bytes());
+    let is_json = resp_headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("json"));
+
+    if is_token {
+        let (new_bytes, issued, expires_us) =
+            token_response(&state, status, &bytes, scenario.token_lifetime, now);
+        bytes = new_bytes;
+        record_served(RequestKind::Token { grant_type, issued, expires_us }, None);
+    } else if is_collection {
+        let parsed: Option<Value> = if is_json { serde_json::from_slice(&bytes).ok() } else { None };
+        let next_field =
+            collection.and_then(|i| state.profile.collections.get(i)).and_then(|c| c.next_field.clone());
+        let next_field = if up.profiled { next_field } else { None };
+        let link = resp_headers.get(header::LINK).and_then(|v| v.to_str().ok());
+        let last_page = {
+            let mut arm = state.arm();
+            if status.is_success() {
+                let by_link = link.and_then(super::pages::link_next).is_some();
+                arm.pages.record(page, next_of(link, parsed.as_ref(), next_field.as_deref()), by_link);
+            }
+            arm.pages.last_page.unwrap_or(0)
+        };
+        if scenario.extended_fields
+            && status.is_success()
+            && let Some(v) = parsed
+        {
+            bytes = Bytes::from(extend(v));
+        }
+        record_served(RequestKind::Items { page, last_page }, None);
+    }
+
+    let mut resp = Response::new(Body::from(bytes));
+    *resp.status_mut() = status;
+    *resp.headers_mut() = resp_headers;
+    resp
+}
+
+/// The token response: the issued token remembered by fingerprint, with the scripted
+/// lifetime if that is shorter than upstream's (and `expires_in` rewritten to it, so clients
+/// that renew before expiry do). Returns the body to send, the fingerprint and the expiry.
+fn token_response(
+    state: &ServerState,
+    status: StatusCode,
+    bytes: &Bytes,
+    scripted: Duration,
+    now: Instant,
+) -> (Bytes, Option<CompactString>, Option<u64>) {
+    if !status.is_success() {
+        return (bytes.clone(), None, None);
+    }
+    let Ok(mut v) = serde_json::from_slice::<Value>(bytes) else { return (bytes.clone(), None, None) };
+    let Some(token) = v.get("access_token").and_then(Value::as_str) else {
+        return (bytes.clone(), None, None);
+    };
+    let hash = token_hash(token);
+    let upstream_secs =
+        v.get("expires_in").and_then(|e| e.as_u64().or_else(|| e.as_str().and_then(|s| s.parse().ok())));
+    let scripted_secs = scripted.as_secs().max(1);
+    let (lifetime, body) = match upstream_secs {
+        Some(u) if u <= scripted_secs => (Duration::from_secs(u), bytes.clone()),
+        _ if scripted < crate::checks::api::scenario::NORMAL_TOKEN_LIFETIME => {
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert("expires_in".into(), Value::from(scripted_secs));
+            }
+            (scripted, Bytes::from(serde_json::to_vec(&v).unwrap_or_else(|_| bytes.to_vec())))
+        }
+        Some(u) => (Duration::from_secs(u), bytes.clone()),
+        None => (scripted, bytes.clone()),
+    };
+    let expires_at = now + lifetime;
+    state.tokens().remember(hash.clone(), expires_at);
+    (body, Some(hash), Some(state.journal.us_of(expires_at)))
+}
+
+/// New fields added to upstream's JSON (top level and each object in the first array found),
+/// and its keys reordered (serde_json writes keys sorted, unlike upstream's order; the new
+/// keys sort among them).
+fn extend(mut v: Value) -> Vec<u8> {
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("x_certcockpit_new".into(), serde_json::json!({"rotation": "none", "v": 2}));
+        obj.insert("api_version".into(), Value::from("2026-11"));
+        if let Some(items) = obj.values_mut().find_map(Value::as_array_mut) {
+            for item in items.iter_mut().filter_map(Value::as_object_mut) {
+                item.insert("x_extension".into(), serde_json::json!({"score": 0.5, "flags": null}));
+                item.insert("tags".into(), serde_json::json!(["new", "beta"]));
+            }
+        }
+    }
+    serde_json::to_vec(&v).unwrap_or_default()
+}
+
+/// `401 invalid_token` for a token past its scripted lifetime (RFC 6750 §3).
+fn invalid_token() -> Response {
+    let why = "the access token expired";
+    let mut resp = oauth_error(StatusCode::UNAUTHORIZED, "invalid_token", why);
+    let challenge = format!("Bearer error=\"invalid_token\", error_description=\"{why}\"");
+    if let Ok(v) = HeaderValue::from_str(&challenge) {
+        resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    }
+    resp
+}
+
+fn bad_gateway(why: &str) -> Response {
+    oauth_error(StatusCode::BAD_GATEWAY, "upstream_unavailable", why)
+}
+
+/// The proxy's origin as the client reached it (its `Host`), or the configured one.
+fn own_origin(state: &ServerState, headers: &HeaderMap) -> String {
+    match headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| super::items::host_ok(h)) {
+        Some(h) => format!("http://{h}"),
+        None => state.base_url.clone(),
+    }
+}
+
+/// Reads a response body up to `MAX_RESPONSE_BYTES`.
+async fn read_limited(mut resp: reqwest::Response) -> Result<Bytes, String> {
+    let mut out = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(c)) => {
+                if out.len() + c.len() > MAX_RESPONSE_BYTES {
+                    return Err(format!("more than {} MiB", MAX_RESPONSE_BYTES / (1024 * 1024)));
+                }
+                out.extend_from_slice(&c);
+            }
+            Ok(None) => return Ok(Bytes::from(out)),
+            Err(e) => return Err(error_chain(&e)),
+        }
+    }
+}
+
+/// `bytes` with every `from` replaced by `to` (unchanged, uncopied, when there is none).
+fn replace_bytes(bytes: Bytes, from: &[u8], to: &[u8]) -> Bytes {
+    if from.is_empty() || !bytes.windows(from.len()).any(|w| w == from) {
+        return bytes;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest: &[u8] = &bytes;
+    while let Some(i) = rest.windows(from.len()).position(|w| w == from) {
+        out.extend_from_slice(&rest[..i]);
+        out.extend_from_slice(to);
+        rest = &rest[i + from.len()..];
+    }
+    out.extend_from_slice(rest);
+    Bytes::from(out)
+}
+
+/// An error and its causes on one line (reqwest's top error alone says only "error sending
+/// request").
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
+}
+
+/// Query parameters whose values are credentials, masked in what the journal keeps.
+pub fn mask_secret_params(path_and_query: &str) -> Cow<'_, str> {
+    const SECRET_WORDS: [&str; 6] = ["key", "token", "secret", "password", "signature", "auth"];
+    let Some((path, query)) = path_and_query.split_once('?') else { return Cow::Borrowed(path_and_query) };
+    let lower = query.to_ascii_lowercase();
+    if !SECRET_WORDS.iter().any(|w| lower.contains(w)) {
+        return Cow::Borrowed(path_and_query);
+    }
+    let parts: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if SECRET_WORDS.iter().any(|w| k.to_ascii_lowercase().contains(w)) => {
+                format!("{k}=***")
+            }
+            _ => pair.to_owned(),
+        })
+        .collect();
+    Cow::Owned(format!("{path}?{}", parts.join("&")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upstream_urls_and_masking() {
+        let up = Upstream::new("http://127.0.0.1:9000/v1/", false).expect("upstream");
+        assert_eq!((up.origin.as_str(), up.base_path.as_str()), ("http://127.0.0.1:9000", "/v1"));
+        assert!(Upstream::new("ftp://x", false).is_err());
+        assert!(Upstream::new("http://u:p@x", false).is_err());
+        assert_eq!(mask_secret_params("/a?page=2&api_key=abc&x=1"), "/a?page=2&api_key=***&x=1");
+        assert_eq!(mask_secret_params("/a?page=2"), "/a?page=2");
+        assert_eq!(
+            replace_bytes(
+                Bytes::from_static(b"{\"n\":\"http://up:1/x\",\"m\":\"http://up:1/y\"}"),
+                b"http://up:1",
+                b"http://me:2"
+            ),
+            Bytes::from_static(b"{\"n\":\"http://me:2/x\",\"m\":\"http://me:2/y\"}")
+        );
+    }
+}

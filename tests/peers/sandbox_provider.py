@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""A stand-in for a provider's sandbox, written with the standard library's http.server, with
+its own shape (not the cockpit's): OAuth 2 client credentials at POST /api/oauth2/token (HTTP
+Basic or form body; token_type "bearer", expires_in 3600, no refresh token), and one
+collection at GET /api/v3/records with its own envelope and cursor pagination:
+
+    {"results": [...], "paging": {"next_cursor": "<opaque>" | null, "has_more": bool}}
+
+with `limit` (default 4) and `starting_after=<cursor>`. Started with `--link`, the collection
+pages by `?page=N` instead and says what comes next only in a `Link: <absolute URL>;
+rel="next"` header (envelope {"results": [...]}), for the no-profile proxy test.
+
+Usage: sandbox_provider.py CLIENT_ID CLIENT_SECRET [--link]. Binds 127.0.0.1 on a free port
+and prints "PORT <n>" on its first line of output.
+"""
+
+import base64
+import json
+import secrets
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+CLIENT_ID, CLIENT_SECRET = sys.argv[1], sys.argv[2]
+LINK_MODE = "--link" in sys.argv[3:]
+RECORDS = [{"record_id": f"r{n:03}", "title": f"Record {n}"} for n in range(1, 15)]
+TOKENS = set()
+CURSORS = {}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def send_json(self, status, body, headers=()):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        form = parse_qs(self.rfile.read(length).decode())
+        if urlparse(self.path).path != "/api/oauth2/token":
+            return self.send_json(404, {"message": "not found"})
+        cid, secret = form.get("client_id", [None])[0], form.get("client_secret", [None])[0]
+        auth = self.headers.get("Authorization", "")
+        if auth.lower().startswith("basic "):
+            cid, _, secret = base64.b64decode(auth[6:]).decode().partition(":")
+        if (cid, secret) != (CLIENT_ID, CLIENT_SECRET):
+            return self.send_json(401, {"error": "invalid_client"})
+        if form.get("grant_type", [""])[0] != "client_credentials":
+            return self.send_json(400, {"error": "unsupported_grant_type"})
+        token = "sbx_" + secrets.token_hex(16)
+        TOKENS.add(token)
+        self.send_json(200, {"access_token": token, "token_type": "bearer", "expires_in": 3600})
+
+    def do_GET(self):
+        url = urlparse(self.path)
+        if url.path != "/api/v3/records":
+            return self.send_json(404, {"message": "not found"})
+        auth = self.headers.get("Authorization", "")
+        if not auth.lower().startswith("bearer ") or auth[7:].strip() not in TOKENS:
+            return self.send_json(401, {"error": "invalid_token"})
+        q = parse_qs(url.query)
+        limit = int(q.get("limit", ["4"])[0])
+        if LINK_MODE:
+            page = int(q.get("page", ["1"])[0])
+            start = (page - 1) * limit
+            chunk = RECORDS[start:start + limit]
+            headers = []
+            if start + limit < len(RECORDS):
+                host = self.headers.get("Host", "127.0.0.1")
+                headers.append(("Link", f'<http://{host}/api/v3/records?page={page + 1}&limit={limit}>; rel="next"'))
+            return self.send_json(200, {"results": chunk}, headers)
+        after = q.get("starting_after", [None])[0]
+        if after is not None and after not in CURSORS:
+            return self.send_json(400, {"message": "unknown cursor"})
+        start = CURSORS.get(after, 0)
+        chunk = RECORDS[start:start + limit]
+        more = start + limit < len(RECORDS)
+        cursor = None
+        if more:
+            cursor = secrets.token_urlsafe(8)
+            CURSORS[cursor] = start + limit
+        self.send_json(200, {"results": chunk, "paging": {"next_cursor": cursor, "has_more": more}})
+
+
+def main():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    print(f"PORT {server.server_address[1]}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
