@@ -9,7 +9,9 @@ use clap::Args;
 use super::Exit;
 use super::check::{file_results, print_results, usage_error};
 use crate::checks::api::tls::TlsServer;
-use crate::checks::api::{EvidenceApi, ServeOptions, headless, parse_listen, profile, scenario_ids};
+use crate::checks::api::{
+    EvidenceApi, ServeOptions, check_upstream_url, headless, parse_listen, profile, scenario_ids,
+};
 use crate::checks::{CheckEvent, NoProgress, ProgressSink};
 
 #[derive(Debug, Args)]
@@ -85,6 +87,9 @@ pub fn run(args: ApiArgs) -> color_eyre::Result<ExitCode> {
         Ok(p) => p,
         Err(e) => return Ok(usage_error(&format!("--profile: {e}"))),
     };
+    if let Some(Err(e)) = args.upstream.as_deref().map(check_upstream_url) {
+        return Ok(usage_error(&format!("--upstream: {e}")));
+    }
     let all = scenario_ids();
     let ids: Vec<&str> = if args.only.is_empty() {
         all.clone()

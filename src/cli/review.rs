@@ -48,9 +48,11 @@ pub(super) fn start_api(
     tls: bool,
     app: &mut App,
 ) -> Option<Arc<EvidenceApi>> {
-    // The dossier's `settings.api.profile` (a built-in name or a file), `generic` if absent.
-    let named = app.dossier.settings.api.profile.clone().unwrap_or_else(|| "generic".to_owned());
-    let profile = match crate::checks::api::profile::load(&named) {
+    // The dossier's `settings.api.profile` (a built-in name or a file; `generic` if absent,
+    // none in proxy mode) and `settings.api.upstream` (proxy mode).
+    let settings = &app.dossier.settings.api;
+    let (named, upstream) = (settings.profile.clone(), settings.upstream.clone());
+    let profile = match named.as_deref().map(crate::checks::api::profile::load).transpose() {
         Ok(p) => p,
         Err(e) => {
             let why =
@@ -72,7 +74,14 @@ pub(super) fn start_api(
             }
         }
     }
-    let started = runtime.block_on(EvidenceApi::start_serving(listen, profile, options));
+    let started = match upstream {
+        Some(up) => runtime.block_on(EvidenceApi::start_proxy_serving(listen, &up, profile, options)),
+        None => runtime.block_on(EvidenceApi::start_serving(
+            listen,
+            profile.unwrap_or_else(crate::checks::api::profile::generic),
+            options,
+        )),
+    };
     match started {
         Ok(api) => {
             app.api = Some(ApiInfo::from_api(&api));

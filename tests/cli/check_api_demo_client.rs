@@ -33,7 +33,7 @@ fn run(client_args: &str) -> (BTreeMap<String, (String, String)>, Option<i32>) {
 #[test]
 fn good_demo_client_passes_every_check_it_implements() {
     let (v, code) = run("");
-    assert_eq!(v.len(), 11, "{v:#?}");
+    assert_eq!(v.len(), 12, "11 checks and the api.endpoints record: {v:#?}");
     for (id, (verdict, summary)) in &v {
         let want = if id == "trace.echo" { "inconclusive" } else { "pass" };
         assert_eq!(verdict, want, "{id}: {summary}");

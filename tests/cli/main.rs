@@ -15,6 +15,7 @@ mod questionnaires;
 mod report;
 
 // The API checks and the evidence API server.
+mod api_profiles;
 mod check_api;
 mod check_api_demo_client;
 mod check_api_tls;

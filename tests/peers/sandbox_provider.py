@@ -11,7 +11,7 @@ pages by `?page=N` instead and says what comes next only in a `Link: <absolute U
 rel="next"` header (envelope {"results": [...]}), for the no-profile proxy test.
 
 Usage: sandbox_provider.py CLIENT_ID CLIENT_SECRET [--link]. Binds 127.0.0.1 on a free port
-and prints "PORT <n>" on its first line of output.
+and prints "LISTENING <n>" on its first line of output.
 """
 
 import base64
@@ -94,7 +94,7 @@ class Handler(BaseHTTPRequestHandler):
 
 def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    print(f"PORT {server.server_address[1]}", flush=True)
+    print(f"LISTENING {server.server_address[1]}", flush=True)
     server.serve_forever()
 
 

@@ -26,4 +26,4 @@ pub use journal::{JournalEntry, RequestKind, TimelinePoint};
 pub use judges::{RunEnd, RunOutcome, observed_client_name, trace_echo_marked};
 pub use profile::Profile;
 pub use scenario::{Fault, Scenario, scenario_ids};
-pub use session::{EvidenceApi, ServeOptions, exposure_warning, parse_listen};
+pub use session::{EvidenceApi, ServeOptions, check_upstream_url, exposure_warning, parse_listen};

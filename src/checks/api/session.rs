@@ -322,6 +322,12 @@ impl EvidenceApi {
     }
 }
 
+/// Checks an `--upstream` URL (scheme, host, no credentials or query) without starting
+/// anything; the error says what to give instead.
+pub fn check_upstream_url(url: &str) -> Result<(), String> {
+    Upstream::new(url, false).map(|_| ())
+}
+
 /// Upstream trouble during a run is the environment's fault, never the partner's: a fail
 /// becomes inconclusive, with the reason first; every trouble goes into the observations.
 fn upstream_fairness(mut result: CheckResult, trouble: &[String]) -> CheckResult {

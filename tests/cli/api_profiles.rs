@@ -7,72 +7,43 @@
 //! runs short.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use serde_json::Value;
 
-fn python() -> String {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/peers/venv/bin/python3");
-    if venv.exists() { venv.display().to_string() } else { "python3".to_owned() }
-}
-
-fn peer_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers").join(name)
-}
+use crate::support::{Listening, command, free_loopback_port, listening, peer, python_peer, python_peer_sh};
 
 const SANDBOX_ID: &str = "partner-app";
 const SANDBOX_SECRET: &str = "sandbox-secret-7f3a";
 
-/// The sandbox, killed when dropped.
-struct Sandbox {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn sandbox(link_mode: bool) -> Sandbox {
-    let mut cmd = Command::new(python());
-    cmd.arg(peer_path("sandbox_provider.py")).args([SANDBOX_ID, SANDBOX_SECRET]);
+fn sandbox(link_mode: bool) -> Listening {
+    let mut cmd = python_peer("sandbox_provider.py");
+    cmd.args([SANDBOX_ID, SANDBOX_SECRET]).stderr(Stdio::null());
     if link_mode {
         cmd.arg("--link");
     }
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("start the sandbox");
-    let mut line = String::new();
-    let stdout = child.stdout.take().expect("stdout");
-    BufReader::new(stdout).read_line(&mut line).expect("read the port");
-    let port = line.trim().strip_prefix("PORT ").and_then(|p| p.parse().ok()).expect("PORT line");
-    Sandbox { child, port }
+    listening(cmd, "needs python3 (standard library only)")
 }
 
 /// The client command: the partner's job with its own environment, the base URL pointed at
 /// the cockpit.
 fn job(client: &str) -> String {
     format!(
-        "SANDBOX_URL=\"$CERTCOCKPIT_BASE_URL\" SANDBOX_CLIENT_ID={SANDBOX_ID} SANDBOX_CLIENT_SECRET={SANDBOX_SECRET} {} {}",
-        python(),
-        peer_path(client).display()
+        "SANDBOX_URL=\"$CERTCOCKPIT_BASE_URL\" SANDBOX_CLIENT_ID={SANDBOX_ID} SANDBOX_CLIENT_SECRET={SANDBOX_SECRET} {}",
+        python_peer_sh(client)
     )
 }
 
 /// The same job against the imitation: the cockpit's own credentials instead of the sandbox's.
 fn job_on_imitation(client: &str) -> String {
     format!(
-        "SANDBOX_URL=\"$CERTCOCKPIT_BASE_URL\" SANDBOX_CLIENT_ID=\"$CERTCOCKPIT_CLIENT_ID\" SANDBOX_CLIENT_SECRET=\"$CERTCOCKPIT_CLIENT_SECRET\" {} {}",
-        python(),
-        peer_path(client).display()
+        "SANDBOX_URL=\"$CERTCOCKPIT_BASE_URL\" SANDBOX_CLIENT_ID=\"$CERTCOCKPIT_CLIENT_ID\" SANDBOX_CLIENT_SECRET=\"$CERTCOCKPIT_CLIENT_SECRET\" {}",
+        python_peer_sh(client)
     )
 }
 
 fn check_api(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_certcockpit"))
+    command()
         .args(["check", "api", "--timeout", "20", "--json"])
         .args(args)
         .output()
@@ -119,7 +90,7 @@ const ALL_BUT_TRACE: [&str; 10] = [
 fn a_requests_job_passes_through_the_proxy_with_the_sandbox_profile() {
     let sb = sandbox(false);
     let upstream = format!("http://127.0.0.1:{}/api", sb.port);
-    let profile = peer_path("sandbox_profile.toml").display().to_string();
+    let profile = peer("sandbox_profile.toml").display().to_string();
     let out = check_api(&[
         "--upstream",
         &upstream,
@@ -167,7 +138,7 @@ fn authlib_and_naive_jobs_through_the_proxy_with_no_profile_and_link_pages() {
 
 #[test]
 fn the_same_jobs_pass_against_the_imitation_with_the_matching_profile() {
-    let profile = peer_path("sandbox_profile.toml").display().to_string();
+    let profile = peer("sandbox_profile.toml").display().to_string();
     let only = "auth.refresh,auth.token_reuse,retry.backoff,pagination.complete,compat.unknown_fields";
     for client in ["sandbox_requests_client.py", "sandbox_authlib_client.py"] {
         let out = check_api(&["--profile", &profile, "--only", only, "--exec", &job_on_imitation(client)]);
@@ -179,9 +150,8 @@ fn the_same_jobs_pass_against_the_imitation_with_the_matching_profile() {
 #[test]
 fn an_api_key_client_on_the_wiseflow_profile_gets_not_applicable_token_checks() {
     let cmd = format!(
-        "WISEFLOW_URL=\"$CERTCOCKPIT_BASE_URL\" WISEFLOW_API_KEY=\"$CERTCOCKPIT_API_KEY\" {} {}",
-        python(),
-        peer_path("wiseflow_key_client.py").display()
+        "WISEFLOW_URL=\"$CERTCOCKPIT_BASE_URL\" WISEFLOW_API_KEY=\"$CERTCOCKPIT_API_KEY\" {}",
+        python_peer_sh("wiseflow_key_client.py")
     );
     let only = "auth.refresh,auth.token_reuse,headers.client_name,ratelimit.retry_after,retry.backoff,pagination.complete,polling.rate";
     let out = check_api(&["--profile", "uniwise-wiseflow-api-key", "--only", only, "--exec", &cmd]);
@@ -209,7 +179,7 @@ fn an_api_key_client_on_the_wiseflow_profile_gets_not_applicable_token_checks() 
 #[test]
 fn an_unreachable_upstream_is_inconclusive_never_a_fail() {
     // A port nobody listens on: bind, read the port, close.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
+    let port = free_loopback_port();
     let upstream = format!("http://127.0.0.1:{port}/api");
     let out = check_api(&[
         "--upstream",
