@@ -168,6 +168,9 @@ impl CheckLauncher for LiveChecks {
         }
         self.next_generation();
         let result = api.finish().map_err(|e| e.to_string())?;
+        // Every judged run also refreshes the session's endpoints record (filed first, so the
+        // notice shown is the judged check's).
+        sink.send(CheckEvent::Finished(api.endpoints_since(0)));
         sink.send(CheckEvent::Finished(result));
         Ok(())
     }

@@ -263,10 +263,18 @@ impl App {
         self.armed.as_ref().map(|a| self.now.saturating_duration_since(a.started))
     }
 
-    /// The evidence-API checks linked to the selected question, in questionnaire order.
+    /// The evidence-API checks linked to the selected question that have a scenario to arm,
+    /// in questionnaire order (`api.endpoints` is a record of the headless run, not armed).
     pub fn api_checks(&self) -> Vec<String> {
         self.current_question()
-            .map(|q| q.checks.iter().filter(|c| family_of(c) == Some(CheckFamily::Api)).cloned().collect())
+            .map(|q| {
+                q.checks
+                    .iter()
+                    .filter(|c| family_of(c) == Some(CheckFamily::Api))
+                    .filter(|c| crate::checks::api::Scenario::for_check(c).is_some())
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
