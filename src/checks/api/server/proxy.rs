@@ -365,7 +365,7 @@ fn bad_gateway(why: &str) -> Response {
 /// The proxy's origin as the client reached it (its `Host`), or the configured one.
 fn own_origin(state: &ServerState, headers: &HeaderMap) -> String {
     match headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| super::items::host_ok(h)) {
-        Some(h) => format!("http://{h}"),
+        Some(h) => format!("{}{h}", state.scheme),
         None => state.base_url.clone(),
     }
 }
