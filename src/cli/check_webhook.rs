@@ -92,7 +92,7 @@ pub fn run(args: WebhookArgs) -> color_eyre::Result<ExitCode> {
     let results = runtime.block_on(run_checks(&target, &secret, &ids, &progress));
 
     if let Some(path) = &args.dossier {
-        file_results(path, &results, |d| target.record(&args.secret_env, &mut d.settings.webhook))?;
+        file_results(path, &results, |d| d.settings.webhook.record(&target, &args.secret_env))?;
     }
     Ok(print_results(&results, args.json))
 }

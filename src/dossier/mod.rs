@@ -37,6 +37,7 @@ mod model;
 mod patch;
 mod store;
 mod template;
+mod webhook;
 
 pub use lock::DossierLock;
 pub use model::{

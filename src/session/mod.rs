@@ -14,7 +14,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinHandle;
 
 use crate::checks::api::EvidenceApi;
-use crate::checks::webhook::{self, WebhookTarget};
+use crate::checks::webhook;
 use crate::checks::{CheckEvent, CheckFamily, ProgressSink, Secret, family_of};
 use crate::demo::Behaviour;
 use crate::dossier::Settings;
@@ -69,8 +69,8 @@ impl LiveChecks {
     }
 
     fn launch_webhook(&self, ids: Vec<String>, settings: &Settings, sink: CheckSink) -> Result<(), String> {
-        let target = WebhookTarget::from_settings(&settings.webhook)
-            .map_err(|e| format!("webhook checks: {e} (open settings with ,)"))?;
+        let target =
+            settings.webhook.target().map_err(|e| format!("webhook checks: {e} (open settings with ,)"))?;
         let secret = self.secret(&settings.webhook.secret_env)?;
         tokio::spawn(async move {
             webhook::run_checks(&target, &secret, &ids, &sink).await;

@@ -1,10 +1,8 @@
 //! The fields of the settings popup: the cover of the dossier and the webhook target. Only the
 //! *name* of the secret's environment variable is a field — the secret itself never is.
 
+use crate::checks::webhook::{Scheme, deadline_from_secs};
 use crate::dossier::Dossier;
-
-/// The webhook signature schemes the checks understand (cycled with Enter).
-pub const SCHEMES: [&str; 3] = ["standard-webhooks", "hmac-sha256", "static-header"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -93,11 +91,9 @@ impl Field {
                 }
                 w.url = value.to_owned();
             }
+            // The checks' own validators, so the popup refuses what a check would refuse.
             Self::Scheme => {
-                if !SCHEMES.contains(&value) {
-                    return Err(format!("signature scheme must be one of {}", SCHEMES.join(", ")));
-                }
-                w.scheme = value.to_owned();
+                w.scheme = value.parse::<Scheme>().map_err(|e| e.to_string())?.as_str().to_owned()
             }
             Self::Header => w.header = value.to_owned(),
             Self::SecretEnv => {
@@ -114,10 +110,12 @@ impl Field {
                 }
                 w.secret_env = value.to_owned();
             }
-            Self::Deadline => match value.parse::<f64>() {
-                Ok(s) if s.is_finite() && s > 0.0 => w.deadline_secs = s,
-                _ => return Err(format!("deadline must be a positive number of seconds, not '{value}'")),
-            },
+            Self::Deadline => {
+                let secs = value
+                    .parse::<f64>()
+                    .map_err(|_| format!("deadline must be a number of seconds, not '{value}'"))?;
+                w.deadline_secs = deadline_from_secs(secs).map_err(|e| e.to_string())?.as_secs_f64();
+            }
         }
         Ok(())
     }
@@ -126,12 +124,39 @@ impl Field {
     pub fn cycle(self, d: &mut Dossier) {
         if self == Self::Scheme {
             let w = &mut d.settings.webhook;
-            let i = SCHEMES.iter().position(|s| *s == w.scheme).map_or(0, |i| (i + 1) % SCHEMES.len());
-            w.scheme = SCHEMES[i].to_owned();
+            let all = Scheme::ALL;
+            let i = all.iter().position(|s| *s.as_str() == w.scheme).map_or(0, |i| (i + 1) % all.len());
+            w.scheme = all[i].as_str().to_owned();
         }
     }
 }
 
 fn format_deadline(s: f64) -> String {
     if s.fract() == 0.0 { format!("{s:.0}") } else { format!("{s}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The popup holds a setting to the check's own bounds: what the check would refuse later
+    /// is refused when typed, and the dossier keeps the last good value.
+    #[test]
+    fn the_popup_refuses_what_the_check_would_refuse() {
+        let q = crate::questionnaire::load("uniwise-wiseflow").expect("builtin");
+        let mut d = Dossier::new(&q);
+        Field::Deadline.set(&mut d, "2.5").expect("a good deadline");
+        let err = Field::Deadline.set(&mut d, "1000").expect_err("past the bound");
+        assert!(err.contains("at most 300 seconds"), "{err}");
+        assert!(Field::Deadline.set(&mut d, "0").is_err() && Field::Deadline.set(&mut d, "soon").is_err());
+        assert_eq!(d.settings.webhook.deadline_secs, 2.5);
+        assert!(Field::Scheme.set(&mut d, "svix").expect_err("unknown").contains("svix"));
+        Field::Scheme.set(&mut d, "HMAC-SHA256").expect("a known scheme, any case");
+        assert_eq!(d.settings.webhook.scheme, "hmac-sha256");
+        for _ in Scheme::ALL {
+            Field::Scheme.cycle(&mut d);
+            assert!(d.settings.webhook.scheme.parse::<Scheme>().is_ok());
+        }
+        assert_eq!(d.settings.webhook.scheme, "hmac-sha256", "the cycle goes through every scheme");
+    }
 }

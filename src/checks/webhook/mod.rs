@@ -21,7 +21,7 @@ pub use run::{
     REPLAY_SKEW_SECS, UnknownWebhookCheck, WebhookPlan, run_checks, select_checks, webhook_check_ids,
     webhook_checks, worst_case,
 };
-pub use scheme::{Scheme, UnknownScheme};
+pub use scheme::{BadDeadline, DEFAULT_DEADLINE, MAX_DEADLINE, Scheme, UnknownScheme, deadline_from_secs};
 pub use send::{MAX_BODY, MAX_DRAIN, Sender};
 pub use signing::{Signer, SigningError};
-pub use target::{DEFAULT_DEADLINE, DEFAULT_DELIVERIES, MAX_DEADLINE, TargetError, WebhookTarget};
+pub use target::{DEFAULT_DELIVERIES, TargetError, WebhookTarget};

@@ -1,8 +1,10 @@
 //! The three signature schemes a listener may expect, by the names used on the command line
-//! and in the dossier (`[settings.webhook] scheme`).
+//! and in the dossier (`[settings.webhook] scheme`), and the deadline bounds: the one validator
+//! of each webhook setting, used by the checks, the command line and the settings popup alike.
 
 use std::fmt;
 use std::str::FromStr;
+use std::time::Duration;
 
 /// How deliveries are authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -70,6 +72,24 @@ impl FromStr for Scheme {
     }
 }
 
+/// The deadline both OkHi and Okendo state for an answer.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(15);
+/// The longest deadline accepted (a typo like `--deadline 1500` should not hang a run).
+pub const MAX_DEADLINE: Duration = Duration::from_secs(300);
+
+/// A deadline that is not more than 0 and at most [`MAX_DEADLINE`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the deadline must be more than 0 and at most {max} seconds, got {0}", max = MAX_DEADLINE.as_secs())]
+pub struct BadDeadline(pub String);
+
+/// The deadline for `secs` as typed (fractions allowed), or why it cannot be one.
+pub fn deadline_from_secs(secs: f64) -> Result<Duration, BadDeadline> {
+    if !secs.is_finite() || secs <= 0.0 || secs > MAX_DEADLINE.as_secs_f64() {
+        return Err(BadDeadline(secs.to_string()));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +100,10 @@ mod tests {
             assert_eq!(s.as_str().parse::<Scheme>(), Ok(s));
         }
         assert_eq!("svix".parse::<Scheme>(), Err(UnknownScheme("svix".into())));
+        assert_eq!(deadline_from_secs(15.0), Ok(DEFAULT_DEADLINE));
+        assert!(deadline_from_secs(300.0).is_ok());
+        for bad in [0.0, -1.0, 300.5, 1000.0, f64::NAN, f64::INFINITY] {
+            assert!(deadline_from_secs(bad).is_err(), "{bad}");
+        }
     }
 }
