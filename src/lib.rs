@@ -6,6 +6,7 @@
 //! - [`report`]: the Markdown and HTML report with its remediation list.
 //! - [`ui`] and [`tui`]: the terminal interface (The Elm Architecture).
 //! - [`cli`]: the command line.
+//! - [`text`]: partner text made safe to show (terminal, report, Markdown).
 //!
 //! Domain and check code never imports ratatui; only `ui` and `tui` do.
 
@@ -17,5 +18,6 @@ pub mod questionnaire;
 pub mod report;
 pub mod session;
 pub mod span;
+pub mod text;
 pub mod tui;
 pub mod ui;

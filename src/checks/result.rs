@@ -164,6 +164,35 @@ impl CheckResult {
         self.observations.push(line.into());
         self
     }
+
+    /// Every text in the result passed through [`crate::text::neutralise`]: summaries,
+    /// observations and figures quote partner text (its client's stderr, its listener's
+    /// body, its header values), and a result leaves its check only this way, so no screen,
+    /// report, dossier or JSON output downstream gets a control character from it. Idempotent.
+    pub fn neutralised(mut self) -> Self {
+        use crate::text;
+        self.id = text::short(&self.id);
+        self.summary = text::neutralise(&self.summary, 2 * text::LINE).into_owned();
+        for o in &mut self.observations {
+            if !text::is_plain(o) || o.chars().count() > text::LINE {
+                *o = text::line(o);
+            }
+        }
+        for f in self.figures.values_mut() {
+            f.neutralise();
+        }
+        self
+    }
+}
+
+impl Figure {
+    fn neutralise(&mut self) {
+        match self {
+            Figure::Text(s) => *s = crate::text::line(s),
+            Figure::List(items) => items.iter_mut().for_each(Figure::neutralise),
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use super::{Exit, check_api, check_webhook};
 use crate::checks::{CheckResult, Verdict};
 use crate::dossier::{self, Dossier};
 use crate::questionnaire;
+use crate::text;
 
 #[derive(Debug, Subcommand)]
 pub enum CheckCommand {
@@ -38,7 +39,10 @@ pub fn human(results: &[CheckResult]) -> String {
     let width = results.iter().map(|r| r.id.len()).max().unwrap_or(0);
     let mut out = String::new();
     for r in results {
-        out.push_str(&format!("{} {:<width$}  {}\n", r.verdict.symbol(), r.id, r.summary));
+        // Results are neutralised when a check ends; this guards the terminal against any
+        // result that reached here another way.
+        let (id, summary) = (text::short(&r.id), text::neutralise(&r.summary, 2 * text::LINE));
+        out.push_str(&format!("{} {:<width$}  {}\n", r.verdict.symbol(), id, summary));
     }
     let failed = results.iter().filter(|r| r.verdict == Verdict::Fail).count();
     let passed = results.iter().filter(|r| r.verdict == Verdict::Pass).count();
@@ -89,6 +93,6 @@ pub fn file_results(
 
 /// Prints a usage error and returns exit code 2.
 pub fn usage_error(message: &str) -> ExitCode {
-    eprintln!("certcockpit: {message}");
+    eprintln!("certcockpit: {}", text::neutralise_lines(message, 4_000));
     Exit::Usage.into()
 }

@@ -13,6 +13,7 @@ use crate::checks::api::{
     EvidenceApi, ServeOptions, check_upstream_url, headless, parse_listen, profile, scenario_ids,
 };
 use crate::checks::{CheckEvent, NoProgress, ProgressSink};
+use crate::text;
 
 #[derive(Debug, Args)]
 pub struct ApiArgs {
@@ -63,9 +64,9 @@ struct StderrProgress;
 impl ProgressSink for StderrProgress {
     fn send(&self, event: CheckEvent) {
         match event {
-            CheckEvent::Started { id } => eprintln!("» {id}"),
-            CheckEvent::Progress { message, .. } => eprintln!("  {message}"),
-            CheckEvent::Finished(r) => eprintln!("  {} {}", r.verdict.symbol(), r.summary),
+            CheckEvent::Started { id } => eprintln!("» {}", text::short(&id)),
+            CheckEvent::Progress { message, .. } => eprintln!("  {}", text::line(&message)),
+            CheckEvent::Finished(r) => eprintln!("  {} {}", r.verdict.symbol(), text::line(&r.summary)),
         }
     }
 }

@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use super::check::{file_results, print_results, usage_error};
 use crate::checks::webhook::{Scheme, Signer, WebhookTarget, run_checks, select_checks};
 use crate::checks::{CheckEvent, Secret};
+use crate::text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SchemeArg {
@@ -84,8 +85,10 @@ pub fn run(args: WebhookArgs) -> color_eyre::Result<ExitCode> {
             return;
         }
         match event {
-            CheckEvent::Started { id } => eprintln!("{id} …"),
-            CheckEvent::Progress { id, message } => eprintln!("  {id}  {message}"),
+            CheckEvent::Started { id } => eprintln!("{} …", text::short(&id)),
+            CheckEvent::Progress { id, message } => {
+                eprintln!("  {}  {}", text::short(&id), text::line(&message))
+            }
             CheckEvent::Finished(_) => {}
         }
     };

@@ -69,7 +69,8 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("certcockpit: {e:#}");
+            // Errors quote file contents (a dossier or questionnaire someone else wrote).
+            eprintln!("certcockpit: {}", crate::text::neutralise_lines(&format!("{e:#}"), 8_000));
             ExitCode::FAILURE
         }
     }

@@ -32,16 +32,16 @@ pub fn validate(args: &ValidateArgs) -> color_eyre::Result<ExitCode> {
         Ok(q) => {
             println!(
                 "{}: ok — {} sections, {} questions ({} v{})",
-                args.file.display(),
+                crate::text::short(&args.file.display().to_string()),
                 q.sections.len(),
                 q.question_count(),
-                q.id,
-                q.version
+                crate::text::short(&q.id),
+                crate::text::short(&q.version)
             );
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", crate::text::neutralise_lines(&e.to_string(), 8_000));
             Ok(ExitCode::FAILURE)
         }
     }

@@ -95,7 +95,7 @@ pub(super) fn start_api(
             let why = format!(
                 "the evidence API did not start ({e}; settings.api.listen = {listen:?}): API checks are off"
             );
-            eprintln!("certcockpit: {why}");
+            eprintln!("certcockpit: {}", crate::text::line(&why));
             app.notice = Some(Notice::error(why));
             None
         }

@@ -143,7 +143,7 @@ pub fn render(r: &Report) -> String {
             }
         }
     };
-    doc.into_string()
+    crate::text::visible_in_html(&doc.into_string())
 }
 
 fn status_class(s: ReviewStatus) -> &'static str {

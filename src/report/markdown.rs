@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use crate::text::markdown::{code, inline, quote};
+
 use super::model::{CheckEvidence, Remediation, RemediationSource, Report, figure_pairs};
 
 /// Renders the report as Markdown.
@@ -166,50 +168,9 @@ fn or_dash(s: &str) -> &str {
     if s.trim().is_empty() { "—" } else { s }
 }
 
-/// User text on one line: newlines folded, and the characters that would turn into Markdown
-/// structure, links or HTML escaped, so an answer can never inject markup into the report.
-/// Backslash escapes (CommonMark) rather than entities, so the plain text stays readable.
-/// `_`, `>` and `&` stay as they are: intraword `_` is not emphasis in CommonMark, and an escaped
-/// `&` would make the plain text (pasted into an email) hard to read.
-fn inline(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.trim().chars() {
-        match ch {
-            '\r' => {}
-            '\n' => out.push(' '),
-            '\\' | '`' | '*' | '[' | ']' | '|' | '<' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            _ => out.push(ch),
-        }
-    }
-    out
-}
-
-/// An id as a code span. Ids come from files a user edits; one that is not a plain id (letters,
-/// digits, `.`, `_`, `-`) could break out of the span, so it is shown as escaped text instead.
-fn code(id: &str) -> String {
-    let plain =
-        !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if plain { format!("`{id}`") } else { inline(id) }
-}
-
 /// Inline text inside a table cell.
 fn cell(s: &str) -> String {
     inline(s)
-}
-
-/// Multi-line user text as a block quote, each line escaped.
-fn quote(out: &mut String, s: &str) -> std::fmt::Result {
-    for line in s.trim().lines() {
-        if line.trim().is_empty() {
-            writeln!(out, ">")?;
-        } else {
-            writeln!(out, "> {}", inline(line))?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -217,10 +178,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn inline_text_cannot_inject_markup() {
-        assert_eq!(inline("a | b\n<script>*x*"), "a \\| b \\<script>\\*x\\*");
-        assert_eq!(code("webhook.signature"), "`webhook.signature`");
-        assert_eq!(code("x`<b>"), "x\\`\\<b>");
-        assert_eq!(inline("token_required & [link](u)"), "token_required & \\[link\\](u)");
+    fn partner_text_is_quoted() {
+        assert_eq!(cell("a | b\u{1b}]52;c;x\u{7}"), "a \\| b\\\\e\\]52;c;x\\\\x07");
     }
 }

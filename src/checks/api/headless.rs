@@ -16,6 +16,7 @@ use super::judges::RunOutcome;
 use super::session::EvidenceApi;
 use super::tokens::redact;
 use crate::checks::{CheckEvent, CheckResult, ProgressSink, Verdict};
+use crate::text;
 
 /// Environment variables the client command gets.
 pub const ENV_BASE_URL: &str = "CERTCOCKPIT_BASE_URL";
@@ -146,7 +147,7 @@ async fn run_one(
     }
     if !matches!(outcome, RunOutcome::Exited(0)) {
         for line in tail_lines(&err_tail, OUTPUT_LINES) {
-            result.observations.push(format!("client stderr: {}", redact(&line, secret)));
+            result.observations.push(format!("client stderr: {}", text::line(&redact(&line, secret))));
         }
     }
     // A command that never reached the API (a typo, a missing interpreter) says why up front.
@@ -154,14 +155,16 @@ async fn run_one(
         && let RunOutcome::Exited(code) = outcome
         && code != 0
     {
-        let why =
-            tail_lines(&err_tail, 1).pop().map(|l| format!(": {}", redact(&l, secret))).unwrap_or_default();
+        let why = tail_lines(&err_tail, 1)
+            .pop()
+            .map(|l| format!(": {}", text::line(&redact(&l, secret))))
+            .unwrap_or_default();
         result.summary.push_str(&format!(" (the client exited with status {code}{why})"));
     }
     if matches!(outcome, RunOutcome::Killed) && result.verdict == Verdict::Pass {
         result.summary.push_str(&format!(" (the client was killed after {} s)", timeout.as_secs()));
     }
-    Ok(result)
+    Ok(result.neutralised())
 }
 
 /// SIGTERM to the group, a short grace, then SIGKILL.
@@ -205,5 +208,5 @@ async fn read_bounded(mut r: impl AsyncRead + Unpin) -> Vec<u8> {
 fn tail_lines(bytes: &[u8], n: usize) -> Vec<String> {
     let text = String::from_utf8_lossy(bytes);
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    lines[lines.len().saturating_sub(n)..].iter().map(|l| l.chars().take(300).collect()).collect()
+    lines[lines.len().saturating_sub(n)..].iter().map(|l| l.chars().take(4096).collect()).collect()
 }

@@ -301,6 +301,7 @@ impl EvidenceApi {
         if let Some(up) = &self.state.upstream {
             result = upstream_fairness(result, &up.trouble_since(since));
         }
+        let result = result.neutralised();
         self.disarm();
         Ok(result)
     }

@@ -103,7 +103,7 @@ pub async fn run_checks(
             (Err(reason), _) => CheckResult::new(id, Verdict::Inconclusive, reason.clone()),
             (Ok(_), None) => CheckResult::new(id, Verdict::Inconclusive, "not a webhook check"),
         };
-        let result = redactor.result(result);
+        let result = redactor.result(result).neutralised();
         sink.send(CheckEvent::Finished(result.clone()));
         results.push(result);
     }

@@ -208,10 +208,10 @@ fn journal_text(text: &str, secret: &Secret, max: usize) -> CompactString {
     if clean { CompactString::from(text) } else { cut(&redact(text, secret), max).into() }
 }
 
-/// Replaces control characters (escape sequences would reach the reviewer's terminal through
-/// summaries and the live journal) with U+FFFD.
+/// Shows control, bidi and zero-width characters escaped (escape sequences would reach the
+/// reviewer's terminal through summaries and the live journal): [`crate::text::neutralise`].
 fn printable(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect()
+    crate::text::neutralise(s, usize::MAX).into_owned()
 }
 
 fn cut(s: &str, max: usize) -> String {
@@ -296,7 +296,7 @@ mod tests {
 
     #[test]
     fn client_names_are_made_printable_and_cut() {
-        assert_eq!(printable("acme\u{1b}[31m\u{9b}x\t"), "acme\u{fffd}[31m\u{fffd}x\u{fffd}");
+        assert_eq!(printable("acme\u{1b}[31m\u{9b}x\t\u{202e}"), "acme\\e[31m\\u{9b}x\\t<U+202E>");
         assert_eq!(cut("abcdef", 3), "abc…");
         let mut h = HeaderMap::new();
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("bearer  tok "));
