@@ -30,4 +30,5 @@ mod webhook_listeners;
 mod webhook_signing;
 
 // Across every check and output.
+mod partner_text;
 mod secrets_sweep;
