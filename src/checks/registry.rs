@@ -312,7 +312,7 @@ impl CheckId {
                 "Polling rate",
                 "the request rate is recorded and stays under the stated limit",
                 "The client's request rate must stay under the agreed limit: poll at a reasonable interval, or on events, never in a tight loop.",
-                scenario::unchanged,
+                scenario::whole_session,
                 judges::traffic::polling_rate,
             ),
             C::TraceEcho => Descriptor {

@@ -44,9 +44,11 @@ pub struct ApiArgs {
     /// Listen address (loopback by default).
     #[arg(long, default_value = "127.0.0.1:0")]
     pub listen: String,
-    /// Seconds one run of the client may take before it is killed and judged on what was seen.
-    #[arg(long, default_value_t = 20.0)]
-    pub timeout: f64,
+    /// Seconds one run of the client may take before it is killed and judged on what was seen
+    /// [default: 20, and 45 for retry.limit, enough for go-retryablehttp's stock 1, 2, 4, 8 s
+    /// retries and the quiet after them; that run ends as soon as the quiet has been seen].
+    #[arg(long)]
+    pub timeout: Option<f64>,
     /// Print each request as it arrives (on stderr).
     #[arg(long, short)]
     pub verbose: bool,
@@ -75,11 +77,10 @@ pub fn run(args: ApiArgs) -> color_eyre::Result<ExitCode> {
     if args.exec.trim().is_empty() {
         return Ok(usage_error("--exec needs the client command to run"));
     }
-    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
-        return Ok(usage_error(&format!(
-            "--timeout must be between 0 and 3600 seconds, not {}",
-            args.timeout
-        )));
+    if let Some(t) = args.timeout
+        && !(t.is_finite() && t > 0.0 && t <= 3600.0)
+    {
+        return Ok(usage_error(&format!("--timeout must be between 0 and 3600 seconds, not {t}")));
     }
     if let Err(e) = parse_listen(&args.listen) {
         return Ok(usage_error(&format!("--listen: {e}")));
@@ -136,7 +137,7 @@ pub fn run(args: ApiArgs) -> color_eyre::Result<ExitCode> {
         if let Some(warning) = api.exposure_warning() {
             eprintln!("certcockpit: {warning}");
         }
-        let timeout = Duration::from_secs_f64(args.timeout);
+        let timeout = args.timeout.map(Duration::from_secs_f64);
         let progress: &dyn ProgressSink = if args.verbose { &StderrProgress } else { &NoProgress };
         let results = headless::run_checks(&api, &args.exec, &ids, timeout, progress).await?;
         api.shutdown().await;

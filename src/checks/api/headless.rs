@@ -13,6 +13,8 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::error::ApiError;
 use super::judges::RunOutcome;
+use super::judges::retry::quiet_seen;
+use super::scenario::{Fault, default_run_timeout};
 use super::session::EvidenceApi;
 use super::tokens::redact;
 use crate::checks::{CheckEvent, CheckResult, ProgressSink, Verdict};
@@ -41,23 +43,36 @@ const TERM_GRACE: Duration = Duration::from_millis(300);
 const MAX_OUTPUT_BYTES: usize = 16 * 1024;
 const OUTPUT_LINES: usize = 5;
 
+/// How often a run facing a failure that never ends is looked at for the quiet that shows the
+/// client gave up.
+const QUIET_POLL: Duration = Duration::from_millis(100);
+
 /// Runs `command` once per check id in `ids` (each must have a scenario), each run bounded
-/// by `timeout`, and returns the results in order, followed by the `api.endpoints` record. Events go to `progress` as requests arrive.
+/// by `timeout` (or, when `None`, by its scenario's [`default_run_timeout`]), and returns the
+/// results in order, followed by the `api.endpoints` record. Events go to `progress` as
+/// requests arrive.
 pub async fn run_checks(
     api: &EvidenceApi,
     command: &str,
     ids: &[&str],
-    timeout: Duration,
+    timeout: Option<Duration>,
     progress: &dyn ProgressSink,
 ) -> Result<Vec<CheckResult>, ApiError> {
-    let mut results = Vec::new();
     let started_us = api.now_us();
-    for id in ids {
-        progress.send(CheckEvent::Started { id: (*id).to_owned() });
+    // Checks judged on the whole session's traffic (`polling.rate`) run after the others, so
+    // they see it all; results keep the order asked for.
+    let whole = |id: &str| super::scenario::Scenario::for_check(id).is_some_and(|s| s.whole_session);
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_by_key(|i| whole(ids[*i]));
+    let mut results: Vec<Option<CheckResult>> = vec![None; ids.len()];
+    for i in order {
+        let id = ids[i];
+        progress.send(CheckEvent::Started { id: id.to_owned() });
         let result = run_one(api, command, id, timeout, progress).await?;
         progress.send(CheckEvent::Finished(result.clone()));
-        results.push(result);
+        results[i] = Some(result);
     }
+    let mut results: Vec<CheckResult> = results.into_iter().flatten().collect();
     // Every run files which endpoints the client called, over all its scenarios.
     let endpoints = api.endpoints_since(started_us);
     progress.send(CheckEvent::Finished(endpoints.clone()));
@@ -69,10 +84,15 @@ async fn run_one(
     api: &EvidenceApi,
     command: &str,
     id: &str,
-    timeout: Duration,
+    timeout: Option<Duration>,
     progress: &dyn ProgressSink,
 ) -> Result<CheckResult, ApiError> {
     let scenario = api.arm(id)?;
+    let timeout = timeout.unwrap_or_else(|| default_run_timeout(&scenario.fault));
+    // Under a failure that never ends, a client that gave up and idles (a service waiting for
+    // its next cycle) is stopped as soon as the quiet `retry.limit` needs has been seen.
+    let ends_when_quiet = matches!(scenario.fault, Fault::Persistent { .. });
+    let mut poll = tokio::time::interval(QUIET_POLL);
     progress.send(CheckEvent::Progress { id: id.to_owned(), message: scenario.describe() });
     let mut feed = api.subscribe();
     let armed_at = api.now_us();
@@ -121,6 +141,14 @@ async fn run_one(
                 terminate(pgid, &mut child).await;
                 break RunOutcome::Killed;
             }
+            _ = poll.tick(), if ends_when_quiet => {
+                let journal = api.journal();
+                let gets: Vec<_> = journal.iter().filter(|e| e.is_items()).collect();
+                if quiet_seen(&gets, api.now_us()) {
+                    terminate(pgid, &mut child).await;
+                    break RunOutcome::Settled;
+                }
+            }
         }
     };
     // Background children the command left behind go with its process group.
@@ -140,6 +168,9 @@ async fn run_one(
         RunOutcome::Killed => result
             .observations
             .push(format!("the client ran longer than {} s and was killed", timeout.as_secs())),
+        RunOutcome::Settled => result
+            .observations
+            .push("the client was stopped once it had been quiet long enough to judge".to_owned()),
         RunOutcome::Exited(code) if code != 0 => {
             result.observations.push(format!("the client exited with status {code}"))
         }

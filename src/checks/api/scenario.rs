@@ -18,8 +18,10 @@ pub enum Fault {
     /// `429` on the first attempt at page 1 (`Retry-After: <secs>`, seconds form) and on the
     /// first attempt at page 2 (`Retry-After: <HTTP-date>`, about `date_secs` ahead).
     RateLimit { secs: u64, date_secs: u64 },
-    /// The first GETs fail with these statuses in turn (no Retry-After), then all is well.
-    Burst { statuses: Vec<u16> },
+    /// `bursts` bursts of failures: GETs fail with these statuses in turn (no Retry-After),
+    /// then one succeeds, which starts the next burst; after the last, all is well. Several
+    /// bursts let the judge see the envelope of a randomised (jittered) backoff, not one draw.
+    Burst { statuses: Vec<u16>, bursts: u32 },
     /// Every GET fails with this status, no Retry-After: the failure never ends.
     Persistent { status: u16 },
     /// From the first GET, a window of `503` + `Retry-After` (seconds left, rounded up).
@@ -44,8 +46,13 @@ pub struct Scenario {
     pub fault: Fault,
     /// Responses carry unknown fields, in shuffled order.
     pub extended_fields: bool,
-    /// The stated request limit, per minute (judged by `polling.rate`).
+    /// The stated request limits, per minute and per second (judged by `polling.rate` over the
+    /// whole session's traffic).
     pub rate_limit_per_minute: u32,
+    pub rate_limit_per_second: u32,
+    /// The check is judged on all the session's traffic, not only its own run's, so the
+    /// headless runner runs it last.
+    pub whole_session: bool,
     /// A `Retry-After` hint at least this long may be given up on (a warning, not a failure).
     pub long_hint: Duration,
     /// How the profile authenticates (token checks follow it).
@@ -69,7 +76,11 @@ impl Scenario {
             page_delay: Duration::ZERO,
             fault: Fault::None,
             extended_fields: false,
-            rate_limit_per_minute: 60,
+            // WISEflow's stated limits, the default questionnaire's provider; an API profile
+            // states its own.
+            rate_limit_per_minute: 5000,
+            rate_limit_per_second: 200,
+            whole_session: false,
             long_hint: Duration::from_secs(60),
             auth: AuthKind::OAuth2ClientCredentials,
             collection_hint: "GET /items, follow \"next\"".to_owned(),
@@ -135,8 +146,9 @@ impl Scenario {
             Fault::RateLimit { secs, date_secs } => format!(
                 "the first try at page 1 gets 429 with Retry-After: {secs} (seconds), the first at page 2 gets 429 with Retry-After as an HTTP date about {date_secs} s ahead"
             ),
-            Fault::Burst { statuses } => format!(
-                "the first {} GETs fail ({}), then the API recovers",
+            Fault::Burst { statuses, bursts } => format!(
+                "{bursts} {}: {} GETs fail ({}), then one succeeds",
+                if *bursts == 1 { "burst" } else { "bursts" },
                 statuses.len(),
                 statuses.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
             ),
@@ -148,9 +160,27 @@ impl Scenario {
             Fault::RejectKey { nth } => format!("call {nth} gets 401 for its key, once; keys never expire"),
         };
         format!(
-            "{}: {what}. The collection has {} pages ({}); limit {} requests per minute.",
-            self.check_id, self.pages, self.collection_hint, self.rate_limit_per_minute
+            "{}: {what}. The collection has {} pages ({}); limit {} requests per minute, {} per second.",
+            self.check_id,
+            self.pages,
+            self.collection_hint,
+            self.rate_limit_per_minute,
+            self.rate_limit_per_second
         )
+    }
+}
+
+/// How long one headless run of a scenario may take by default. A client facing a failure
+/// that never ends needs time to give up *and* then be seen quiet: go-retryablehttp's stock
+/// policy (RetryMax 4, waits 1, 2, 4, 8 s) retries for 15 s and then needs 16 s of quiet
+/// (twice its longest gap) before `retry.limit` can call it stopped; got's stock doubling
+/// from 1 s is shorter. 45 s covers both with room for the token request and a slow start. The
+/// headless runner ends such a run as soon as the quiet has been seen, so a client that exits
+/// or settles early does not wait the whole time.
+pub fn default_run_timeout(fault: &Fault) -> Duration {
+    match fault {
+        Fault::Persistent { .. } => Duration::from_secs(45),
+        _ => Duration::from_secs(20),
     }
 }
 
@@ -181,9 +211,14 @@ pub(crate) fn rate_limited(base: Scenario) -> Scenario {
     Scenario { fault: Fault::RateLimit { secs: 1, date_secs: 2 }, ..base }
 }
 
-/// A burst of four 5xx, then recovery.
+/// Three bursts of five 5xx, each ended by one success, then recovery.
 pub(crate) fn error_burst(base: Scenario) -> Scenario {
-    Scenario { fault: Fault::Burst { statuses: vec![503, 500, 503, 500] }, ..base }
+    Scenario { fault: Fault::Burst { statuses: vec![503, 500, 503, 500, 503], bursts: 3 }, ..base }
+}
+
+/// Normal traffic, judged over the whole session's traffic (`polling.rate`): run last.
+pub(crate) fn whole_session(base: Scenario) -> Scenario {
+    Scenario { whole_session: true, ..base }
 }
 
 /// Every GET fails with 503, for good.

@@ -294,10 +294,16 @@ impl EvidenceApi {
             }
             (arm.scenario.clone(), arm.since_us)
         };
-        let entries = self.state.journal.since(since);
+        let session = self.state.journal.since(0);
+        let entries: Vec<JournalEntry> = session.iter().filter(|e| e.at_us >= since).cloned().collect();
         let end = RunEnd { at_us: self.state.journal.now_us(), outcome };
-        let mut result =
-            judge(&JudgeInput { entries: &entries, scenario: &scenario, armed_at_us: since, end });
+        let mut result = judge(&JudgeInput {
+            entries: &entries,
+            scenario: &scenario,
+            session: &session,
+            armed_at_us: since,
+            end,
+        });
         if let Some(up) = &self.state.upstream {
             result = upstream_fairness(result, &up.trouble_since(since));
         }

@@ -254,6 +254,11 @@ pub fn replay(obs: &[Observation], deadline: Duration) -> CheckResult {
     base(REPLAY, verdict, summary, obs, deadline).figure("signs_timestamp", true)
 }
 
+/// What a passing `webhook.duplicate` / `webhook.ordering` did not see: from outside, only the
+/// listener's status codes show, not whether it processed a duplicate once or applied steps in
+/// sequence order. The optional side-effect observer can show that.
+pub const SEEN_STATUS_ONLY: &str = "status codes only were seen, not what the listener did with the events (the optional side-effect observer can show that)";
+
 /// `webhook.duplicate`: the same event (same id, same signature) twice, both acknowledged.
 pub fn duplicate(obs: &[Observation], deadline: Duration) -> CheckResult {
     if let Some(r) = unreachable(DUPLICATE, obs, deadline, DUPLICATE_CASES.len()) {
@@ -276,7 +281,7 @@ pub fn duplicate(obs: &[Observation], deadline: Duration) -> CheckResult {
             Some((s, Treatment::Accepted)) => (
                 Verdict::Pass,
                 format!(
-                    "acknowledged the same event id twice ({}, {})",
+                    "acknowledged the same event id twice ({}, {}); {SEEN_STATUS_ONLY}",
                     first.status().unwrap_or(0),
                     s.status().unwrap_or(0)
                 ),
@@ -334,7 +339,10 @@ pub fn ordering(obs: &[Observation], deadline: Duration) -> CheckResult {
     let (verdict, summary) = if treat.iter().all(|t| *t == Treatment::Accepted)
         && obs.len() == ORDERING_CASES.len()
     {
-        (Verdict::Pass, format!("acknowledged sequence 3, 1, 2 delivered out of order ({statuses})"))
+        (
+            Verdict::Pass,
+            format!("acknowledged sequence 3, 1, 2 delivered out of order ({statuses}); {SEEN_STATUS_ONLY}"),
+        )
     } else if treat.iter().all(|t| *t == Treatment::Rejected) {
         (
             Verdict::Inconclusive,

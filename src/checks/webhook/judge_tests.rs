@@ -122,7 +122,12 @@ fn replay_rules() {
 
 #[test]
 fn duplicate_rules() {
-    assert_eq!(duplicate(&[a(Case::First, 200), a(Case::Redelivery, 202)], D).verdict, Verdict::Pass);
+    let ok = duplicate(&[a(Case::First, 200), a(Case::Redelivery, 202)], D);
+    assert_eq!(ok.verdict, Verdict::Pass);
+    // Issue 13 item 7: a pass says what it could not see.
+    assert!(ok.summary.contains("status codes only were seen"), "{}", ok.summary);
+    assert!(ok.summary.contains("side-effect observer"), "{}", ok.summary);
+    assert!(!crash_free_summary_claims_processing(&ok.summary), "{}", ok.summary);
     let crash = duplicate(&[a(Case::First, 200), a(Case::Redelivery, 500)], D);
     assert_eq!(crash.verdict, Verdict::Fail);
     assert!(crash.summary.contains("crashed on the redelivery"), "{}", crash.summary);
@@ -132,12 +137,18 @@ fn duplicate_rules() {
     assert_eq!(duplicate(&[a(Case::First, 401), a(Case::Redelivery, 401)], D).verdict, Verdict::Inconclusive);
 }
 
+/// A status code cannot show that a duplicate was processed once.
+fn crash_free_summary_claims_processing(summary: &str) -> bool {
+    summary.contains("processed once") || summary.contains("deduplicated")
+}
+
 #[test]
 fn ordering_rules() {
     let all = [a(Case::Step(3), 200), a(Case::Step(1), 200), a(Case::Step(2), 200)];
     let r = ordering(&all, D);
     assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
     assert_eq!(r.figures["sent_order"], Figure::from(vec![3i64, 1, 2]));
+    assert!(r.summary.contains("status codes only were seen"), "{}", r.summary);
     let late = [a(Case::Step(3), 200), a(Case::Step(1), 409), a(Case::Step(2), 200)];
     let r = ordering(&late, D);
     assert_eq!(r.verdict, Verdict::Fail);

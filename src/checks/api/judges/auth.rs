@@ -16,13 +16,91 @@ use crate::checks::{CheckId, CheckResult, Verdict};
 /// Token lifetimes up to this make a new token per call normal (authlib's leeway is 60 s).
 const SHORT_LIFETIME: Duration = Duration::from_secs(120);
 
+/// When a client got a new token, relative to the one it replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Renewal {
+    /// Before the old token expired (authlib, requests-oauthlib: proactive refresh).
+    BeforeExpiry,
+    /// After the old token had expired, by the client's own clock: no 401 came first.
+    OwnClock,
+    /// After a 401 on the old token.
+    After401,
+}
+
+impl Renewal {
+    fn words(self) -> &'static str {
+        match self {
+            Renewal::BeforeExpiry => "before it expired (proactively)",
+            Renewal::OwnClock => "after it had expired, by its own clock, without waiting for a 401",
+            Renewal::After401 => "after the 401",
+        }
+    }
+
+    fn figure(self) -> &'static str {
+        match self {
+            Renewal::BeforeExpiry => "before expiry",
+            Renewal::OwnClock => "after expiry, no 401",
+            Renewal::After401 => "after 401",
+        }
+    }
+}
+
+/// Each token request after the first (or after a 401 on a token from before arming), told
+/// apart by what came before it: a 401 on the token in use, that token's expiry, or neither.
+fn renewals(input: &JudgeInput<'_>) -> Vec<Renewal> {
+    let grants: Vec<_> = input.entries.iter().filter(|e| e.issued_token().is_some()).collect();
+    let unauthorized = |from_us: u64, to_us: u64| {
+        input.entries.iter().any(|e| e.is_items() && e.status == 401 && e.at_us >= from_us && e.at_us < to_us)
+    };
+    let mut out = Vec::new();
+    for (i, g) in grants.iter().enumerate() {
+        let Some(prev) = i.checked_sub(1).map(|p| grants[p]) else {
+            // The first grant renews only a token from before arming that got a 401.
+            if unauthorized(0, g.at_us) {
+                out.push(Renewal::After401);
+            }
+            continue;
+        };
+        let expiry = match &prev.kind {
+            RequestKind::Token { expires_us: Some(x), .. } => Some(*x),
+            _ => None,
+        };
+        out.push(if unauthorized(prev.at_us, g.at_us) {
+            Renewal::After401
+        } else if expiry.is_some_and(|x| g.at_us >= x) {
+            Renewal::OwnClock
+        } else {
+            Renewal::BeforeExpiry
+        });
+    }
+    out
+}
+
+/// "renewed the token before it expired (proactively)", or with counts when the kinds mix.
+fn renewal_words(kinds: &[Renewal]) -> String {
+    let distinct: BTreeSet<Renewal> = kinds.iter().copied().collect();
+    match distinct.len() {
+        0 => "renewed the token".to_owned(),
+        1 => format!("renewed the token {}", kinds[0].words()),
+        _ => {
+            let parts: Vec<String> = distinct
+                .iter()
+                .map(|k| format!("{} × {}", kinds.iter().filter(|x| *x == k).count(), k.words()))
+                .collect();
+            format!("renewed the token {}", parts.join(", "))
+        }
+    }
+}
+
 /// `auth.refresh`: once a token expired, did the client get a new one and carry on?
 ///
 /// With a 401 (`invalid_token`) in the run: pass when a later call succeeds with another
 /// token (refresh after the 401). The 401 may hit a token issued before the scenario was
 /// armed (the TUI arms while the partner's job runs), so it does not need a grant first.
 /// Without a 401: pass when a call after the first token's expiry succeeds with a newer
-/// token (proactive refresh); inconclusive when the run ended before that expiry.
+/// token; inconclusive when the run ended before that expiry. The summary says truly when
+/// each renewal came: before the old token expired (proactive), after it expired by the
+/// client's own clock with no 401 first, or after the 401. All three pass.
 ///
 /// An API-key or static-token profile has no token that expires: not applicable, with the
 /// reason, never a fail.
@@ -61,13 +139,15 @@ pub fn refresh(input: &JudgeInput<'_>) -> CheckResult {
             .any(|e| e.at_us > at_us && e.status == 200 && e.token.is_some() && e.token.as_deref() != old)
     };
     let tokens = |n: usize| format!("{n} {}", plural(n, "token", "tokens"));
+    let kinds = renewals(input);
+    let renewed = renewal_words(&kinds);
 
     let (verdict, summary) = if let Some(first_401) = unauthorized.first() {
         if succeeded_after(first_401.at_us, first_401.token.as_deref()) {
             (
                 Verdict::Pass,
                 format!(
-                    "renewed the token after the 401 ({} via {how}) and carried on ({} × 401 in all)",
+                    "{renewed} ({} via {how}) and carried on ({} × 401 in all)",
                     tokens(grants.len()),
                     unauthorized.len()
                 ),
@@ -109,10 +189,7 @@ pub fn refresh(input: &JudgeInput<'_>) -> CheckResult {
             };
             (
                 Verdict::Pass,
-                format!(
-                    "renewed the token proactively, before expiry ({} via {how}) and carried on{per_call}",
-                    tokens(grants.len())
-                ),
+                format!("{renewed} ({} via {how}) and carried on{per_call}", tokens(grants.len())),
             )
         } else {
             (
@@ -123,13 +200,14 @@ pub fn refresh(input: &JudgeInput<'_>) -> CheckResult {
     } else {
         (Verdict::Inconclusive, "the client neither obtained a token nor had one expire".to_owned())
     };
+    let kinds_seen: BTreeSet<&str> = kinds.iter().map(|k| k.figure()).collect();
     CheckResult::new(id, verdict, summary)
         .figure("token_lifetime_s", lifetime)
         .figure("tokens_issued", grants.len())
         .figure("grant_types", how)
         .figure("unauthorized_401", unauthorized.len())
         .figure("calls", gets.len())
-        .figure("refresh", if unauthorized.is_empty() { "proactive" } else { "after 401" })
+        .figure("refresh", kinds_seen.into_iter().collect::<Vec<_>>().join(" + "))
 }
 
 /// `auth.token_reuse`: with long-lived tokens, does the client reuse one across calls? With an
@@ -274,8 +352,9 @@ mod tests {
         }
         let r = t.judge_exited("auth.refresh");
         assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
-        assert!(r.summary.contains("proactively"), "{}", r.summary);
+        assert!(r.summary.contains("before it expired (proactively)"), "{}", r.summary);
         assert!(r.summary.contains("new token per call is expected"), "{}", r.summary);
+        assert_eq!(r.figures["refresh"], "before expiry".into());
         assert_eq!(r.figures["tokens_issued"], 4usize.into());
     }
 
@@ -292,8 +371,28 @@ mod tests {
             .get(2140.0, 4, 4, 200, "t1");
         let r = t.judge_exited("auth.refresh");
         assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
-        assert!(r.summary.contains("after the 401"), "{}", r.summary);
+        assert!(r.summary.contains("renewed the token after the 401"), "{}", r.summary);
+        assert!(!r.summary.contains("proactively"), "{}", r.summary);
         assert_eq!(r.figures["unauthorized_401"], 1usize.into());
+        assert_eq!(r.figures["refresh"], "after 401".into());
+    }
+
+    /// Item 3: issued at +322 ms, renewed at +2,452 ms, lifetime 2 s, no 401: after expiry by
+    /// its own clock, not "proactively, before expiry".
+    #[test]
+    fn renewal_after_expiry_without_a_401_says_so() {
+        let t = Traffic::new()
+            .grant(322.0, "client_credentials", "t0", 2000.0)
+            .get(330.0, 1, 4, 200, "t0")
+            .get(1040.0, 2, 4, 200, "t0")
+            .get(1750.0, 3, 4, 200, "t0")
+            .grant(2452.0, "client_credentials", "t1", 2000.0)
+            .get(2460.0, 4, 4, 200, "t1");
+        let r = t.judge_exited("auth.refresh");
+        assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
+        assert!(r.summary.contains("after it had expired, by its own clock"), "{}", r.summary);
+        assert!(!r.summary.contains("proactively"), "{}", r.summary);
+        assert_eq!(r.figures["refresh"], "after expiry, no 401".into());
     }
 
     #[test]

@@ -111,8 +111,24 @@ impl Traffic {
         let input = JudgeInput {
             entries: &self.entries,
             scenario: &scenario,
+            session: &self.entries,
             armed_at_us: 0,
             end: RunEnd { at_us: us(end_ms), outcome },
+        };
+        judge(&input)
+    }
+
+    /// Judges `check` on this run's traffic within a session that saw `session` (times in ms
+    /// on the same clock), the run exiting just after its last request.
+    pub fn judge_in_session(&self, check: &str, session: &Traffic) -> CheckResult {
+        let scenario = Scenario::for_check(check).expect("an api check");
+        let end = self.entries.last().map_or(0, |e| e.at_us + 10_000);
+        let input = JudgeInput {
+            entries: &self.entries,
+            scenario: &scenario,
+            session: &session.entries,
+            armed_at_us: self.entries.first().map_or(0, |e| e.at_us),
+            end: RunEnd { at_us: end, outcome: RunOutcome::Exited(0) },
         };
         judge(&input)
     }
@@ -130,6 +146,24 @@ pub fn burst(times_ms: &[f64], statuses: &[u16]) -> Traffic {
     for (i, at) in times_ms.iter().enumerate() {
         let status = statuses.get(i).copied().unwrap_or(200);
         t = t.get(*at, 1, 3, status, "tok-a");
+    }
+    t
+}
+
+/// Bursts of failures, each given by its gaps (ms): the gaps' attempts fail (503), the last
+/// succeeds, and the next burst starts 50 ms later.
+pub fn bursts_of(gaps: &[&[f64]]) -> Traffic {
+    let mut t = Traffic::new().grant(0.0, "client_credentials", "tok-a", 3_600_000.0);
+    let mut at = 10.0;
+    for (page, burst) in gaps.iter().enumerate() {
+        let page = page as u32 + 1;
+        t = t.get(at, page, 3, 503, "tok-a");
+        for (i, g) in burst.iter().enumerate() {
+            at += g;
+            let status = if i + 1 == burst.len() { 200 } else { 503 };
+            t = t.get(at, page, 3, status, "tok-a");
+        }
+        at += 50.0;
     }
     t
 }

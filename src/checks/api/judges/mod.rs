@@ -34,6 +34,9 @@ pub enum RunOutcome {
     Exited(i32),
     /// The command ran too long and was killed.
     Killed,
+    /// The runner stopped the command once it had been quiet long enough to judge
+    /// (`retry.limit`: twice its longest gap, at least 2 s, after its last attempt).
+    Settled,
     /// The reviewer finished the check; whether the client still runs is unknown (TUI).
     Manual,
 }
@@ -51,6 +54,9 @@ pub struct JudgeInput<'a> {
     /// The entries journaled since the scenario was armed, in arrival order.
     pub entries: &'a [JournalEntry],
     pub scenario: &'a Scenario,
+    /// Every entry the API journaled in the session (every scenario's run and the traffic
+    /// between them), in arrival order: what `polling.rate` measures.
+    pub session: &'a [JournalEntry],
     /// When the scenario was armed (journal clock, µs); times in summaries are relative to it.
     pub armed_at_us: u64,
     pub end: RunEnd,

@@ -184,54 +184,77 @@ pub fn unknown_fields(input: &JudgeInput<'_>) -> CheckResult {
     let exit = match input.end.outcome {
         RunOutcome::Exited(c) => c.to_string(),
         RunOutcome::Killed => "killed".to_owned(),
+        RunOutcome::Settled => "stopped when quiet".to_owned(),
         RunOutcome::Manual => "n/a".to_owned(),
     };
     CheckResult::new(id, verdict, summary).figure("pages_fetched", ok.len()).figure("exit", exit)
 }
 
-/// `polling.rate`: requests per minute, as the peak number of requests in any 60 s window
-/// (a run shorter than a minute counts all of it, never extrapolated), against the stated
-/// limit; also the calls per run and the median interval.
+/// `polling.rate` judges at least this many requests…
+const MIN_RATE_REQUESTS: usize = 20;
+/// …spread over at least this long (s): a one-shot job's few calls in a few milliseconds
+/// say nothing about its rate.
+const MIN_RATE_SPAN_S: f64 = 10.0;
+
+/// `polling.rate`: the rate over *all* the traffic the evidence API saw in the session (every
+/// scenario's run and the traffic between them), not one fault-free run, against the stated
+/// limits: the peak number of requests in any 60 s window (a session shorter than a minute
+/// counts all of it, never extrapolated) and in any 1 s window; also the requests in this
+/// run and the median interval between its calls. Over a limit fails whatever the amount of
+/// traffic; under them, fewer than [`MIN_RATE_REQUESTS`] requests or less than
+/// [`MIN_RATE_SPAN_S`] of traffic is inconclusive (too little to judge a rate).
 pub fn polling_rate(input: &JudgeInput<'_>) -> CheckResult {
     let id = CheckId::PollingRate.as_str();
-    let limit = input.scenario.rate_limit_per_minute as usize;
-    let all: Vec<_> = input.entries.iter().collect();
-    let (Some(first), Some(last)) = (all.first(), all.last()) else {
+    let per_minute = input.scenario.rate_limit_per_minute as usize;
+    let per_second = input.scenario.rate_limit_per_second as usize;
+    let session = if input.session.is_empty() { input.entries } else { input.session };
+    let (Some(first), Some(last)) = (session.first(), session.last()) else {
         return CheckResult::new(id, Verdict::Inconclusive, "the client made no request");
     };
-    let peak_minute = peak_in_window(&all.iter().map(|e| e.at_us).collect::<Vec<_>>(), 60_000_000);
-    let peak_second = peak_in_window(&all.iter().map(|e| e.at_us).collect::<Vec<_>>(), 1_000_000);
+    let times: Vec<u64> = session.iter().map(|e| e.at_us).collect();
+    let peak_minute = peak_in_window(&times, 60_000_000);
+    let peak_second = peak_in_window(&times, 1_000_000);
     let gaps = gaps_ms(&input.items());
     let interval = round1(median(&gaps));
     let span_s = last.at_us.saturating_sub(first.at_us) as f64 / 1e6;
     let span = if span_s < 10.0 { format!("{:.0} ms", span_s * 1000.0) } else { format!("{span_s:.1} s") };
+    let n = session.len();
+    let run = input.entries.len();
+    let seen = format!(
+        "{run} {} in this run, {n} in the session over {span}; peak {peak_minute} in a minute (limit {per_minute}), {peak_second} in a second (limit {per_second})",
+        plural(run, "request", "requests")
+    );
     let interval_text = if gaps.is_empty() {
         String::new()
     } else {
-        format!("; median interval between calls {interval:.0} ms")
+        format!("; median interval between this run's calls {interval:.0} ms")
     };
-    let n = all.len();
-    let (verdict, summary) = if peak_minute <= limit {
+    let (verdict, summary) = if peak_minute > per_minute || peak_second > per_second {
+        let over = if peak_minute > per_minute {
+            format!("{peak_minute} requests within a minute, over the stated limit of {per_minute}/min")
+        } else {
+            format!("{peak_second} requests within a second, over the stated limit of {per_second}/s")
+        };
+        (Verdict::Fail, format!("{over} ({seen})"))
+    } else if n < MIN_RATE_REQUESTS || span_s < MIN_RATE_SPAN_S {
         (
-            Verdict::Pass,
+            Verdict::Inconclusive,
             format!(
-                "{n} {} over {span}: peak {peak_minute} in any minute, under the limit of {limit}/min{interval_text}",
-                plural(n, "request", "requests")
+                "too little traffic to judge a rate: {seen}; it takes at least {MIN_RATE_REQUESTS} requests over {MIN_RATE_SPAN_S:.0} s (run the other checks first, or let the service run)"
             ),
         )
     } else {
-        (
-            Verdict::Fail,
-            format!("{peak_minute} requests within a minute, over the stated limit of {limit}/min"),
-        )
+        (Verdict::Pass, format!("under the stated limits: {seen}{interval_text}"))
     };
     CheckResult::new(id, verdict, summary)
-        .figure("requests", n)
+        .figure("requests", run)
+        .figure("session_requests", n)
         .figure("requests_per_minute", peak_minute)
         .figure("peak_per_second", peak_second)
-        .figure("limit_per_minute", limit)
+        .figure("limit_per_minute", per_minute)
+        .figure("limit_per_second", per_second)
         .figure("median_interval_ms", interval)
-        .figure("run_s", round1(span_s))
+        .figure("session_s", round1(span_s))
 }
 
 /// The most timestamps (sorted, µs) inside any window of `window_us`.
@@ -342,19 +365,52 @@ mod tests {
         assert!(r.summary.contains("token request"), "{}", r.summary);
     }
 
+    /// Item 5: a one-shot job's run alone is too little to judge ("2 requests over 10 ms"
+    /// used to pass); over a session's traffic it is judged, per minute and per second.
     #[test]
-    fn polling_rate_peak_minute() {
+    fn polling_rate_over_the_session() {
         assert_eq!(peak_in_window(&[0, 10, 20, 61_000_000, 61_000_001], 60_000_000), 3);
-        let r = pages(&[1, 2, 3, 4]).judge_exited("polling.rate");
-        assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
-        assert_eq!(r.figures["requests_per_minute"], 5usize.into());
+        let run = pages(&[1, 2, 3, 4]);
+        let r = run.judge_exited("polling.rate");
+        assert_eq!(r.verdict, Verdict::Inconclusive, "{}", r.summary);
+        assert!(r.summary.contains("too little traffic to judge a rate"), "{}", r.summary);
+        assert!(r.summary.contains("5 requests in this run"), "{}", r.summary);
 
-        let mut busy = Traffic::new().grant(0.0, "client_credentials", "a", 3_600_000.0);
-        for i in 0..80 {
-            busy = busy.get(10.0 + f64::from(i) * 100.0, 1, 3, 200, "a");
+        // The same run inside a session of 11 runs over 40 s.
+        let mut session = Traffic::new();
+        for k in 0..11 {
+            let at = f64::from(k) * 4000.0;
+            session = session.grant(at, "client_credentials", "a", 3_600_000.0);
+            for p in 1..=4u32 {
+                session = session.get(at + 5.0 * f64::from(p), p, 4, 200, "a");
+            }
         }
-        let r = busy.judge_exited("polling.rate");
+        let r = run.judge_in_session("polling.rate", &session);
+        assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
+        assert!(r.summary.contains("55 in the session over 40.0 s"), "{}", r.summary);
+        assert!(
+            r.summary.contains("peak 55 in a minute (limit 5000), 5 in a second (limit 200)"),
+            "{}",
+            r.summary
+        );
+
+        // 250 requests in half a second: over the per-second limit, however short.
+        let mut burst = Traffic::new().grant(0.0, "client_credentials", "a", 3_600_000.0);
+        for i in 0..250 {
+            burst = burst.get(10.0 + f64::from(i) * 2.0, 1, 3, 200, "a");
+        }
+        let r = burst.judge_exited("polling.rate");
         assert_eq!(r.verdict, Verdict::Fail, "{}", r.summary);
+        assert!(r.summary.contains("within a second, over the stated limit of 200/s"), "{}", r.summary);
+
+        // 5,100 requests over 59 s: under 200 a second, over 5,000 a minute.
+        let mut steady = Traffic::new();
+        for i in 0..5100 {
+            steady = steady.get(f64::from(i) * 11.6, 1, 3, 200, "a");
+        }
+        let r = steady.judge_exited("polling.rate");
+        assert_eq!(r.verdict, Verdict::Fail, "{}", r.summary);
+        assert!(r.summary.contains("over the stated limit of 5000/min"), "{}", r.summary);
     }
 
     #[test]

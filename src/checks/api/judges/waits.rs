@@ -48,8 +48,50 @@ fn describe(w: &Wait<'_>) -> String {
     }
 }
 
+/// The two forms of Retry-After, judged apart: a client may honour one and not the other
+/// (go-retryablehttp parses only the seconds form).
+const FORMS: [&str; 2] = ["seconds", "http-date"];
+
+/// What a client did with one form of the hint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FormOutcome {
+    NotServed,
+    Respected,
+    Ignored,
+    GaveUp,
+}
+
+impl FormOutcome {
+    fn figure(self) -> &'static str {
+        match self {
+            FormOutcome::NotServed => "not served",
+            FormOutcome::Respected => "respected",
+            FormOutcome::Ignored => "ignored",
+            FormOutcome::GaveUp => "gave up",
+        }
+    }
+}
+
+fn form_of(w: &Wait<'_>) -> &'static str {
+    w.served.retry_after_form.unwrap_or("seconds")
+}
+
+fn outcome(ws: &[&Wait<'_>]) -> FormOutcome {
+    if ws.is_empty() {
+        FormOutcome::NotServed
+    } else if ws.iter().any(|w| w.early()) {
+        FormOutcome::Ignored
+    } else if ws.iter().any(|w| w.waited_ms.is_none()) {
+        FormOutcome::GaveUp
+    } else {
+        FormOutcome::Respected
+    }
+}
+
 /// `ratelimit.retry_after`: after a 429 with Retry-After (seconds form, then HTTP-date form),
-/// the next attempt comes no sooner than the hint.
+/// the next attempt comes no sooner than the hint. Each form is judged and reported on its
+/// own; the verdict fails if either is ignored, and the summary says which, and what the
+/// client did with the other.
 pub fn retry_after(input: &JudgeInput<'_>) -> CheckResult {
     let id = CheckId::RatelimitRetryAfter.as_str();
     let gets = input.items();
@@ -59,19 +101,45 @@ pub fn retry_after(input: &JudgeInput<'_>) -> CheckResult {
         return CheckResult::new(id, Verdict::Inconclusive, why);
     }
     let long_ms = input.scenario.long_hint.as_millis() as f64;
-    let early: Vec<_> = ws.iter().filter(|w| w.early()).collect();
-    let gave_up = ws.iter().find(|w| w.waited_ms.is_none());
+    let by_form: Vec<(&str, Vec<&Wait<'_>>, FormOutcome)> = FORMS
+        .iter()
+        .map(|f| {
+            let of: Vec<&Wait<'_>> = ws.iter().filter(|w| form_of(w) == *f).collect();
+            let o = outcome(&of);
+            (*f, of, o)
+        })
+        .collect();
     let details = ws.iter().map(describe).collect::<Vec<_>>().join("; ");
-    let (verdict, summary) = if let Some(w) = early.first() {
-        (
-            Verdict::Fail,
-            format!(
-                "ignored Retry-After: came back after {:.0} ms when told to wait {:.0} ms ({} form)",
-                w.waited_ms.unwrap_or_default(),
-                w.hint_ms,
-                w.served.retry_after_form.unwrap_or("seconds")
-            ),
-        )
+    let ignored: Vec<_> = by_form.iter().filter(|(_, _, o)| *o == FormOutcome::Ignored).collect();
+    let gave_up = ws.iter().find(|w| w.waited_ms.is_none());
+    let (verdict, summary) = if !ignored.is_empty() {
+        let which = ignored.iter().map(|(f, ..)| format!("the {f} form")).collect::<Vec<_>>().join(" and ");
+        let early = ignored
+            .iter()
+            .filter_map(|(_, of, _)| of.iter().find(|w| w.early()))
+            .map(|w| {
+                format!(
+                    "came back after {:.0} ms when told to wait {:.0} ms ({} form)",
+                    w.waited_ms.unwrap_or_default(),
+                    w.hint_ms,
+                    form_of(w)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let others: Vec<String> = by_form
+            .iter()
+            .filter(|(_, _, o)| !matches!(o, FormOutcome::Ignored | FormOutcome::NotServed))
+            .map(|(f, of, o)| match o {
+                FormOutcome::Respected => format!(
+                    "it respected the {f} form ({})",
+                    of.iter().map(|w| describe(w)).collect::<Vec<_>>().join("; ")
+                ),
+                _ => format!("it gave up after the {f} form"),
+            })
+            .collect();
+        let others = if others.is_empty() { String::new() } else { format!("; {}", others.join("; ")) };
+        (Verdict::Fail, format!("ignored Retry-After in {which}: {early}{others}"))
     } else if let Some(w) = gave_up {
         if w.hint_ms >= long_ms {
             (
@@ -88,16 +156,19 @@ pub fn retry_after(input: &JudgeInput<'_>) -> CheckResult {
             )
         }
     } else {
-        (Verdict::Pass, format!("respected Retry-After: {details}"))
+        (Verdict::Pass, format!("respected Retry-After in every form served: {details}"))
     };
-    let forms: Vec<String> =
-        ws.iter().map(|w| w.served.retry_after_form.unwrap_or("seconds").to_owned()).collect();
-    CheckResult::new(id, verdict, summary)
+    let forms: Vec<String> = ws.iter().map(|w| form_of(w).to_owned()).collect();
+    let mut result = CheckResult::new(id, verdict, summary)
         .figure("rate_limited_429", ws.len())
         .figure("hints_ms", ws.iter().map(|w| round1(w.hint_ms)).collect::<Vec<_>>())
         .figure("waits_ms", ws.iter().filter_map(|w| w.waited_ms.map(round1)).collect::<Vec<_>>())
         .figure("forms", forms)
-        .figure("tolerance_ms", RETRY_AFTER_TOLERANCE_MS)
+        .figure("tolerance_ms", RETRY_AFTER_TOLERANCE_MS);
+    for (f, _, o) in &by_form {
+        result = result.figure(&format!("{}_form", f.replace('-', "_")), o.figure());
+    }
+    result
 }
 
 /// `resilience.maintenance`: during a window of 503 + Retry-After the client waits as told,
@@ -183,6 +254,45 @@ mod tests {
         assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
         assert_eq!(r.figures["waits_ms"], vec![1002.0, 1981.0].into());
         assert!(r.summary.contains("http-date"), "{}", r.summary);
+        assert_eq!(r.figures["seconds_form"], "respected".into());
+        assert_eq!(r.figures["http_date_form"], "respected".into());
+    }
+
+    /// Item 4: go-retryablehttp honours the seconds form and ignores the HTTP date (it
+    /// falls back to its backoff, 2 s here after a 3 s date hint): the verdict fails, the
+    /// summary names the form it ignored and says it waited correctly on the other.
+    #[test]
+    fn each_form_is_judged_apart() {
+        let t = base()
+            .get_ra(10.0, 1, 429, 1000, "seconds")
+            .get(1012.0, 1, 3, 200, "tok-a")
+            .get_ra(1020.0, 2, 429, 2980, "http-date")
+            .get(3020.0, 2, 3, 200, "tok-a")
+            .get(3030.0, 3, 3, 200, "tok-a");
+        let r = t.judge_exited("ratelimit.retry_after");
+        assert_eq!(r.verdict, Verdict::Fail, "{}", r.summary);
+        assert!(r.summary.contains("ignored Retry-After in the http-date form"), "{}", r.summary);
+        assert!(r.summary.contains("respected the seconds form (waited 1002 ms"), "{}", r.summary);
+        assert_eq!(r.figures["seconds_form"], "respected".into());
+        assert_eq!(r.figures["http_date_form"], "ignored".into());
+
+        // The other way round, and both ignored.
+        let t = base()
+            .get_ra(10.0, 1, 429, 1000, "seconds")
+            .get(15.0, 1, 3, 200, "tok-a")
+            .get_ra(20.0, 2, 429, 1980, "http-date")
+            .get(2010.0, 2, 3, 200, "tok-a");
+        let r = t.judge_exited("ratelimit.retry_after");
+        assert_eq!(r.verdict, Verdict::Fail, "{}", r.summary);
+        assert!(r.summary.contains("in the seconds form:"), "{}", r.summary);
+        assert!(r.summary.contains("respected the http-date form"), "{}", r.summary);
+        let t = base()
+            .get_ra(10.0, 1, 429, 1000, "seconds")
+            .get(15.0, 1, 3, 200, "tok-a")
+            .get_ra(20.0, 2, 429, 1980, "http-date")
+            .get(30.0, 2, 3, 200, "tok-a");
+        let r = t.judge_exited("ratelimit.retry_after");
+        assert!(r.summary.contains("in the seconds form and the http-date form"), "{}", r.summary);
     }
 
     #[test]
@@ -193,7 +303,7 @@ mod tests {
         let early = base().get_ra(10.0, 1, 429, 1000, "seconds").get(910.0, 1, 3, 200, "tok-a");
         let r = early.judge_exited("ratelimit.retry_after");
         assert_eq!(r.verdict, Verdict::Fail, "{}", r.summary);
-        assert!(r.summary.contains("ignored Retry-After"), "{}", r.summary);
+        assert!(r.summary.contains("ignored Retry-After in the seconds form"), "{}", r.summary);
         // An exponential-backoff client that ignores the header (urllib3 without
         // respect_retry_after_header, factor 0.1: immediate retry).
         let urllib3 = base().get_ra(10.0, 1, 429, 1000, "seconds").get(11.5, 1, 3, 200, "tok-a");

@@ -54,7 +54,9 @@ pub struct ArmState {
     pub armed: bool,
     /// Journal time (µs) at which it was armed.
     pub since_us: u64,
-    gets: usize,
+    /// Failures served in the current burst, and bursts completed (`Fault::Burst`).
+    burst_failures: usize,
+    bursts_done: u32,
     rate_limited_pages: HashSet<u32>,
     window_start: Option<Instant>,
     /// Proxy mode: the pages of upstream's collection seen since arming.
@@ -76,6 +78,8 @@ impl ArmState {
             armed,
             since_us,
             gets: 0,
+            burst_failures: 0,
+            bursts_done: 0,
             rate_limited_pages: HashSet::new(),
             window_start: None,
             pages: PageTracker::default(),
@@ -84,7 +88,6 @@ impl ArmState {
 
     /// Decides the response to an authorised `GET /items?page=<page>`.
     pub fn decide(&mut self, page: u32, now: Instant, wall: SystemTime) -> Decision {
-        self.gets += 1;
         match &self.scenario.fault {
             Fault::None => Decision::Serve,
             Fault::RateLimit { secs, date_secs } => {
@@ -99,10 +102,22 @@ impl ArmState {
                     Decision::Serve
                 }
             }
-            Fault::Burst { statuses } => match statuses.get(self.gets - 1) {
-                Some(status) => Decision::Fail { status: *status, retry_after: None },
-                None => Decision::Serve,
-            },
+            Fault::Burst { statuses, bursts } => {
+                if self.bursts_done >= *bursts {
+                    return Decision::Serve;
+                }
+                match statuses.get(self.burst_failures) {
+                    Some(status) => {
+                        self.burst_failures += 1;
+                        Decision::Fail { status: *status, retry_after: None }
+                    }
+                    None => {
+                        self.burst_failures = 0;
+                        self.bursts_done += 1;
+                        Decision::Serve
+                    }
+                }
+            }
             Fault::Persistent { status } => Decision::Fail { status: *status, retry_after: None },
             Fault::RejectKey { nth } if self.gets == *nth => Decision::Unauthorized,
             Fault::RejectKey { .. } => Decision::Serve,
@@ -137,10 +152,13 @@ mod tests {
         let mut s = ArmState::armed(Scenario::for_check("retry.backoff").expect("scenario"), 0);
         let now = Instant::now();
         let wall = SystemTime::now();
-        let got: Vec<_> = (0..5).map(|_| s.decide(1, now, wall)).collect();
+        let got: Vec<_> = (0..20).map(|_| s.decide(1, now, wall)).collect();
         assert!(matches!(got[0], Decision::Fail { status: 503, .. }));
         assert!(matches!(got[1], Decision::Fail { status: 500, .. }));
-        assert_eq!(got[4], Decision::Serve);
+        // Three bursts of five failures, each ended by one success; then all is well.
+        let served: Vec<usize> =
+            got.iter().enumerate().filter(|(_, d)| **d == Decision::Serve).map(|(i, _)| i).collect();
+        assert_eq!(served, vec![5, 11, 17, 18, 19]);
 
         let mut m = ArmState::armed(Scenario::for_check("resilience.maintenance").expect("scenario"), 0);
         assert_eq!(
