@@ -54,6 +54,7 @@ pub struct ArmState {
     pub armed: bool,
     /// Journal time (µs) at which it was armed.
     pub since_us: u64,
+    gets: usize,
     /// Failures served in the current burst, and bursts completed (`Fault::Burst`).
     burst_failures: usize,
     bursts_done: u32,
@@ -88,6 +89,7 @@ impl ArmState {
 
     /// Decides the response to an authorised `GET /items?page=<page>`.
     pub fn decide(&mut self, page: u32, now: Instant, wall: SystemTime) -> Decision {
+        self.gets += 1;
         match &self.scenario.fault {
             Fault::None => Decision::Serve,
             Fault::RateLimit { secs, date_secs } => {
