@@ -17,8 +17,9 @@ fn check_api(args: &[&str]) -> Output {
     support::command().args(["check", "api", "--timeout", "20"]).args(args).output().expect("run certcockpit")
 }
 
-/// Verdict and summary per check id from the `--json` output.
-fn verdicts(out: &Output) -> BTreeMap<String, (String, String, Value)> {
+/// Verdict, summary and figures per check id from the `--json` output (also read by the other
+/// ecosystems' peers' tests).
+pub(crate) fn verdicts(out: &Output) -> BTreeMap<String, (String, String, Value)> {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
         panic!("not JSON ({e}): {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr))
