@@ -6,6 +6,7 @@
 //! - [`report`]: the Markdown and HTML report with its remediation list.
 //! - [`ui`] and [`tui`]: the terminal interface (The Elm Architecture).
 //! - [`cli`]: the command line.
+//! - [`files`]: reading files someone else named, writing without following planted links.
 //! - [`text`]: partner text made safe to show (terminal, report, Markdown).
 //!
 //! Domain and check code never imports ratatui; only `ui` and `tui` do.
@@ -14,6 +15,7 @@ pub mod checks;
 pub mod cli;
 pub mod demo;
 pub mod dossier;
+pub mod files;
 pub mod questionnaire;
 pub mod report;
 pub mod session;

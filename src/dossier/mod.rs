@@ -19,17 +19,34 @@
 //!    the file already has (a template's questions) stay. A save that changes nothing writes
 //!    the same bytes again and leaves `updated` alone.
 //! 2. Write them to a temporary file in the dossier's own folder (same file system, so the
-//!    rename below is atomic), named `.<name>.tmp-<pid>`.
+//!    rename below is atomic), named `.<name>.tmp-<pid>-<16 random hex digits>` and created
+//!    with `O_CREAT|O_EXCL|O_NOFOLLOW` (`crate::files`): a file or symlink planted at a
+//!    guessed name is never written through. It gets the dossier's permission bits (a `0600`
+//!    dossier stays `0600`); a new dossier gets `0666` less the umask.
 //! 3. `fsync` the temporary file, so its content is on disk before it becomes visible.
 //! 4. `rename` it over the dossier: readers see the old file or the new one, never a mix.
 //! 5. `fsync` the folder, so the rename itself survives a power cut.
 //!
-//! A crash before step 4 leaves the old dossier intact (and possibly a stray temp file); after
-//! step 4 the new one. A dossier that does not parse is reported with line and column and is
-//! never written. Before each save the store checks that the file on disk is still the one it
+//! A write that fails (a full disk) is tried again after 0.1, 0.4 and 1.6 s; a save that
+//! needed a retry says so, and one that still fails names the file, the attempts and the
+//! cause once. Before each write, temporary files of this dossier left by processes no longer
+//! running (a SIGKILL between steps 2 and 4) are removed.
+//!
+//! A crash before step 4 leaves the old dossier intact (and possibly a stray temp file, removed
+//! by the next save); after step 4 the new one. A dossier that does not parse is reported with
+//! line and column and is never written; so is one of a newer `format` than this program's
+//! ([`DOSSIER_FORMAT`]). Dossiers are read as regular files only, at most
+//! [`MAX_DOSSIER_BYTES`] (8 MiB). A file with a UTF-8 BOM or CRLF line ends keeps them
+//! ([`TextForm`]). Before each save the store checks that the file on disk is still the one it
 //! last read or wrote; if someone else changed it, the save is refused and our version is
-//! written beside it instead of over it. A lock file (`.<name>.lock`, held with an OS file
-//! lock that dies with the process) keeps a second cockpit from opening the same dossier.
+//! written beside it instead of over it.
+//!
+//! A dossier reached through a symlink is read, saved and locked as the file the link finally
+//! names (the link stays a link), so two names for one file are one dossier. A lock file
+//! (`.<name>.lock` beside that file, held with an OS file lock that dies with the process,
+//! opened with `O_NOFOLLOW` and refused unless it is a plain file with one link) keeps a
+//! second cockpit from opening the same dossier; headless commands that file evidence wait a
+//! bounded time for it ([`update_within`]).
 
 mod lock;
 mod merge;
@@ -43,5 +60,7 @@ pub use lock::DossierLock;
 pub use model::{
     Answer, ApiSettings, DOSSIER_FORMAT, Dossier, Evidence, Meta, ReviewStatus, Settings, WebhookSettings,
 };
-pub use store::{DossierError, DossierStore, load, parse, save_atomic, update};
+pub use store::{
+    DossierError, DossierStore, MAX_DOSSIER_BYTES, TextForm, load, parse, save_atomic, update, update_within,
+};
 pub use template::template;

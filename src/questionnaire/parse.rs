@@ -38,8 +38,8 @@ impl fmt::Display for Diagnostic {
 
 #[derive(Debug, thiserror::Error)]
 pub enum QuestionnaireError {
-    #[error("cannot read questionnaire {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    #[error("cannot read questionnaire {path}: {cause}")]
+    Read { path: String, cause: crate::files::ReadError },
     #[error("{}", render(.0))]
     Invalid(Vec<Diagnostic>),
     #[error(
@@ -219,11 +219,12 @@ pub fn parse(file: &str, src: &str) -> Result<Questionnaire, QuestionnaireError>
     })
 }
 
-/// Reads and parses a questionnaire file.
+/// Reads and parses a questionnaire file: a regular file (never a FIFO or device, which a
+/// dossier written by someone else may name) of at most `files::MAX_CONFIG_BYTES`.
 pub fn parse_file(path: &Path) -> Result<Questionnaire, QuestionnaireError> {
     let name = path.display().to_string();
-    let src = std::fs::read_to_string(path)
-        .map_err(|source| QuestionnaireError::Read { path: name.clone(), source })?;
+    let src = crate::files::read_regular_text(path, crate::files::MAX_CONFIG_BYTES)
+        .map_err(|cause| QuestionnaireError::Read { path: name.clone(), cause })?;
     parse(&name, &src)
 }
 

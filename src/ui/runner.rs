@@ -253,7 +253,14 @@ impl<B: Backend> Runner<B> {
         let tx = self.tx.clone();
         tokio::task::spawn_blocking(move || {
             let result = match store.lock() {
-                Ok(mut store) => store.save(&dossier).map_err(|e| e.to_string()),
+                Ok(mut store) => {
+                    let result = store.save(&dossier).map_err(|e| e.to_string());
+                    // A save that needed retries says so (the error, if any, is shown anyway).
+                    if let Some(note) = store.take_note() {
+                        let _ = tx.send(Msg::Notice(Notice::info(note)));
+                    }
+                    result
+                }
                 Err(_) => Err("the dossier store is unusable after a crash in a previous save".to_owned()),
             };
             let _ = tx.send(Msg::Saved(result));

@@ -340,7 +340,8 @@ pub fn load(name_or_path: &str) -> Result<Profile, ProfileError> {
         return Err(ProfileError::Unknown(name_or_path.to_owned(), names));
     }
     let path = Path::new(name_or_path);
-    let src = std::fs::read_to_string(path)
+    // A dossier names its profile: regular files only, bounded (see `crate::files`).
+    let src = crate::files::read_regular_text(path, crate::files::MAX_CONFIG_BYTES)
         .map_err(|e| ProfileError::Read { path: name_or_path.to_owned(), reason: e.to_string() })?;
     parse(name_or_path, name_or_path, &src)
 }
