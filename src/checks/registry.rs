@@ -125,6 +125,7 @@ macro_rules! checks {
 checks! {
     WebhookDelivery => "webhook.delivery",
     WebhookSignature => "webhook.signature",
+    WebhookRotation => "webhook.rotation",
     WebhookReplay => "webhook.replay",
     WebhookDuplicate => "webhook.duplicate",
     WebhookOrdering => "webhook.ordering",
@@ -206,6 +207,13 @@ impl CheckId {
                 "forged, missing, wrong-secret and tampered deliveries are rejected (4xx) while the genuine one is accepted",
                 "The webhook listener must reject with a 4xx status every request whose signature does not verify (forged, missing, made with the wrong secret, or over a tampered body), and accept the genuine one.",
                 W::Signature,
+            ),
+            C::WebhookRotation => webhook(
+                self,
+                "Rotating secrets verified",
+                "the valid signature is found first, in the middle or last among invalid ones, unknown versions are skipped, all-invalid headers are rejected",
+                "The webhook listener must accept a delivery when any one of the signatures in its header verifies, wherever it stands, skip signatures of versions it does not know, and reject a header in which none verifies, so that deliveries keep arriving while the secret rotates.",
+                W::Rotation,
             ),
             C::WebhookReplay => webhook(
                 self,

@@ -17,6 +17,8 @@ pub enum SchemeArg {
     HmacSha256,
     /// The shared secret itself in --header (OkHi).
     StaticHeader,
+    /// Stripe style: t=<unix>,v1=<hex HMAC-SHA256 of "t.body"> in --header (Stripe-Signature).
+    TimestampedHmacSha256,
 }
 
 #[derive(Debug, Args)]
@@ -53,6 +55,7 @@ impl From<SchemeArg> for Scheme {
             SchemeArg::StandardWebhooks => Scheme::StandardWebhooks,
             SchemeArg::HmacSha256 => Scheme::HmacSha256,
             SchemeArg::StaticHeader => Scheme::StaticHeader,
+            SchemeArg::TimestampedHmacSha256 => Scheme::TimestampedHmacSha256,
         }
     }
 }

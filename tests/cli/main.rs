@@ -29,6 +29,7 @@ mod network_exposure;
 mod webhook_cli;
 mod webhook_listeners;
 mod webhook_signing;
+mod webhook_verifiers;
 
 // Across every check and output.
 mod partner_text;

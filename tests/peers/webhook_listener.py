@@ -1,12 +1,32 @@
 """A webhook listener written the way a partner would, for the webhook check tests.
 
-Verification uses independent implementations: the `standardwebhooks` PyPI package for
-Standard Webhooks, and Python's own `hmac`/`hashlib` for hmac-sha256 and static headers.
-A correct listener verifies first, then acknowledges duplicates (dedup by event id) with 200.
+Verification uses independent implementations: the `standardwebhooks` and `svix` PyPI
+packages for Standard Webhooks, the `stripe` package for the Stripe-style scheme, and
+Python's own `hmac`/`hashlib` for hmac-sha256 (GitHub style) and static headers. A correct
+listener verifies first, then acknowledges duplicates (dedup by event id) with 200.
 
     python3 webhook_listener.py MODE [--header NAME] [--delay SECS] [--echo]
 
-MODE: standard-webhooks | hmac-sha256 | static-header | accept-all | slow
+MODE, correct listeners:
+  standard-webhooks  standardwebhooks 1.1.0 `Webhook(secret).verify`: fixed 5-minute window on
+                     both sides, every space-separated `v1,` entry tried, other versions
+                     skipped; malformed entries raise ValueError / binascii.Error, not
+                     WebhookVerificationError, so this listener catches every exception (400)
+  svix               svix 1.99.1 `Webhook(secret).verify`: the same verifier under svix-*/
+                     webhook-* header names
+  stripe             stripe 16.1.0 `Webhook.construct_event(body, header, secret)`, default
+                     tolerance 300 s, old timestamps only (a future one passes), the whole
+                     `whsec_...` string as the HMAC key, any `v1=` entry accepted
+  hmac-sha256        GitHub style: `sha256=` + lowercase hex HMAC of the body, compare_digest
+  static-header      the secret itself, compare_digest
+MODE, flawed listeners (each the real bug the check named for it catches):
+  first-signature-only  Standard Webhooks, reads only the first entry (webhook.rotation)
+  crash-on-malformed    standardwebhooks, catching only WebhookVerificationError: its
+                        framework answers 500 to the ValueError a malformed header raises
+                        (webhook.signature's warning)
+  no-window             Standard Webhooks signature checked, the timestamp never (webhook.replay)
+  strict-window         standardwebhooks plus its own 2-minute window (webhook.replay's warning)
+  accept-all | slow     accept everything / answer after --delay
 --echo makes it careless: a refusal echoes every request header and the expected secret.
 The secret comes from the PEER_SECRET environment variable. Prints "LISTENING <port>" once
 bound to 127.0.0.1, then serves until killed.
@@ -22,7 +42,11 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import base64
+
+import stripe
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+from svix.webhooks import Webhook as SvixWebhook
 
 
 def main():
@@ -36,14 +60,56 @@ def main():
     seen = set()
     lock = threading.Lock()
 
+    def standard_key():
+        return base64.b64decode(secret.removeprefix("whsec_") + "==")
+
     def verify(handler, body):
-        """Returns (ok, event id) or raises nothing: a bad delivery is (False, reason)."""
-        if args.mode == "standard-webhooks":
+        """Returns (ok, event id); a bad delivery is (False, reason). The crash-on-malformed
+        mode lets the library's other exceptions through, as a naive listener does."""
+        headers = dict(handler.headers.items())
+        if args.mode in ("standard-webhooks", "svix", "strict-window"):
             try:
-                Webhook(secret).verify(body, dict(handler.headers.items()), json_parse=False)
+                if args.mode == "svix":
+                    SvixWebhook(secret).verify(body, headers)
+                else:
+                    Webhook(secret).verify(body, headers, json_parse=False)
+            except Exception as e:  # noqa: BLE001 - every verifier error is a refusal
+                return False, str(e)
+            if args.mode == "strict-window":
+                ts = int(handler.headers.get("webhook-timestamp", "0"))
+                if abs(time.time() - ts) > 120:
+                    return False, "timestamp outside our 2-minute window"
+            return True, handler.headers.get("webhook-id")
+        if args.mode == "crash-on-malformed":
+            try:
+                Webhook(secret).verify(body, headers, json_parse=False)
             except WebhookVerificationError as e:
                 return False, str(e)
             return True, handler.headers.get("webhook-id")
+        if args.mode in ("first-signature-only", "no-window"):
+            wid = handler.headers.get("webhook-id", "")
+            ts = handler.headers.get("webhook-timestamp", "")
+            given = handler.headers.get("webhook-signature", "")
+            if not (wid and ts and given):
+                return False, "missing headers"
+            signed = f"{wid}.{ts}.".encode() + body
+            expected = "v1," + base64.b64encode(
+                hmac.new(standard_key(), signed, hashlib.sha256).digest()
+            ).decode()
+            entries = given.split(" ")
+            if args.mode == "first-signature-only":
+                entries = entries[:1]
+            if not any(hmac.compare_digest(e.encode(), expected.encode()) for e in entries):
+                return False, "no matching signature"
+            if args.mode == "first-signature-only" and abs(time.time() - float(ts)) > 300:
+                return False, "timestamp outside the tolerance"
+            return True, wid
+        if args.mode == "stripe":
+            try:
+                event = stripe.Webhook.construct_event(body, handler.headers.get(args.header), secret)
+            except (ValueError, stripe.SignatureVerificationError) as e:
+                return False, str(e)
+            return True, event.get("id")
         if args.mode == "hmac-sha256":
             given = handler.headers.get(args.header, "")
             expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
@@ -60,6 +126,13 @@ def main():
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
+            # What a web framework does with an exception the handler lets through.
+            try:
+                self.handle_delivery()
+            except Exception as e:  # noqa: BLE001
+                self.answer(500, f"Internal Server Error: {type(e).__name__}")
+
+        def handle_delivery(self):
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
             if args.mode == "slow":

@@ -29,7 +29,7 @@ impl SampleEvent {
         match scheme {
             Scheme::StandardWebhooks => SampleEvent::OkendoReview,
             Scheme::StaticHeader => SampleEvent::OkhiAddressVerification,
-            Scheme::HmacSha256 => SampleEvent::Generic,
+            Scheme::HmacSha256 | Scheme::TimestampedHmacSha256 => SampleEvent::Generic,
         }
     }
 

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use super::Scheme;
 use super::observe::{Case, Observation, Treatment, secs};
+use super::signing::{Malformation, ROTATION_ENTRIES};
 use crate::checks::{CheckId, CheckResult, Verdict};
 
 // The ids the judges file their results under (declared in the registry).
@@ -19,6 +20,7 @@ const REPLAY: &str = CheckId::WebhookReplay.as_str();
 const DUPLICATE: &str = CheckId::WebhookDuplicate.as_str();
 const ORDERING: &str = CheckId::WebhookOrdering.as_str();
 const DEADLINE: &str = CheckId::WebhookDeadline.as_str();
+const ROTATION: &str = CheckId::WebhookRotation.as_str();
 
 /// The cases `webhook.signature` sends, negatives first so the genuine one comes last (a
 /// listener that records ids before verifying cannot then be misled by our forgeries).
@@ -27,8 +29,26 @@ pub fn signature_cases(scheme: Scheme) -> Vec<Case> {
     if scheme.signs_body() {
         cases.push(Case::Tampered);
     }
+    cases.extend(Malformation::for_scheme(scheme).into_iter().map(Case::Malformed));
     cases.push(Case::Genuine);
     cases
+}
+
+/// The cases `webhook.rotation` sends: the all-invalid one first (negatives first), then the
+/// valid signature first, in the middle and last among invalid ones, then beside an entry of
+/// an unknown version. `hmac-sha256` providers send one signature: its lowercase hex form.
+/// Nothing for `static-header`.
+pub fn rotation_cases(scheme: Scheme) -> Vec<Case> {
+    if scheme.rotates() {
+        let mut cases = vec![Case::AllInvalid];
+        cases.extend((0..ROTATION_ENTRIES).map(Case::ValidAmong));
+        cases.push(Case::UnknownVersion);
+        cases
+    } else if scheme.signs_body() {
+        vec![Case::ProviderCase]
+    } else {
+        Vec::new()
+    }
 }
 
 /// The cases `webhook.replay` sends.
@@ -142,8 +162,17 @@ fn refusal_problem(o: &Observation, deadline: Duration, what: &str) -> Option<St
     }
 }
 
-/// `webhook.signature`: forged, missing, wrong-secret and tampered deliveries refused (4xx)
-/// while the genuine one is accepted.
+/// What a crash on a malformed signature means, for the warning.
+pub const MALFORMED_CRASH: &str =
+    "crashed on a malformed signature: a provider that retries 5xx will redeliver an attack";
+
+/// `webhook.signature`: forged, missing, wrong-secret, tampered and malformed deliveries
+/// refused (4xx) while the genuine one is accepted.
+///
+/// Fairness: a 5xx to a malformed header (the Python `standardwebhooks` package raises
+/// `ValueError` / `binascii.Error` there, which a listener catching only its verification
+/// error turns into a 500) rejected nothing but let nothing in either: a warning, not a
+/// failure; accepting one fails.
 pub fn signature(obs: &[Observation], deadline: Duration, scheme: Scheme) -> CheckResult {
     let expected = signature_cases(scheme);
     if let Some(r) = unreachable(SIGNATURE, obs, deadline, expected.len()) {
@@ -153,15 +182,36 @@ pub fn signature(obs: &[Observation], deadline: Duration, scheme: Scheme) -> Che
         return base(SIGNATURE, Verdict::Inconclusive, "nothing was delivered".into(), obs, deadline);
     }
     let negatives: Vec<&Observation> = obs.iter().filter(|o| o.case != Case::Genuine).collect();
-    let problems: Vec<String> =
-        negatives.iter().filter_map(|o| refusal_problem(o, deadline, &o.case.words())).collect();
+    let is_malformed = |o: &&&Observation| matches!(o.case, Case::Malformed(_));
+    let crashed_malformed: Vec<&Observation> = negatives
+        .iter()
+        .filter(is_malformed)
+        .filter(|o| o.treatment(deadline) == Treatment::Crashed)
+        .copied()
+        .collect();
+    let problems: Vec<String> = negatives
+        .iter()
+        .filter(|o| !crashed_malformed.iter().any(|c| c.case == o.case))
+        .filter_map(|o| refusal_problem(o, deadline, &o.case.words()))
+        .collect();
     let note = if scheme.signs_body() {
         String::new()
     } else {
         "; no tampered body sent (a static header does not cover the body)".into()
     };
+    let warning = if crashed_malformed.is_empty() {
+        None
+    } else {
+        let which = crashed_malformed
+            .iter()
+            .map(|o| format!("{} ({})", o.case.words(), o.status().unwrap_or(0)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Some(format!("{MALFORMED_CRASH} ({which}); catch every error from the verifier and answer 4xx"))
+    };
     let rejected = negatives
         .iter()
+        .filter(|o| o.treatment(deadline) == Treatment::Rejected)
         .map(|o| format!("{} ({})", o.case.words().trim_start_matches("the "), o.status().unwrap_or(0)))
         .collect::<Vec<_>>()
         .join(", ");
@@ -172,10 +222,13 @@ pub fn signature(obs: &[Observation], deadline: Duration, scheme: Scheme) -> Che
             None => {
                 (Verdict::Inconclusive, format!("rejected {rejected}, but the genuine delivery was not sent"))
             }
-            Some(g) if g.treatment(deadline) == Treatment::Accepted => (
-                Verdict::Pass,
-                format!("rejected {rejected}; accepted the genuine one ({}){note}", g.status().unwrap_or(0)),
-            ),
+            Some(g) if g.treatment(deadline) == Treatment::Accepted => {
+                let accepted = format!("accepted the genuine one ({}){note}", g.status().unwrap_or(0));
+                match &warning {
+                    Some(w) => (Verdict::Pass, format!("warning: {w}; rejected {rejected}; {accepted}")),
+                    None => (Verdict::Pass, format!("rejected {rejected}; {accepted}")),
+                }
+            }
             Some(g) => (
                 Verdict::Fail,
                 format!(
@@ -186,9 +239,73 @@ pub fn signature(obs: &[Observation], deadline: Duration, scheme: Scheme) -> Che
         }
     };
     let rejected_count = negatives.iter().filter(|o| o.treatment(deadline) == Treatment::Rejected).count();
-    base(SIGNATURE, verdict, summary, obs, deadline)
+    let mut r = base(SIGNATURE, verdict, summary, obs, deadline)
         .figure("bad_sent", negatives.len())
         .figure("bad_rejected", rejected_count)
+        .figure("malformed_crashed", crashed_malformed.len());
+    if let (Some(w), Verdict::Pass) = (warning, r.verdict) {
+        r = r.figure("warning", w);
+    }
+    r
+}
+
+/// `webhook.rotation`: while a secret rotates, the valid signature is found wherever it
+/// stands among invalid ones, entries of unknown versions are skipped, and a header whose
+/// entries are all invalid is refused. A verifier reading only the first or the last entry is
+/// a known real bug. For `hmac-sha256` (one signature per delivery), the lowercase hex the
+/// provider sends is accepted; `static-header` has nothing to rotate.
+pub fn rotation(obs: &[Observation], deadline: Duration, scheme: Scheme) -> CheckResult {
+    let expected = rotation_cases(scheme);
+    if expected.is_empty() {
+        return base(
+            ROTATION,
+            Verdict::NotApplicable,
+            format!(
+                "the {scheme} scheme sends one shared value, not signatures: nothing rotates; nothing was sent"
+            ),
+            obs,
+            deadline,
+        );
+    }
+    if let Some(r) = unreachable(ROTATION, obs, deadline, expected.len()) {
+        return r;
+    }
+    if obs.is_empty() {
+        return base(ROTATION, Verdict::Inconclusive, "nothing was delivered".into(), obs, deadline);
+    }
+    let mut problems: Vec<String> = Vec::new();
+    for o in obs {
+        let t = o.treatment(deadline);
+        if o.case == Case::AllInvalid {
+            if let Some(p) = refusal_problem(o, deadline, &o.case.words()) {
+                problems.push(p);
+            }
+        } else if t != Treatment::Accepted {
+            problems.push(format!("{} for {}", o.describe(deadline), o.case.words()));
+        }
+    }
+    let sent = obs.iter().map(|o| o.case.words()).collect::<Vec<_>>().join(", ");
+    let (verdict, summary) = if !problems.is_empty() {
+        let hint = if scheme.rotates() {
+            ": while a secret rotates the provider sends several signatures; accept a delivery when any entry of a known version verifies, and skip other versions"
+        } else {
+            ": compare against the lowercase hex digest the provider sends (or compare case-insensitively)"
+        };
+        (Verdict::Fail, format!("{}{hint}{}", capitalize(&problems.join("; ")), not_sent(&expected, obs)))
+    } else if obs.len() < expected.len() {
+        (Verdict::Inconclusive, format!("only {} of {} deliveries were sent", obs.len(), expected.len()))
+    } else if scheme.rotates() {
+        (
+            Verdict::Pass,
+            format!(
+                "accepted the valid signature first, in the middle and last among {} and beside an unknown-version entry; rejected a header whose entries were all invalid",
+                ROTATION_ENTRIES
+            ),
+        )
+    } else {
+        (Verdict::Pass, format!("accepted {sent}; this scheme sends one signature per delivery"))
+    };
+    base(ROTATION, verdict, summary, obs, deadline).figure("entries", ROTATION_ENTRIES)
 }
 
 /// `webhook.replay` for schemes that sign no timestamp: nothing can be judged.

@@ -91,7 +91,7 @@ fn signature_accepts_any_4xx_refusal_and_needs_the_genuine_accepted() {
     let cut = vec![a(Case::Forged, 401), timeout(Case::Missing)];
     let r = signature(&cut, D, Scheme::StandardWebhooks);
     assert_eq!(r.verdict, Verdict::Fail);
-    assert!(r.summary.contains("No answer within 2 s") && r.summary.contains("3 not sent"), "{}", r.summary);
+    assert!(r.summary.contains("No answer within 2 s") && r.summary.contains("7 not sent"), "{}", r.summary);
 }
 
 #[test]
@@ -225,4 +225,48 @@ fn a_broken_answer_fails_every_check_with_its_reason() {
     assert_eq!(duplicate(&[broken(Case::First)], D).verdict, Verdict::Fail);
     assert_eq!(delivery(&[broken(Case::Genuine)], D).verdict, Verdict::Fail);
     assert_eq!(broken(Case::Genuine).treatment(D), Treatment::NoAnswer);
+}
+
+/// Recorded shapes: the Python `standardwebhooks` package answers each malformed header with
+/// an exception; a listener catching only `WebhookVerificationError` turns two into a 500.
+#[test]
+fn a_5xx_on_a_malformed_signature_is_a_warning_and_accepting_one_fails() {
+    use crate::checks::webhook::signing::Malformation as M;
+    let mut obs = sig_obs(401, 401, 401, 401, 200);
+    obs.insert(4, a(Case::Malformed(M::NoSeparator), 500));
+    obs.insert(5, a(Case::Malformed(M::UnpaddedBase64), 401));
+    let r = signature(&obs, D, Scheme::StandardWebhooks);
+    assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
+    assert!(r.summary.starts_with("warning: crashed on a malformed signature"), "{}", r.summary);
+    assert_eq!(r.figures["malformed_crashed"], Figure::Int(1));
+    assert!(matches!(&r.figures["warning"], Figure::Text(w) if w.contains("without its separator")));
+    obs[4] = a(Case::Malformed(M::NoSeparator), 200);
+    let r = signature(&obs, D, Scheme::StandardWebhooks);
+    assert_eq!(r.verdict, Verdict::Fail, "{}", r.summary);
+    assert!(!r.figures.contains_key("warning"));
+    // A 5xx on a well-formed bad signature stays a failure.
+    obs[4] = a(Case::Malformed(M::NoSeparator), 401);
+    obs[0] = a(Case::Forged, 500);
+    assert_eq!(signature(&obs, D, Scheme::StandardWebhooks).verdict, Verdict::Fail);
+}
+
+#[test]
+fn rotation_needs_every_position_and_a_refused_all_invalid_header() {
+    let cases = rotation_cases(Scheme::StandardWebhooks);
+    assert_eq!(cases.first(), Some(&Case::AllInvalid), "negatives first");
+    let good: Vec<_> = cases.iter().map(|c| a(*c, if *c == Case::AllInvalid { 401 } else { 200 })).collect();
+    assert_eq!(rotation(&good, D, Scheme::StandardWebhooks).verdict, Verdict::Pass);
+    // A verifier reading only the first entry: middle and last refused.
+    let first_only: Vec<_> = cases
+        .iter()
+        .map(|c| a(*c, if matches!(c, Case::AllInvalid | Case::ValidAmong(1 | 2)) { 401 } else { 200 }))
+        .collect();
+    let r = rotation(&first_only, D, Scheme::StandardWebhooks);
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert!(r.summary.contains("middle") && r.summary.contains("last") && !r.summary.contains("first among"));
+    let accept_all: Vec<_> = cases.iter().map(|c| a(*c, 200)).collect();
+    let r = rotation(&accept_all, D, Scheme::StandardWebhooks);
+    assert!(r.verdict == Verdict::Fail && r.summary.contains("none valid"), "{}", r.summary);
+    assert_eq!(rotation_cases(Scheme::HmacSha256), vec![Case::ProviderCase]);
+    assert_eq!(rotation(&[], D, Scheme::StaticHeader).verdict, Verdict::NotApplicable);
 }

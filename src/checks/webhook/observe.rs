@@ -4,6 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use super::signing::Malformation;
 use crate::checks::Figure;
 
 /// Which delivery of a check this was.
@@ -31,6 +32,18 @@ pub enum Case {
     Step(u32),
     /// The n-th (1-based) timed delivery of `webhook.deadline`.
     Timed(usize),
+    /// The valid signature at this 0-based position among invalid ones (a rotating secret).
+    ValidAmong(usize),
+    /// An entry of a version to skip beside the valid one.
+    UnknownVersion,
+    /// Several entries, none valid.
+    AllInvalid,
+    /// The signature as the provider writes it (`hmac-sha256`: lowercase hex).
+    ProviderCase,
+    /// A malformed signature header.
+    Malformed(Malformation),
+    /// Correctly signed with a timestamp this many seconds from now (negative: in the past).
+    Skewed(i64),
 }
 
 impl Case {
@@ -48,6 +61,13 @@ impl Case {
             Case::Redelivery => "redelivery".into(),
             Case::Step(n) => format!("seq{n}"),
             Case::Timed(n) => format!("delivery{n}"),
+            Case::ValidAmong(n) => format!("valid_{}", position(n)),
+            Case::UnknownVersion => "unknown_version".into(),
+            Case::AllInvalid => "all_invalid".into(),
+            Case::ProviderCase => "lowercase_hex".into(),
+            Case::Malformed(m) => m.key().into(),
+            Case::Skewed(s) if s < 0 => format!("ts_minus_{}s", s.unsigned_abs()),
+            Case::Skewed(s) => format!("ts_plus_{s}s"),
         }
     }
 
@@ -65,7 +85,31 @@ impl Case {
             Case::Redelivery => "the redelivery".into(),
             Case::Step(n) => format!("sequence {n}"),
             Case::Timed(n) => format!("delivery {n}"),
+            Case::ValidAmong(n) => format!("the valid signature {} among invalid ones", position(n)),
+            Case::UnknownVersion => "an unknown-version entry beside the valid one".into(),
+            Case::AllInvalid => "several signatures, none valid".into(),
+            Case::ProviderCase => "the lowercase hex signature the provider sends".into(),
+            Case::Malformed(m) => m.words().into(),
+            Case::Skewed(s) if s < 0 => format!("a timestamp {} old", minutes(s.unsigned_abs())),
+            Case::Skewed(s) => format!("a timestamp {} ahead", minutes(s.unsigned_abs())),
         }
+    }
+}
+
+fn position(n: usize) -> &'static str {
+    match n {
+        0 => "first",
+        n if n + 1 >= super::signing::ROTATION_ENTRIES => "last",
+        _ => "middle",
+    }
+}
+
+/// "4 min 50 s", "10 min", "45 s".
+pub fn minutes(secs: u64) -> String {
+    match (secs / 60, secs % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
     }
 }
 

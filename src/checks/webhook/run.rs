@@ -18,7 +18,7 @@ use crate::checks::{
 /// How far outside the tolerance the replay cases are (the standard tolerance is 5 minutes).
 pub const REPLAY_SKEW_SECS: i64 = 600;
 
-/// An id in --only that is not one of the six webhook checks.
+/// An id in --only that is not one of the webhook checks.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown webhook check '{0}' (expected one of: {list})", list = webhook_check_ids().join(", "))]
 pub struct UnknownWebhookCheck(pub String);
@@ -31,6 +31,8 @@ pub enum WebhookPlan {
     Delivery,
     /// Forged, missing, wrong-secret (and tampered) signatures, then the genuine one.
     Signature,
+    /// Several signatures in one header (a rotating secret), valid or not.
+    Rotation,
     /// Stale and future timestamps, then a fresh one.
     Replay,
     /// The same event twice.
@@ -72,7 +74,7 @@ pub fn select_checks(ids: &[String]) -> Result<Vec<&'static str>, UnknownWebhook
     Ok(selected(ids).into_iter().map(CheckId::as_str).collect())
 }
 
-/// Runs the webhook checks named by `ids` (empty = all six; ids that are not webhook checks
+/// Runs the webhook checks named by `ids` (empty = all; ids that are not webhook checks
 /// are skipped — validate them first with [`select_checks`]) against `target`, signing with
 /// `secret`. Emits `Started`, a `Progress` per delivery and `Finished` for every check, and
 /// returns the results in catalogue order. Never fails: problems become verdicts.
@@ -136,6 +138,12 @@ impl Run<'_> {
                     .map(|c| (c, &m, signature_variant(c)))
                     .collect();
                 judge::signature(&self.deliver(&plan).await, t.deadline, t.scheme)
+            }
+            WebhookPlan::Rotation => {
+                let cases = judge::rotation_cases(t.scheme);
+                let msgs: Vec<(Case, Message)> = cases.iter().map(|c| (*c, self.message(now, 1))).collect();
+                let plan: Vec<_> = msgs.iter().map(|(c, m)| (*c, m, rotation_variant(*c))).collect();
+                judge::rotation(&self.deliver(&plan).await, t.deadline, t.scheme)
             }
             WebhookPlan::Replay if !t.scheme.signs_timestamp() => {
                 judge::replay_unsupported(t.scheme, t.deadline)
@@ -217,6 +225,16 @@ fn signature_variant(case: Case) -> Variant {
         Case::Missing => Variant::MissingSignature,
         Case::WrongSecret => Variant::WrongSecret,
         Case::Tampered => Variant::TamperedBody,
+        Case::Malformed(m) => Variant::Malformed(m),
+        _ => Variant::Genuine,
+    }
+}
+
+fn rotation_variant(case: Case) -> Variant {
+    match case {
+        Case::ValidAmong(n) => Variant::ValidAmong(n),
+        Case::UnknownVersion => Variant::UnknownVersion,
+        Case::AllInvalid => Variant::AllInvalid,
         _ => Variant::Genuine,
     }
 }
@@ -278,6 +296,7 @@ pub fn worst_case(target: &WebhookTarget, id: &str) -> Duration {
     let n = match CheckId::parse(id).and_then(plan_of) {
         Some(WebhookPlan::Delivery) => 1,
         Some(WebhookPlan::Signature) => judge::signature_cases(target.scheme).len(),
+        Some(WebhookPlan::Rotation) => judge::rotation_cases(target.scheme).len(),
         Some(WebhookPlan::Replay) => judge::REPLAY_CASES.len(),
         Some(WebhookPlan::Duplicate) => judge::DUPLICATE_CASES.len(),
         Some(WebhookPlan::Ordering) => judge::ORDERING_CASES.len(),
@@ -293,7 +312,7 @@ mod tests {
 
     #[test]
     fn selects_in_catalogue_order_and_names_unknown_ids() {
-        assert_eq!(select_checks(&[]).expect("all").len(), 6);
+        assert_eq!(select_checks(&[]).expect("all").len(), 7);
         let ids = vec!["webhook.deadline".to_owned(), "webhook.delivery".to_owned()];
         assert_eq!(select_checks(&ids).expect("two"), vec!["webhook.delivery", "webhook.deadline"]);
         let err = select_checks(&["auth.refresh".to_owned()]).expect_err("not webhook");

@@ -1,4 +1,4 @@
-//! The three signature schemes a listener may expect, by the names used on the command line
+//! The four signature schemes a listener may expect, by the names used on the command line
 //! and in the dossier (`[settings.webhook] scheme`), and the deadline bounds: the one validator
 //! of each webhook setting, used by the checks, the command line and the settings popup alike.
 
@@ -16,16 +16,21 @@ pub enum Scheme {
     HmacSha256,
     /// OkHi: the shared secret itself in a custom header chosen by the partner.
     StaticHeader,
+    /// Stripe style: `t=<unix>,v1=<hex HMAC-SHA256 of "{t}.{body}">` in a configurable header
+    /// (`Stripe-Signature` by default), keyed with the whole secret string.
+    TimestampedHmacSha256,
 }
 
 impl Scheme {
-    pub const ALL: [Scheme; 3] = [Scheme::StandardWebhooks, Scheme::HmacSha256, Scheme::StaticHeader];
+    pub const ALL: [Scheme; 4] =
+        [Scheme::StandardWebhooks, Scheme::HmacSha256, Scheme::StaticHeader, Scheme::TimestampedHmacSha256];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Scheme::StandardWebhooks => "standard-webhooks",
             Scheme::HmacSha256 => "hmac-sha256",
             Scheme::StaticHeader => "static-header",
+            Scheme::TimestampedHmacSha256 => "timestamped-hmac-sha256",
         }
     }
 
@@ -36,12 +41,25 @@ impl Scheme {
             Scheme::StandardWebhooks => Some("webhook-signature"),
             Scheme::HmacSha256 => Some("X-Hub-Signature-256"),
             Scheme::StaticHeader => None,
+            Scheme::TimestampedHmacSha256 => Some("Stripe-Signature"),
         }
     }
 
     /// Whether the scheme signs a timestamp, which is what makes replay protection possible.
     pub fn signs_timestamp(self) -> bool {
+        matches!(self, Scheme::StandardWebhooks | Scheme::TimestampedHmacSha256)
+    }
+
+    /// Whether a listener built on the provider's own verifier rejects future timestamps.
+    /// Stripe's `construct_event` checks only that a timestamp is not too old, so for the
+    /// Stripe-style scheme a listener that accepts one from the future is warned, not failed.
+    pub fn rejects_future(self) -> bool {
         matches!(self, Scheme::StandardWebhooks)
+    }
+
+    /// Whether a provider may send several signatures in one header (while a secret rotates).
+    pub fn rotates(self) -> bool {
+        matches!(self, Scheme::StandardWebhooks | Scheme::TimestampedHmacSha256)
     }
 
     /// Whether the signature covers the body (a static header proves only who sent it).
@@ -56,9 +74,11 @@ impl fmt::Display for Scheme {
     }
 }
 
-/// A scheme name that is not one of the three.
+/// A scheme name that is not one of the four.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown webhook scheme '{0}' (expected standard-webhooks, hmac-sha256 or static-header)")]
+#[error(
+    "unknown webhook scheme '{0}' (expected standard-webhooks, hmac-sha256, static-header or timestamped-hmac-sha256)"
+)]
 pub struct UnknownScheme(pub String);
 
 impl FromStr for Scheme {

@@ -77,11 +77,19 @@ pub fn hmac_sha256_signature(key: &[u8], body: &[u8]) -> String {
     format!("sha256={}", hex::encode(hmac_sha256(key, &[body])))
 }
 
+/// `t=<unix>,v1=<hex HMAC-SHA256 of "{t}.{body}">`, Stripe style; the key is the whole secret
+/// string as the provider shows it (`whsec_` included, not decoded).
+pub fn timestamped_signature(key: &[u8], timestamp: i64, body: &[u8]) -> String {
+    let prefix = format!("{timestamp}.");
+    format!("t={timestamp},v1={}", hex::encode(hmac_sha256(key, &[prefix.as_bytes(), body])))
+}
+
 /// One message as the provider would send it: its id, when it was signed, its body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     pub id: String,
-    /// Unix seconds (the signed timestamp for `standard-webhooks`).
+    /// Unix seconds (the signed timestamp for `standard-webhooks` and
+    /// `timestamped-hmac-sha256`).
     pub timestamp: i64,
     pub body: String,
 }
@@ -98,6 +106,66 @@ pub enum Variant {
     WrongSecret,
     /// The genuine signature over a body that was altered afterwards.
     TamperedBody,
+    /// A rotating secret: the genuine signature among [`ROTATION_ENTRIES`] entries of the
+    /// same version, the others invalid, at this 0-based position.
+    ValidAmong(usize),
+    /// An entry of a version a verifier must skip (`v1a,…` / `v0=…`) before the genuine one.
+    UnknownVersion,
+    /// [`ROTATION_ENTRIES`] entries of the right version, none valid.
+    AllInvalid,
+    /// The genuine signature made malformed in one way.
+    Malformed(Malformation),
+}
+
+/// How many signatures a rotation delivery carries.
+pub const ROTATION_ENTRIES: usize = 3;
+
+/// Ways a signature header can be malformed (each a real verifier's crash: the Python
+/// `standardwebhooks` package raises `ValueError` / `binascii.Error` on the first three).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Malformation {
+    /// The separator between version and signature left out (`v1<base64>`, `sha256<hex>`,
+    /// `t=<unix>v1=<hex>`).
+    NoSeparator,
+    /// The base64 signature without its `=` padding.
+    UnpaddedBase64,
+    /// Characters outside the signature's alphabet in place of its first two.
+    JunkCharacters,
+    /// A timestamp that is not a number.
+    NonNumericTimestamp,
+}
+
+impl Malformation {
+    /// The malformations that exist for a scheme's header format.
+    pub fn for_scheme(scheme: Scheme) -> Vec<Malformation> {
+        use Malformation::*;
+        match scheme {
+            Scheme::StandardWebhooks => {
+                vec![NoSeparator, UnpaddedBase64, JunkCharacters, NonNumericTimestamp]
+            }
+            Scheme::TimestampedHmacSha256 => vec![NoSeparator, JunkCharacters, NonNumericTimestamp],
+            Scheme::HmacSha256 => vec![NoSeparator, JunkCharacters],
+            Scheme::StaticHeader => vec![],
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Malformation::NoSeparator => "no_separator",
+            Malformation::UnpaddedBase64 => "unpadded_base64",
+            Malformation::JunkCharacters => "junk_characters",
+            Malformation::NonNumericTimestamp => "non_numeric_timestamp",
+        }
+    }
+
+    pub fn words(self) -> &'static str {
+        match self {
+            Malformation::NoSeparator => "a signature without its separator",
+            Malformation::UnpaddedBase64 => "unpadded base64",
+            Malformation::JunkCharacters => "junk characters in the signature",
+            Malformation::NonNumericTimestamp => "a non-numeric timestamp",
+        }
+    }
 }
 
 /// What goes on the wire: headers and body. Deliberately not `Debug` (it may hold the secret).
@@ -130,7 +198,13 @@ impl Signer {
     pub fn new(scheme: Scheme, header: &str, secret: &Secret) -> Result<Self, SigningError> {
         let key = match scheme {
             Scheme::StandardWebhooks => Key::Bytes(standard_webhooks_key(secret.expose())?),
-            Scheme::HmacSha256 => Key::Bytes(secret.expose().as_bytes().to_vec()),
+            // Stripe's verifier keys the HMAC with the whole `whsec_…` string, undecoded.
+            Scheme::HmacSha256 | Scheme::TimestampedHmacSha256 => {
+                if secret.expose().is_empty() {
+                    return Err(SigningError::EmptyKey);
+                }
+                Key::Bytes(secret.expose().as_bytes().to_vec())
+            }
             Scheme::StaticHeader => {
                 let s = secret.expose();
                 let safe =
@@ -152,14 +226,115 @@ impl Signer {
         self.scheme
     }
 
-    /// The signature header's value for `body`, made with `key` (the real one or a wrong one).
-    fn signature(&self, key: &Key, msg: &Message, body: &str) -> String {
+    /// The bare signature (no version prefix) over `body`, made with `key`.
+    fn bare(&self, key: &Key, msg: &Message, body: &str) -> String {
         match (self.scheme, key) {
             (Scheme::StandardWebhooks, Key::Bytes(k)) => {
-                standard_webhooks_signature(k, &msg.id, msg.timestamp, body.as_bytes())
+                let prefix = format!("{}.{}.", msg.id, msg.timestamp);
+                BASE64.encode(hmac_sha256(k, &[prefix.as_bytes(), body.as_bytes()]))
             }
-            (_, Key::Bytes(k)) => hmac_sha256_signature(k, body.as_bytes()),
+            (Scheme::TimestampedHmacSha256, Key::Bytes(k)) => {
+                let prefix = format!("{}.", msg.timestamp);
+                hex::encode(hmac_sha256(k, &[prefix.as_bytes(), body.as_bytes()]))
+            }
+            (_, Key::Bytes(k)) => hex::encode(hmac_sha256(k, &[body.as_bytes()])),
             (_, Key::Static(s)) => s.expose().to_owned(),
+        }
+    }
+
+    /// A bare signature of the right shape not made with the secret.
+    fn bare_forged(&self) -> String {
+        let random: [u8; 32] = rand::random();
+        match &self.key {
+            Key::Bytes(_) if self.scheme == Scheme::StandardWebhooks => BASE64.encode(random),
+            Key::Bytes(_) => hex::encode(random),
+            // Same length as the real one, so only the value is wrong.
+            Key::Static(s) => {
+                let len = s.expose().len().max(8);
+                let alnum = hex::encode(random).repeat(len / 64 + 1);
+                alnum[..len].to_owned()
+            }
+        }
+    }
+
+    /// The header value carrying `entries` (version, bare signature); several while a secret
+    /// rotates), as the scheme writes it.
+    fn header_value(&self, msg: &Message, entries: &[(&str, String)]) -> String {
+        match self.scheme {
+            Scheme::StandardWebhooks => {
+                entries.iter().map(|(v, s)| format!("{v},{s}")).collect::<Vec<_>>().join(" ")
+            }
+            Scheme::TimestampedHmacSha256 => {
+                let sigs = entries.iter().map(|(v, s)| format!("{v}={s}")).collect::<Vec<_>>().join(",");
+                format!("t={},{sigs}", msg.timestamp)
+            }
+            Scheme::HmacSha256 => {
+                entries.iter().map(|(_, s)| format!("sha256={s}")).collect::<Vec<_>>().join(",")
+            }
+            Scheme::StaticHeader => entries.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>().join(","),
+        }
+    }
+
+    /// The version tag of a valid entry, and of one a verifier must skip.
+    fn versions(&self) -> (&'static str, &'static str) {
+        match self.scheme {
+            Scheme::StandardWebhooks => ("v1", "v1a"),
+            Scheme::TimestampedHmacSha256 => ("v1", "v0"),
+            _ => ("", ""),
+        }
+    }
+
+    /// The signature header's value for a variant (`None`: no signature header).
+    fn signature(&self, msg: &Message, body: &str, variant: Variant) -> Option<String> {
+        let (v1, skipped) = self.versions();
+        let genuine = || self.bare(&self.key, msg, body);
+        let value = |entries: &[(&str, String)]| self.header_value(msg, entries);
+        Some(match variant {
+            Variant::MissingSignature => return None,
+            Variant::Genuine | Variant::TamperedBody => value(&[(v1, genuine())]),
+            Variant::ForgedSignature => value(&[(v1, self.bare_forged())]),
+            Variant::WrongSecret => value(&[(v1, self.bare(&self.wrong_key(), msg, body))]),
+            Variant::ValidAmong(pos) => {
+                let entries: Vec<(&str, String)> = (0..ROTATION_ENTRIES)
+                    .map(|i| (v1, if i == pos { genuine() } else { self.bare_forged() }))
+                    .collect();
+                value(&entries)
+            }
+            Variant::UnknownVersion => value(&[(skipped, self.bare_forged()), (v1, genuine())]),
+            Variant::AllInvalid => {
+                let entries: Vec<(&str, String)> =
+                    (0..ROTATION_ENTRIES).map(|_| (v1, self.bare_forged())).collect();
+                value(&entries)
+            }
+            Variant::Malformed(m) => self.malformed(msg, genuine(), m),
+        })
+    }
+
+    /// The genuine header value, malformed in one respect.
+    fn malformed(&self, msg: &Message, sig: String, m: Malformation) -> String {
+        // Two junk characters in place of the first two: what is left is no valid base64 even
+        // for a decoder that skips characters outside its alphabet (41 data characters).
+        let junk = |s: &str| format!("!*{}", s.get(2..).unwrap_or_default());
+        match (self.scheme, m) {
+            (Scheme::StandardWebhooks, Malformation::NoSeparator) => format!("v1{sig}"),
+            (Scheme::StandardWebhooks, Malformation::UnpaddedBase64) => {
+                format!("v1,{}", sig.trim_end_matches('='))
+            }
+            (Scheme::StandardWebhooks, Malformation::JunkCharacters) => format!("v1,{}", junk(&sig)),
+            (Scheme::TimestampedHmacSha256, Malformation::NoSeparator) => {
+                format!("t={}v1={sig}", msg.timestamp)
+            }
+            (Scheme::TimestampedHmacSha256, Malformation::JunkCharacters) => {
+                format!("t={},v1={}", msg.timestamp, junk(&sig))
+            }
+            (Scheme::TimestampedHmacSha256, Malformation::NonNumericTimestamp) => {
+                format!("t=now{},v1={sig}", msg.timestamp)
+            }
+            (Scheme::HmacSha256, Malformation::NoSeparator) => format!("sha256{sig}"),
+            (Scheme::HmacSha256, Malformation::JunkCharacters) => format!("sha256={}", junk(&sig)),
+            // The timestamp header is malformed instead (see `wire`), or the scheme has no such
+            // form: the genuine value.
+            _ => self.header_value(msg, &[(self.versions().0, sig)]),
         }
     }
 
@@ -171,41 +346,23 @@ impl Signer {
         }
     }
 
-    fn forged_signature(&self) -> String {
-        let random: [u8; 32] = rand::random();
-        match &self.key {
-            Key::Bytes(_) if self.scheme == Scheme::StandardWebhooks => {
-                format!("v1,{}", BASE64.encode(random))
-            }
-            Key::Bytes(_) => format!("sha256={}", hex::encode(random)),
-            // Same length as the real one, so only the value is wrong.
-            Key::Static(s) => {
-                let len = s.expose().len().max(8);
-                let alnum = hex::encode(random).repeat(len / 64 + 1);
-                alnum[..len].to_owned()
-            }
-        }
-    }
-
     /// The wire form of `msg` for a variant.
     pub fn wire(&self, msg: &Message, variant: Variant) -> Wire {
         let mut body = msg.body.clone();
-        let signature = match variant {
-            Variant::Genuine | Variant::MissingSignature => Some(self.signature(&self.key, msg, &body)),
-            Variant::ForgedSignature => Some(self.forged_signature()),
-            Variant::WrongSecret => Some(self.signature(&self.wrong_key(), msg, &body)),
-            Variant::TamperedBody => {
-                let sig = self.signature(&self.key, msg, &body);
-                body = tamper(&body);
-                Some(sig)
-            }
-        };
+        let signature = self.signature(msg, &body, variant);
+        if variant == Variant::TamperedBody {
+            body = tamper(&body);
+        }
         let mut headers = vec![("content-type".to_owned(), "application/json".to_owned())];
         if self.scheme == Scheme::StandardWebhooks {
+            let ts = match variant {
+                Variant::Malformed(Malformation::NonNumericTimestamp) => format!("now{}", msg.timestamp),
+                _ => msg.timestamp.to_string(),
+            };
             headers.push(("webhook-id".to_owned(), msg.id.clone()));
-            headers.push(("webhook-timestamp".to_owned(), msg.timestamp.to_string()));
+            headers.push(("webhook-timestamp".to_owned(), ts));
         }
-        if let (Some(sig), false) = (signature, variant == Variant::MissingSignature) {
+        if let Some(sig) = signature {
             headers.push((self.header.clone(), sig));
         }
         Wire { headers, body }

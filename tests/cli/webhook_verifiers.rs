@@ -1,0 +1,106 @@
+//! The webhook checks against listeners built on real verifier libraries
+//! (tests/peers/webhook_listener.py: the `standardwebhooks`, `svix` and `stripe` PyPI packages
+//! and a GitHub-style HMAC one), and against the flawed listeners real partners write: each flaw
+//! is caught by the check named for it, and the correct listeners pass every check.
+
+use certcockpit::checks::webhook::{Scheme, WebhookTarget, run_checks, webhook_check_ids};
+use certcockpit::checks::{CheckResult, NoProgress, Secret, Verdict};
+
+use crate::support::{self, Listening};
+
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const HMAC_SECRET: &str = "gh-webhook-secret-3f9a1c";
+
+/// A listener of tests/peers/webhook_listener.py in `mode`, killed when dropped.
+fn peer(mode: &str, extra: &[&str], secret: &str) -> Listening {
+    let mut cmd = support::python_peer("webhook_listener.py");
+    cmd.arg(mode).args(extra).env("PEER_SECRET", secret);
+    support::listening(cmd, "are standardwebhooks, svix and stripe installed? scripts/test installs them")
+}
+
+fn target(url: &str, scheme: Scheme, header: Option<&str>) -> WebhookTarget {
+    let mut t = WebhookTarget::new(url, scheme, header, 3.0).expect("target");
+    t.deliveries = 3;
+    t
+}
+
+/// Runs `ids` (empty: every webhook check) and returns the results, the secret nowhere in them.
+async fn run(target: &WebhookTarget, secret: &str, ids: &[&str]) -> Vec<CheckResult> {
+    let ids: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
+    let results = run_checks(target, &Secret::new(secret), &ids, &NoProgress).await;
+    let text = serde_json::to_string(&results).expect("json");
+    assert!(!text.contains(secret), "the secret leaked: {text}");
+    results
+}
+
+fn get<'a>(results: &'a [CheckResult], id: &str) -> &'a CheckResult {
+    results.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("{id} missing"))
+}
+
+fn assert_all_pass(results: &[CheckResult], who: &str) {
+    assert_eq!(results.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), webhook_check_ids());
+    for r in results {
+        assert_eq!(r.verdict, Verdict::Pass, "{who}: {}: {} {:?}", r.id, r.summary, r.observations);
+    }
+}
+
+#[tokio::test]
+async fn listeners_on_standardwebhooks_and_svix_pass_every_check_without_warnings() {
+    for mode in ["standard-webhooks", "svix"] {
+        let p = peer(mode, &[], SECRET);
+        let results = run(&target(&p.url, Scheme::StandardWebhooks, None), SECRET, &[]).await;
+        assert_all_pass(&results, mode);
+        let sig = get(&results, "webhook.signature");
+        assert!(!sig.figures.contains_key("warning"), "{mode}: {}", sig.summary);
+        for key in ["no_separator", "unpadded_base64", "junk_characters", "non_numeric_timestamp"] {
+            assert!(sig.figures.contains_key(&format!("{key}_status")), "{mode}: {key}: {:?}", sig.figures);
+        }
+        let rot = get(&results, "webhook.rotation");
+        for key in ["valid_first", "valid_middle", "valid_last", "unknown_version", "all_invalid"] {
+            assert!(rot.figures.contains_key(&format!("{key}_status")), "{mode}: {key}: {:?}", rot.figures);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_github_style_listener_passes_every_check_it_can_and_accepts_lowercase_hex() {
+    let p = peer("hmac-sha256", &[], HMAC_SECRET);
+    let results = run(&target(&p.url, Scheme::HmacSha256, None), HMAC_SECRET, &[]).await;
+    for r in &results {
+        let want = if r.id == "webhook.replay" { Verdict::Inconclusive } else { Verdict::Pass };
+        assert_eq!(r.verdict, want, "{}: {}", r.id, r.summary);
+    }
+    let rot = get(&results, "webhook.rotation");
+    assert!(rot.figures.contains_key("lowercase_hex_status"), "{:?}", rot.figures);
+}
+
+#[tokio::test]
+async fn reading_only_the_first_signature_fails_rotation_and_nothing_else() {
+    let p = peer("first-signature-only", &[], SECRET);
+    let results = run(&target(&p.url, Scheme::StandardWebhooks, None), SECRET, &[]).await;
+    for r in &results {
+        let want = if r.id == "webhook.rotation" { Verdict::Fail } else { Verdict::Pass };
+        assert_eq!(r.verdict, want, "{}: {}", r.id, r.summary);
+    }
+    let rot = get(&results, "webhook.rotation");
+    assert!(rot.summary.contains("middle") && rot.summary.contains("last"), "{}", rot.summary);
+    assert!(!rot.summary.contains("first among"), "the first position passes: {}", rot.summary);
+}
+
+#[tokio::test]
+async fn crashing_on_a_malformed_header_is_a_warning_in_signature() {
+    let p = peer("crash-on-malformed", &[], SECRET);
+    let t = target(&p.url, Scheme::StandardWebhooks, None);
+    let results = run(&t, SECRET, &["webhook.signature"]).await;
+    let sig = get(&results, "webhook.signature");
+    assert_eq!(sig.verdict, Verdict::Pass, "{}", sig.summary);
+    assert!(sig.summary.starts_with("warning: crashed on a malformed signature"), "{}", sig.summary);
+    assert!(sig.summary.contains("redeliver an attack"), "{}", sig.summary);
+    assert!(sig.figures.contains_key("warning"), "{:?}", sig.figures);
+    // standardwebhooks raises ValueError without a comma and binascii.Error on bad base64; a
+    // non-numeric timestamp is its own WebhookVerificationError, so that one is refused.
+    for key in ["no_separator", "unpadded_base64", "junk_characters"] {
+        assert_eq!(sig.figures[&format!("{key}_status")], 500.into(), "{key}: {:?}", sig.figures);
+    }
+    assert_eq!(sig.figures["non_numeric_timestamp_status"], 401.into(), "{:?}", sig.figures);
+}
