@@ -18,6 +18,7 @@ mod report;
 mod api_profiles;
 mod check_api;
 mod check_api_demo_client;
+mod check_api_go;
 mod check_api_node;
 mod check_api_tls;
 mod evidence_api_server;
