@@ -4,13 +4,14 @@
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Subcommand;
 use serde::Serialize;
 
 use super::{Exit, check_api, check_webhook};
 use crate::checks::{CheckResult, Verdict};
-use crate::dossier::{self, Dossier};
+use crate::dossier::{self, Dossier, DossierError, DossierLock, LockFailure};
 use crate::questionnaire;
 use crate::text;
 
@@ -59,36 +60,111 @@ pub fn json(results: &[CheckResult]) -> String {
     serde_json::to_string_pretty(&JsonOut { checks: results }).unwrap_or_else(|_| "{\"checks\": []}".into())
 }
 
-/// Prints results and returns the exit code: 0 when nothing failed, 1 when a check failed.
-pub fn print_results(results: &[CheckResult], as_json: bool) -> ExitCode {
+/// Prints results and returns the exit code: 0 when nothing failed, 1 when a check failed,
+/// combined with `filed` (what filing them in a dossier came to; see [`file_results`]).
+pub fn print_results(results: &[CheckResult], as_json: bool, filed: Exit) -> ExitCode {
     if as_json {
         println!("{}", json(results));
     } else {
         print!("{}", human(results));
     }
-    exit_code(results)
+    exit_code(results).combine(filed).into()
 }
 
-pub fn exit_code(results: &[CheckResult]) -> ExitCode {
-    if results.iter().any(|r| r.verdict == Verdict::Fail) { Exit::Fail.into() } else { Exit::Pass.into() }
+pub fn exit_code(results: &[CheckResult]) -> Exit {
+    if results.iter().any(|r| r.verdict == Verdict::Fail) { Exit::Fail } else { Exit::Pass }
+}
+
+/// How long `--dossier` waits for a cockpit that has the dossier open, unless
+/// `CERTCOCKPIT_LOCK_WAIT` (seconds, 0 to 600) says otherwise.
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// The lock wait: [`LOCK_WAIT`] or `CERTCOCKPIT_LOCK_WAIT`.
+fn lock_wait() -> Result<Duration, String> {
+    match std::env::var("CERTCOCKPIT_LOCK_WAIT") {
+        Err(_) => Ok(LOCK_WAIT),
+        Ok(v) => match v.trim().parse::<f64>() {
+            Ok(s) if s.is_finite() && (0.0..=600.0).contains(&s) => Ok(Duration::from_secs_f64(s)),
+            _ => Err(format!(
+                "CERTCOCKPIT_LOCK_WAIT must be seconds between 0 and 600, not {:?}",
+                text::short(&v)
+            )),
+        },
+    }
 }
 
 /// Files results as evidence in `path` (created with the default questionnaire if missing),
-/// after letting `settings` record the session settings. Saved atomically, under the lock.
+/// after letting `settings` record the session settings. Saved atomically, under the lock;
+/// while a cockpit holds the lock it waits up to [`LOCK_WAIT`]. A run's results are never
+/// lost: when they cannot be filed (still locked, the dossier unreadable, the disk full) they
+/// are written as JSON beside the dossier, and stderr says where and why. Returns
+/// [`Exit::Pass`] when filed, else the code of why not ([`Exit::Environment`] for a lock or
+/// the file system, [`Exit::Usage`] for a dossier that does not parse). Call it before
+/// printing the results, and combine its code with theirs.
 pub fn file_results(
     path: &Path,
     results: &[CheckResult],
     settings: impl FnOnce(&mut Dossier),
-) -> color_eyre::Result<()> {
+) -> color_eyre::Result<Exit> {
     let q = questionnaire::load(questionnaire::BUILTIN[0].name)?;
     let now = chrono::Utc::now();
-    dossier::update(path, &q, |d| {
+    let wait = match lock_wait() {
+        Ok(w) => w,
+        Err(e) => return Ok(set_aside(path, results, &e, Exit::Usage)),
+    };
+    // Say so before waiting, so a run that seems to hang says why.
+    if !wait.is_zero()
+        && let Ok(real) = crate::files::resolve(path)
+        && let Err(LockFailure::Held(holder)) = DossierLock::acquire(&real)
+    {
+        eprintln!(
+            "certcockpit: {} is open in a cockpit ({}); waiting up to {} s for it to close…",
+            text::line(&path.display().to_string()),
+            text::short(&holder),
+            wait.as_secs_f64()
+        );
+    }
+    let result = dossier::update_within(path, &q, wait, |d| {
         settings(d);
         for r in results {
             d.file_evidence(r.clone(), now);
         }
-    })?;
-    Ok(())
+    });
+    Ok(match result {
+        Ok(()) => Exit::Pass,
+        Err(e) => {
+            let code = match e {
+                DossierError::Parse { .. } | DossierError::NewerFormat { .. } => Exit::Usage,
+                _ => Exit::Environment,
+            };
+            set_aside(path, results, &e.to_string(), code)
+        }
+    })
+}
+
+/// Writes `results` as JSON beside the dossier at `path` (a new file, named by the time and
+/// this process) and says on stderr why they were not filed and where they are.
+fn set_aside(path: &Path, results: &[CheckResult], why: &str, code: Exit) -> Exit {
+    let stem = path.file_stem().map_or_else(|| "dossier".into(), |s| s.to_string_lossy().into_owned());
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let aside = path.with_file_name(format!("{stem}.results-{stamp}-{}.json", std::process::id()));
+    let shown = |p: &Path| text::line(&p.display().to_string());
+    let saved = dossier::save_atomic(&aside, json(results).as_bytes());
+    match saved {
+        Ok(()) => eprintln!(
+            "certcockpit: the results were not filed in {}: {}\n  They were written to {}; the run is printed as usual.",
+            shown(path),
+            text::neutralise_lines(why, 2_000),
+            shown(&aside)
+        ),
+        Err(e) => eprintln!(
+            "certcockpit: the results were not filed in {}: {}\n  Nor could they be written to {} ({e}); they are only in this output.",
+            shown(path),
+            text::neutralise_lines(why, 2_000),
+            shown(&aside)
+        ),
+    }
+    code
 }
 
 /// Prints a usage error and returns exit code 2.

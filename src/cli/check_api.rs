@@ -144,17 +144,18 @@ pub fn run(args: ApiArgs) -> color_eyre::Result<ExitCode> {
         Ok::<_, color_eyre::Report>(results)
     })?;
 
+    let mut filed = Exit::Pass;
     if let Some(path) = &args.dossier {
         let listen = args.listen.clone();
         let profile_name = args.profile.clone();
         let tls = args.tls;
         let upstream = args.upstream.clone();
-        file_results(path, &results, |d| {
+        filed = file_results(path, &results, |d| {
             d.settings.api.listen = listen;
             d.settings.api.profile = profile_name;
             d.settings.api.upstream = upstream;
             d.settings.api.tls = tls;
         })?;
     }
-    Ok(print_results(&results, args.json))
+    Ok(print_results(&results, args.json, filed))
 }

@@ -97,8 +97,9 @@ pub fn run(args: WebhookArgs) -> color_eyre::Result<ExitCode> {
     };
     let results = runtime.block_on(run_checks(&target, &secret, &ids, &progress));
 
-    if let Some(path) = &args.dossier {
-        file_results(path, &results, |d| d.settings.webhook.record(&target, &args.secret_env))?;
-    }
-    Ok(print_results(&results, args.json))
+    let filed = match &args.dossier {
+        Some(path) => file_results(path, &results, |d| d.settings.webhook.record(&target, &args.secret_env))?,
+        None => super::Exit::Pass,
+    };
+    Ok(print_results(&results, args.json, filed))
 }

@@ -56,7 +56,7 @@ mod store;
 mod template;
 mod webhook;
 
-pub use lock::DossierLock;
+pub use lock::{DossierLock, LockFailure};
 pub use model::{
     Answer, ApiSettings, DOSSIER_FORMAT, Dossier, Evidence, Meta, ReviewStatus, Settings, WebhookSettings,
 };

@@ -10,6 +10,7 @@ mod support;
 // The command line: questionnaires, dossiers and reports.
 mod dossier_comments;
 mod dossier_comments_cli;
+mod dossier_files;
 mod hostile_parsing;
 mod questionnaires;
 mod report;
