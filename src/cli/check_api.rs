@@ -8,21 +8,27 @@ use clap::Args;
 
 use super::Exit;
 use super::check::{file_results, print_results, usage_error};
+use crate::checks::api::client_env::ClientEnv;
 use crate::checks::api::tls::TlsServer;
 use crate::checks::api::{
-    EvidenceApi, ServeOptions, check_upstream_url, headless, parse_listen, profile, scenario_ids,
+    ApiError, EvidenceApi, ServeOptions, check_upstream_url, headless, parse_listen, profile, scenario_ids,
 };
 use crate::checks::{CheckEvent, NoProgress, ProgressSink};
 use crate::text;
 
 #[derive(Debug, Args)]
 pub struct ApiArgs {
-    /// The client command, run through the shell once per scenario with CERTCOCKPIT_BASE_URL,
-    /// CERTCOCKPIT_TOKEN_URL, CERTCOCKPIT_CLIENT_ID and CERTCOCKPIT_CLIENT_SECRET set (and
-    /// CERTCOCKPIT_API_KEY, the same secret, for API-key profiles; with --tls, SSL_CERT_FILE,
-    /// REQUESTS_CA_BUNDLE and NODE_EXTRA_CA_CERTS naming the CA).
+    /// The client command, run through the shell once per scenario in a minimal environment:
+    /// PATH, HOME, LANG, TERM, CERTCOCKPIT_BASE_URL, CERTCOCKPIT_TOKEN_URL, CERTCOCKPIT_CLIENT_ID
+    /// and CERTCOCKPIT_CLIENT_SECRET (and CERTCOCKPIT_API_KEY, the same secret, for API-key
+    /// profiles; with --tls, SSL_CERT_FILE, REQUESTS_CA_BUNDLE and NODE_EXTRA_CA_CERTS naming the
+    /// CA), plus what --env passes on. Its whole process tree is killed when a run ends.
     #[arg(long)]
     pub exec: String,
+    /// Pass this variable of your environment on to the client (repeatable); nothing else of
+    /// your environment reaches it.
+    #[arg(long = "env", value_name = "NAME")]
+    pub env: Vec<String>,
     /// Serve HTTPS, with a certificate for 127.0.0.1, ::1 and localhost from the local CA
     /// kept in $XDG_CONFIG_HOME/certcockpit/ca (created on first use).
     #[arg(long)]
@@ -82,6 +88,10 @@ pub fn run(args: ApiArgs) -> color_eyre::Result<ExitCode> {
     {
         return Ok(usage_error(&format!("--timeout must be between 0 and 3600 seconds, not {t}")));
     }
+    let client_env = match ClientEnv::from_process(&args.env) {
+        Ok(env) => env,
+        Err(e) => return Ok(usage_error(&e)),
+    };
     if let Err(e) = parse_listen(&args.listen) {
         return Ok(usage_error(&format!("--listen: {e}")));
     }
@@ -139,10 +149,19 @@ pub fn run(args: ApiArgs) -> color_eyre::Result<ExitCode> {
         }
         let timeout = args.timeout.map(Duration::from_secs_f64);
         let progress: &dyn ProgressSink = if args.verbose { &StderrProgress } else { &NoProgress };
-        let results = headless::run_checks(&api, &args.exec, &ids, timeout, progress).await?;
+        let client = headless::ClientCommand { command: &args.exec, env: &client_env };
+        let results = headless::run_checks(&api, &client, &ids, timeout, progress).await;
         api.shutdown().await;
         Ok::<_, color_eyre::Report>(results)
     })?;
+    let results = match results {
+        Ok(results) => results,
+        Err(e @ ApiError::Interrupted(_)) => {
+            eprintln!("certcockpit: {e}");
+            return Ok(Exit::Interrupted.into());
+        }
+        Err(e) => return Err(e.into()),
+    };
 
     let mut filed = Exit::Pass;
     if let Some(path) = &args.dossier {

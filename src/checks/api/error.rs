@@ -17,4 +17,8 @@ pub enum ApiError {
     BadUpstream(String),
     #[error("cannot run the client command: {0}")]
     Spawn(std::io::Error),
+    #[error("cannot catch Ctrl-C and SIGTERM (needed to stop the client's processes): {0}")]
+    Signals(std::io::Error),
+    #[error("interrupted by {0}: the client's processes were stopped, nothing was judged or filed")]
+    Interrupted(&'static str),
 }

@@ -1,22 +1,26 @@
 //! Headless runs: for each scenario, arm it, run the partner's client command once through
-//! `sh -c` with the API's address and credentials in the environment, bound it in time (a run
-//! that does not end is killed, with its whole process group, and judged on what was seen),
-//! then judge.
+//! `sh -c` with the API's address and credentials in a minimal environment (see
+//! [`client_env`](super::client_env)), bound it in time (a run that does not end is killed, with
+//! its whole process group and every descendant that left it, see [`reaper`](super::reaper)),
+//! then judge. Ctrl-C or SIGTERM during a run kills the client's processes the same way and
+//! ends the runs with [`ApiError::Interrupted`].
 
 use std::os::unix::process::ExitStatusExt;
 use std::process::Stdio;
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::Command;
+use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::broadcast::error::RecvError;
 
+use super::client_env::ClientEnv;
+use super::client_output::{read_bounded, redact_output, tail_lines};
 use super::error::ApiError;
 use super::judges::RunOutcome;
 use super::judges::retry::quiet_seen;
+use super::reaper::{GroupGuard, become_subreaper, signal_group};
 use super::scenario::{Fault, default_run_timeout};
 use super::session::EvidenceApi;
-use super::tokens::redact;
 use crate::checks::{CheckEvent, CheckResult, ProgressSink, Verdict};
 use crate::text;
 
@@ -28,8 +32,6 @@ pub const ENV_CLIENT_SECRET: &str = "CERTCOCKPIT_CLIENT_SECRET";
 /// The API key (or static bearer token) for profiles that authenticate that way; the same
 /// value as the client secret.
 pub const ENV_API_KEY: &str = "CERTCOCKPIT_API_KEY";
-/// The check id being run, for information (a client must not change behaviour on it).
-pub const ENV_SCENARIO: &str = "CERTCOCKPIT_SCENARIO";
 /// Over HTTPS, the local CA's certificate file goes in each of these: OpenSSL-based clients
 /// (Python's `ssl`, curl, Ruby) read `SSL_CERT_FILE`, requests reads `REQUESTS_CA_BUNDLE`
 /// (it ignores the former), and Node adds `NODE_EXTRA_CA_CERTS` to its bundled roots.
@@ -39,25 +41,57 @@ pub const ENV_CA_FILES: [&str; 3] = ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "NOD
 const SETTLE: Duration = Duration::from_millis(150);
 /// Between SIGTERM and SIGKILL.
 const TERM_GRACE: Duration = Duration::from_millis(300);
-/// The client's output kept for observations (the tail of stderr).
-const MAX_OUTPUT_BYTES: usize = 16 * 1024;
+/// Lines of the tail of the client's stderr kept for observations.
 const OUTPUT_LINES: usize = 5;
 
 /// How often a run facing a failure that never ends is looked at for the quiet that shows the
 /// client gave up.
 const QUIET_POLL: Duration = Duration::from_millis(100);
 
-/// Runs `command` once per check id in `ids` (each must have a scenario), each run bounded
+/// The partner's client command and the environment it gets beyond the runner's own values.
+#[derive(Debug, Clone)]
+pub struct ClientCommand<'a> {
+    /// Run through `sh -c`.
+    pub command: &'a str,
+    pub env: &'a ClientEnv,
+}
+
+/// Ctrl-C and SIGTERM, caught for the whole of the runs so the client's processes can be
+/// killed before the runner ends.
+struct Interrupts {
+    int: Signal,
+    term: Signal,
+}
+
+impl Interrupts {
+    fn new() -> Result<Self, ApiError> {
+        let catch = |kind| signal(kind).map_err(ApiError::Signals);
+        Ok(Self { int: catch(SignalKind::interrupt())?, term: catch(SignalKind::terminate())? })
+    }
+
+    /// Resolves when either arrives, with its name.
+    async fn recv(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.int.recv() => "SIGINT",
+            _ = self.term.recv() => "SIGTERM",
+        }
+    }
+}
+
+/// Runs the client once per check id in `ids` (each must have a scenario), each run bounded
 /// by `timeout` (or, when `None`, by its scenario's [`default_run_timeout`]), and returns the
 /// results in order, followed by the `api.endpoints` record. Events go to `progress` as
 /// requests arrive.
 pub async fn run_checks(
     api: &EvidenceApi,
-    command: &str,
+    client: &ClientCommand<'_>,
     ids: &[&str],
     timeout: Option<Duration>,
     progress: &dyn ProgressSink,
 ) -> Result<Vec<CheckResult>, ApiError> {
+    // Descendants that leave the client's process group are reparented here, to be killed.
+    become_subreaper();
+    let mut interrupts = Interrupts::new()?;
     let started_us = api.now_us();
     // Checks judged on the whole session's traffic (`polling.rate`) run after the others, so
     // they see it all; results keep the order asked for.
@@ -68,7 +102,7 @@ pub async fn run_checks(
     for i in order {
         let id = ids[i];
         progress.send(CheckEvent::Started { id: id.to_owned() });
-        let result = run_one(api, command, id, timeout, progress).await?;
+        let result = run_one(api, client, id, timeout, progress, &mut interrupts).await?;
         progress.send(CheckEvent::Finished(result.clone()));
         results[i] = Some(result);
     }
@@ -82,10 +116,11 @@ pub async fn run_checks(
 
 async fn run_one(
     api: &EvidenceApi,
-    command: &str,
+    client: &ClientCommand<'_>,
     id: &str,
     timeout: Option<Duration>,
     progress: &dyn ProgressSink,
+    interrupts: &mut Interrupts,
 ) -> Result<CheckResult, ApiError> {
     let scenario = api.arm(id)?;
     let timeout = timeout.unwrap_or_else(|| default_run_timeout(&scenario.fault));
@@ -98,6 +133,7 @@ async fn run_one(
     let armed_at = api.now_us();
     let (client_id, secret) = api.credentials();
     let mut command_line = Command::new("sh");
+    command_line.env_clear().envs(client.env.vars());
     if let Some(ca) = api.ca_pem() {
         for var in ENV_CA_FILES {
             command_line.env(var, ca);
@@ -105,13 +141,12 @@ async fn run_one(
     }
     let mut child = command_line
         .arg("-c")
-        .arg(command)
+        .arg(client.command)
         .env(ENV_BASE_URL, api.base_url())
         .env(ENV_TOKEN_URL, api.token_url())
         .env(ENV_CLIENT_ID, client_id)
         .env(ENV_CLIENT_SECRET, secret.expose())
         .env(ENV_API_KEY, secret.expose())
-        .env(ENV_SCENARIO, id)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -120,6 +155,8 @@ async fn run_one(
         .spawn()
         .map_err(ApiError::Spawn)?;
     let pgid = child.id();
+    // Kills the group and its escapees however this function ends (an error, a panic).
+    let guard = GroupGuard::new(pgid);
     let stdout = child.stdout.take().map(|s| tokio::spawn(read_bounded(s)));
     let stderr = child.stderr.take().map(|s| tokio::spawn(read_bounded(s)));
 
@@ -141,6 +178,11 @@ async fn run_one(
                 terminate(pgid, &mut child).await;
                 break RunOutcome::Killed;
             }
+            signal = interrupts.recv() => {
+                terminate(pgid, &mut child).await;
+                guard.kill_all();
+                return Err(ApiError::Interrupted(signal));
+            }
             _ = poll.tick(), if ends_when_quiet => {
                 let journal = api.journal();
                 let gets: Vec<_> = journal.iter().filter(|e| e.is_items()).collect();
@@ -151,8 +193,9 @@ async fn run_one(
             }
         }
     };
-    // Background children the command left behind go with its process group.
-    signal_group(pgid, libc::SIGKILL);
+    // Background children the command left behind go with its process group, and those that
+    // left the group (setsid) were reparented here and go too.
+    let escaped = guard.kill_all();
     tokio::time::sleep(SETTLE).await;
 
     let requests_seen = api.journal().len();
@@ -176,9 +219,14 @@ async fn run_one(
         }
         _ => {}
     }
+    if escaped > 0 {
+        result.observations.push(format!(
+            "{escaped} of the client's processes outlived it outside its process group and were killed"
+        ));
+    }
     if !matches!(outcome, RunOutcome::Exited(0)) {
         for line in tail_lines(&err_tail, OUTPUT_LINES) {
-            result.observations.push(format!("client stderr: {}", text::line(&redact(&line, secret))));
+            result.observations.push(format!("client stderr: {}", text::line(&redact_output(&line, secret))));
         }
     }
     // A command that never reached the API (a typo, a missing interpreter) says why up front.
@@ -188,7 +236,7 @@ async fn run_one(
     {
         let why = tail_lines(&err_tail, 1)
             .pop()
-            .map(|l| format!(": {}", text::line(&redact(&l, secret))))
+            .map(|l| format!(": {}", text::line(&redact_output(&l, secret))))
             .unwrap_or_default();
         result.summary.push_str(&format!(" (the client exited with status {code}{why})"));
     }
@@ -205,39 +253,4 @@ async fn terminate(pgid: Option<u32>, child: &mut tokio::process::Child) {
         signal_group(pgid, libc::SIGKILL);
         let _ = child.kill().await;
     }
-}
-
-/// Sends `signal` to the process group `pgid` (the child was made its leader).
-fn signal_group(pgid: Option<u32>, signal: libc::c_int) {
-    let Some(pgid) = pgid.and_then(|p| libc::pid_t::try_from(p).ok()) else { return };
-    if pgid <= 1 {
-        return;
-    }
-    // SAFETY: killpg only sends a signal; the group is the one our child leads (process_group(0)),
-    // and a group that no longer exists just yields ESRCH.
-    unsafe {
-        libc::killpg(pgid, signal);
-    }
-}
-
-/// Reads a pipe to the end, keeping at most the last `MAX_OUTPUT_BYTES`.
-async fn read_bounded(mut r: impl AsyncRead + Unpin) -> Vec<u8> {
-    let mut kept = Vec::new();
-    let mut buf = [0u8; 4096];
-    while let Ok(n) = r.read(&mut buf).await {
-        if n == 0 {
-            break;
-        }
-        kept.extend_from_slice(&buf[..n]);
-        if kept.len() > MAX_OUTPUT_BYTES {
-            kept.drain(..kept.len() - MAX_OUTPUT_BYTES);
-        }
-    }
-    kept
-}
-
-fn tail_lines(bytes: &[u8], n: usize) -> Vec<String> {
-    let text = String::from_utf8_lossy(bytes);
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    lines[lines.len().saturating_sub(n)..].iter().map(|l| l.chars().take(4096).collect()).collect()
 }

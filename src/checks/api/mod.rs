@@ -10,11 +10,14 @@
 //! - [`headless`]: runs a client command once per scenario (`certcockpit check api`).
 //! - [`tls`]: HTTPS (`--tls`) with a leaf from a local CA kept in the user's config folder.
 
+pub mod client_env;
+mod client_output;
 mod error;
 pub mod headless;
 pub mod journal;
 pub mod judges;
 pub mod profile;
+pub mod reaper;
 pub mod scenario;
 mod server;
 mod session;
