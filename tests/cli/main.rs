@@ -26,6 +26,7 @@ mod client_process;
 mod evidence_api_server;
 mod evidence_api_session;
 mod hostile_api;
+mod journal_overflow;
 mod network_exposure;
 
 // The webhook checks.

@@ -115,9 +115,31 @@ pub struct TimelinePoint {
 /// How many entries the live feed buffers for a slow subscriber before it skips ahead.
 const FEED_CAPACITY: usize = 1024;
 /// The journal keeps at most this many entries (a polling client left running for hours must
-/// not grow memory without bound); the oldest go first. 20,000 is far more than any scenario
-/// needs and keeps a flooded session near 20 MB resident (BENCHMARKS.md).
-const MAX_ENTRIES: usize = 20_000;
+/// not grow memory without bound); the oldest go first, so the entries of earlier windows go
+/// before any of the armed window's, and one armed window can hold all 20,000. That is far more
+/// than any scenario needs (the longest, `retry.limit`, makes a few dozen requests) and keeps
+/// a flooded session near 20 MB resident (BENCHMARKS.md). An entry is [`ENTRY_BYTES`] (248)
+/// inline plus its trace id's 32 bytes on the heap, about 6 MB for a full ring; paths and
+/// client names beyond 24 bytes add theirs (cut to 200 and 100 characters: at most about 12 MB).
+/// What does not fit is
+/// counted ([`Dropped`]), never silently lost: a window that lost requests is judged
+/// inconclusive (see `judges::overflow`).
+pub const MAX_ENTRIES: usize = 20_000;
+
+/// The size of one entry as stored (without its heap parts).
+pub const ENTRY_BYTES: usize = std::mem::size_of::<JournalEntry>();
+// The memory stated above holds while an entry stays this small.
+const _: () = assert!(ENTRY_BYTES <= 256);
+
+/// Requests the journal had to drop to stay within [`MAX_ENTRIES`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Dropped {
+    /// Entries that arrived in the current window (since the last arm or disarm) and were
+    /// dropped.
+    pub window: u64,
+    /// Entries dropped in the whole session.
+    pub session: u64,
+}
 
 /// The newest `MAX_ENTRIES` entries. Once full, a new entry takes the oldest one's slot in
 /// place (a `VecDeque` moved the evicted entry out of cold memory first, on every request).
@@ -126,6 +148,10 @@ struct Ring {
     items: Vec<JournalEntry>,
     /// Where the oldest entry is once the ring is full (0 until then).
     oldest: usize,
+    /// Start of the current window (journal clock, µs): an evicted entry that arrived at or
+    /// after it counts in `dropped.window`.
+    window_since_us: u64,
+    dropped: Dropped,
 }
 
 impl Ring {
@@ -133,8 +159,12 @@ impl Ring {
         if self.items.len() < MAX_ENTRIES {
             self.items.push(entry);
         } else if let Some(slot) = self.items.get_mut(self.oldest) {
-            *slot = entry;
+            let evicted = std::mem::replace(slot, entry);
             self.oldest = (self.oldest + 1) % self.items.len();
+            self.dropped.session += 1;
+            if evicted.at_us >= self.window_since_us {
+                self.dropped.window += 1;
+            }
         }
     }
 
@@ -200,6 +230,18 @@ impl Journal {
         }
     }
 
+    /// Starts a window at `since_us` (arming or disarming): its dropped count starts at 0.
+    pub fn open_window(&self, since_us: u64) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.window_since_us = since_us;
+        entries.dropped.window = 0;
+    }
+
+    /// How many requests were dropped, in the current window and in the session.
+    pub fn dropped(&self) -> Dropped {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).dropped
+    }
+
     /// Entries that arrived at or after `since_us`, in arrival order.
     pub fn since(&self, since_us: u64) -> Vec<JournalEntry> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
@@ -243,6 +285,26 @@ pub fn timeline(entries: &[JournalEntry], origin_us: u64) -> Vec<TimelinePoint> 
 mod tests {
     use super::*;
 
+    /// A window holds every one of its requests up to `MAX_ENTRIES`, the earlier windows'
+    /// entries going first; beyond that its dropped requests are counted.
+    #[test]
+    fn a_window_keeps_all_its_entries_or_counts_what_it_lost() {
+        let j = Journal::new();
+        for s in 0..15_000 {
+            j.push(entry(s));
+        }
+        j.open_window(15_000);
+        for s in 15_000..(15_000 + MAX_ENTRIES as u64) {
+            j.push(entry(s));
+        }
+        assert_eq!(j.dropped(), Dropped { window: 0, session: 15_000 });
+        assert_eq!(j.since(15_000).len(), MAX_ENTRIES, "the whole window is kept");
+        j.push(entry(15_000 + MAX_ENTRIES as u64));
+        assert_eq!(j.dropped(), Dropped { window: 1, session: 15_001 });
+        j.open_window(40_000);
+        assert_eq!(j.dropped().window, 0);
+    }
+
     fn entry(seq: u64) -> JournalEntry {
         JournalEntry {
             seq,
@@ -275,6 +337,7 @@ mod tests {
         assert_eq!(ring_order, all.iter().map(|e| e.seq).collect::<Vec<_>>());
         drop(ring);
         assert_eq!(j.last().map(|e| e.seq), Some(MAX_ENTRIES as u64 + 9));
+        assert_eq!(j.dropped(), Dropped { window: 10, session: 10 });
         let mut feed = j.subscribe();
         j.push(entry(MAX_ENTRIES as u64 + 10));
         assert_eq!(feed.try_recv().map(|e| e.seq).ok(), Some(MAX_ENTRIES as u64 + 10));

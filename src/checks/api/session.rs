@@ -11,7 +11,7 @@ use tokio::sync::{broadcast, oneshot, watch};
 
 use super::error::ApiError;
 use super::journal::{JournalEntry, TimelinePoint, timeline};
-use super::judges::{JudgeInput, RunEnd, RunOutcome, judge};
+use super::judges::{JudgeInput, RunEnd, RunOutcome, judge, overflow};
 use super::profile::{AuthKind, Profile};
 use super::scenario::{NORMAL_TOKEN_LIFETIME, Scenario};
 use super::server::proxy::Upstream;
@@ -236,7 +236,9 @@ impl EvidenceApi {
         if scenario.token_lifetime < NORMAL_TOKEN_LIFETIME {
             self.state.tokens().cap_expiry(Instant::now() + scenario.token_lifetime);
         }
-        *self.state.arm() = ArmState::armed(scenario.clone(), self.state.journal.now_us());
+        let since = self.state.journal.now_us();
+        *self.state.arm() = ArmState::armed(scenario.clone(), since);
+        self.state.journal.open_window(since);
         Ok(scenario)
     }
 
@@ -248,7 +250,9 @@ impl EvidenceApi {
 
     /// Back to normal traffic without judging.
     pub fn disarm(&self) {
-        *self.state.arm() = ArmState::idle(self.state.journal.now_us());
+        let since = self.state.journal.now_us();
+        *self.state.arm() = ArmState::idle(since);
+        self.state.journal.open_window(since);
     }
 
     /// A live feed of journal entries as their responses complete (for a scrolling journal).
@@ -307,7 +311,10 @@ impl EvidenceApi {
         if let Some(up) = &self.state.upstream {
             result = upstream_fairness(result, &up.trouble_since(since));
         }
-        let result = result.neutralised();
+        // Never judged on a silently truncated record: what the judge read lost requests.
+        let dropped = self.state.journal.dropped();
+        let lost = if scenario.whole_session { dropped.session } else { dropped.window };
+        let result = overflow::judged_on_part(result, lost).neutralised();
         self.disarm();
         Ok(result)
     }

@@ -5,6 +5,7 @@
 
 pub(crate) mod auth;
 pub(crate) mod endpoints;
+pub(crate) mod overflow;
 pub(crate) mod retry;
 pub(crate) mod traffic;
 pub(crate) mod waits;
