@@ -38,6 +38,10 @@ pub struct WebhookArgs {
     /// Response deadline in seconds.
     #[arg(long, default_value_t = 15.0)]
     pub deadline: f64,
+    /// The provider's timestamp tolerance in seconds: webhook.replay probes 10 s inside and
+    /// outside it on both sides (Standard Webhooks and Stripe: 300).
+    #[arg(long, default_value_t = 300)]
+    pub tolerance: u64,
     /// Run only these check ids (comma separated).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
@@ -64,7 +68,9 @@ impl From<SchemeArg> for Scheme {
 /// usage error (exit 2) naming what is wrong; then runs the checks and prints or files them.
 pub fn run(args: WebhookArgs) -> color_eyre::Result<ExitCode> {
     let scheme = Scheme::from(args.scheme);
-    let target = match WebhookTarget::new(&args.url, scheme, args.header.as_deref(), args.deadline) {
+    let target = match WebhookTarget::new(&args.url, scheme, args.header.as_deref(), args.deadline)
+        .and_then(|t| t.with_tolerance(args.tolerance))
+    {
         Ok(t) => t,
         Err(e) => return Ok(usage_error(&e.to_string())),
     };

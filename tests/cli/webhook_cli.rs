@@ -220,6 +220,10 @@ fn usage_errors_exit_2_with_a_clear_message() {
         ),
         (&["--url", "not a url", "--secret-env", "HOOK_SECRET"], "the webhook URL 'not a url' is not valid"),
         (
+            &["--url", url, "--secret-env", "HOOK_SECRET", "--tolerance", "5"],
+            "the tolerance must be between 20 and 86400 seconds, got 5",
+        ),
+        (
             &["--url", url, "--secret-env", "HOOK_SECRET", "--deadline", "0"],
             "the deadline must be more than 0 and at most 300 seconds, got 0",
         ),

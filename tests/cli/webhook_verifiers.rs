@@ -10,6 +10,7 @@ use crate::support::{self, Listening};
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const HMAC_SECRET: &str = "gh-webhook-secret-3f9a1c";
+const STRIPE_SECRET: &str = "whsec_test_5a1f0c9e8d7b6a5f4e3d2c1b0a9f8e7d";
 
 /// A listener of tests/peers/webhook_listener.py in `mode`, killed when dropped.
 fn peer(mode: &str, extra: &[&str], secret: &str) -> Listening {
@@ -103,4 +104,55 @@ async fn crashing_on_a_malformed_header_is_a_warning_in_signature() {
         assert_eq!(sig.figures[&format!("{key}_status")], 500.into(), "{key}: {:?}", sig.figures);
     }
     assert_eq!(sig.figures["non_numeric_timestamp_status"], 401.into(), "{:?}", sig.figures);
+}
+
+/// The official Stripe library's `construct_event` verifies what the cockpit signs for the
+/// Stripe-style scheme (keyed with the whole `whsec_…` string) and passes every check; its
+/// verifier accepts future timestamps, which is a warning for this scheme, not a failure.
+#[tokio::test]
+async fn a_listener_on_stripes_construct_event_passes_with_the_future_timestamp_warning() {
+    let p = peer("stripe", &["--header", "Stripe-Signature"], STRIPE_SECRET);
+    let t = target(&p.url, Scheme::TimestampedHmacSha256, None);
+    assert_eq!(t.effective_header(), "Stripe-Signature");
+    let results = run(&t, STRIPE_SECRET, &[]).await;
+    assert_all_pass(&results, "stripe");
+    let replay = get(&results, "webhook.replay");
+    assert!(replay.summary.starts_with("warning: accepted"), "{}", replay.summary);
+    assert!(replay.summary.contains("rejects only old timestamps"), "{}", replay.summary);
+    assert_eq!(replay.figures["window_past"], "accepts 4 min 50 s, rejects 5 min 10 s".into());
+    assert_eq!(replay.figures["window_future"], "accepts even 10 min (no window)".into());
+    let rot = get(&results, "webhook.rotation");
+    assert!(rot.figures.contains_key("unknown_version_status"), "{:?}", rot.figures);
+}
+
+#[tokio::test]
+async fn a_listener_without_a_window_fails_replay_and_nothing_else() {
+    let p = peer("no-window", &[], SECRET);
+    let results = run(&target(&p.url, Scheme::StandardWebhooks, None), SECRET, &[]).await;
+    for r in &results {
+        let want = if r.id == "webhook.replay" { Verdict::Fail } else { Verdict::Pass };
+        assert_eq!(r.verdict, want, "{}: {}", r.id, r.summary);
+    }
+    let replay = get(&results, "webhook.replay");
+    assert!(replay.summary.contains("can be replayed"), "{}", replay.summary);
+    assert_eq!(replay.figures["window_past"], "accepts even 10 min (no window)".into());
+}
+
+/// A listener stricter than the provider (2 minutes where the provider allows 5) is warned;
+/// with the provider's tolerance set to 125 s (`--tolerance`), the same listener is fine.
+#[tokio::test]
+async fn a_window_stricter_than_the_providers_is_a_warning_and_the_tolerance_is_settable() {
+    let p = peer("strict-window", &[], SECRET);
+    let t = target(&p.url, Scheme::StandardWebhooks, None);
+    let results = run(&t, SECRET, &["webhook.replay"]).await;
+    let r = get(&results, "webhook.replay");
+    assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
+    assert!(r.summary.starts_with("warning: rejected") && r.summary.contains("clock skew"), "{}", r.summary);
+    assert_eq!(r.figures["window_past"], "rejects from 4 min 50 s".into());
+    let t = t.with_tolerance(125).expect("tolerance");
+    let results = run(&t, SECRET, &["webhook.replay"]).await;
+    let r = get(&results, "webhook.replay");
+    assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
+    assert!(!r.figures.contains_key("warning"), "{}", r.summary);
+    assert_eq!(r.figures["window_past"], "accepts 1 min 55 s, rejects 2 min 15 s".into());
 }

@@ -109,7 +109,7 @@ def main():
                 event = stripe.Webhook.construct_event(body, handler.headers.get(args.header), secret)
             except (ValueError, stripe.SignatureVerificationError) as e:
                 return False, str(e)
-            return True, event.get("id")
+            return True, event["id"]
         if args.mode == "hmac-sha256":
             given = handler.headers.get(args.header, "")
             expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()

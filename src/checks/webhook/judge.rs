@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use super::Scheme;
-use super::observe::{Case, Observation, Treatment, secs};
+use super::observe::{Case, Observation, Treatment, minutes, secs};
 use super::signing::{Malformation, ROTATION_ENTRIES};
 use crate::checks::{CheckId, CheckResult, Verdict};
 
@@ -51,8 +51,26 @@ pub fn rotation_cases(scheme: Scheme) -> Vec<Case> {
     }
 }
 
-/// The cases `webhook.replay` sends.
-pub const REPLAY_CASES: [Case; 3] = [Case::Stale, Case::Future, Case::Genuine];
+/// How far inside and outside the tolerance the window probes are.
+pub const WINDOW_MARGIN_SECS: i64 = 10;
+/// The far probes are at least this far out (10 minutes), whatever the tolerance.
+pub const FAR_SKEW_SECS: i64 = 600;
+
+/// The cases `webhook.replay` sends for a provider tolerance of `tolerance_secs`: far outside
+/// (10 minutes, or twice the tolerance), just outside and just inside the window on both
+/// sides, then a fresh control. Refusals first, so a listener that remembers ids is not
+/// misled by the fresh one.
+pub fn replay_cases(tolerance_secs: i64) -> Vec<Case> {
+    let t = tolerance_secs.max(WINDOW_MARGIN_SECS + 1);
+    let far = FAR_SKEW_SECS.max(2 * t);
+    let mut cases = Vec::new();
+    for off in [far, t + WINDOW_MARGIN_SECS, t - WINDOW_MARGIN_SECS] {
+        cases.push(Case::Skewed(-off));
+        cases.push(Case::Skewed(off));
+    }
+    cases.push(Case::Genuine);
+    cases
+}
 /// The cases `webhook.duplicate` sends.
 pub const DUPLICATE_CASES: [Case; 2] = [Case::First, Case::Redelivery];
 /// The order `webhook.ordering` sends a resource's three steps in.
@@ -322,53 +340,121 @@ pub fn replay_unsupported(scheme: Scheme, deadline: Duration) -> CheckResult {
     .figure("signs_timestamp", false)
 }
 
-/// `webhook.replay`: correctly signed deliveries with timestamps 10 minutes old and 10 minutes
-/// ahead are refused, while a fresh one is accepted.
-pub fn replay(obs: &[Observation], deadline: Duration) -> CheckResult {
-    if let Some(r) = unreachable(REPLAY, obs, deadline, REPLAY_CASES.len()) {
-        return r.figure("signs_timestamp", true);
-    }
-    if obs.is_empty() {
-        return base(REPLAY, Verdict::Inconclusive, "nothing was delivered".into(), obs, deadline);
-    }
-    let problems: Vec<String> = obs
+/// What one side of the window looked like: the furthest probe accepted and the nearest
+/// refused, e.g. "accepts 4 min 50 s, rejects 5 min 10 s".
+fn window_side(obs: &[Observation], deadline: Duration, past: bool) -> String {
+    let side: Vec<(u64, Treatment)> = obs
         .iter()
-        .filter(|o| o.case != Case::Genuine)
-        .filter_map(|o| {
-            refusal_problem(o, deadline, &format!("a correctly signed delivery with {}", o.case.words()))
+        .filter_map(|o| match o.case {
+            Case::Skewed(s) if (s < 0) == past => Some((s.unsigned_abs(), o.treatment(deadline))),
+            _ => None,
         })
         .collect();
-    let stale = find(obs, Case::Stale).and_then(Observation::status).unwrap_or(0);
-    let future = find(obs, Case::Future).and_then(Observation::status).unwrap_or(0);
+    let accepted = side.iter().filter(|(_, t)| *t == Treatment::Accepted).map(|(s, _)| *s).max();
+    let rejected = side.iter().filter(|(_, t)| *t == Treatment::Rejected).map(|(s, _)| *s).min();
+    match (accepted, rejected) {
+        (Some(a), Some(r)) if a < r => format!("accepts {}, rejects {}", minutes(a), minutes(r)),
+        (Some(a), None) => format!("accepts even {} (no window)", minutes(a)),
+        (None, Some(r)) => format!("rejects from {}", minutes(r)),
+        (Some(a), Some(r)) => {
+            format!("no consistent window (accepts {}, rejects {})", minutes(a), minutes(r))
+        }
+        (None, None) => "not measured".to_owned(),
+    }
+}
+
+/// `webhook.replay`: the tolerance window, measured. Correctly signed deliveries just inside
+/// (accepted), just outside and far outside (rejected) the provider's tolerance on both sides,
+/// then a fresh control.
+///
+/// Fairness: accepting an old timestamp outside the tolerance fails (a captured delivery can
+/// be replayed); accepting a future one outside it fails only where the provider's own
+/// verifier rejects the future (`Scheme::rejects_future`: Stripe's does not, so a listener on
+/// the official library is warned, not failed); rejecting inside the tolerance is a warning
+/// (it will drop genuine retries after clock skew); a 5xx is never a refusal.
+pub fn replay(obs: &[Observation], deadline: Duration, scheme: Scheme, tolerance_secs: i64) -> CheckResult {
+    let expected = replay_cases(tolerance_secs);
+    let tol = minutes(tolerance_secs.unsigned_abs());
+    let finish = |r: CheckResult| {
+        r.figure("signs_timestamp", true)
+            .figure("tolerance_s", tolerance_secs)
+            .figure("window_past", window_side(obs, deadline, true))
+            .figure("window_future", window_side(obs, deadline, false))
+    };
+    if let Some(r) = unreachable(REPLAY, obs, deadline, expected.len()) {
+        return finish(r);
+    }
+    if obs.is_empty() {
+        return finish(base(REPLAY, Verdict::Inconclusive, "nothing was delivered".into(), obs, deadline));
+    }
+    let mut problems: Vec<String> = Vec::new();
+    let mut warnings: Vec<String> = Vec::new();
+    let mut replayable = false;
+    for o in obs {
+        let Case::Skewed(s) = o.case else { continue };
+        let what = format!("a correctly signed delivery with {}", o.case.words());
+        let outside = s.unsigned_abs() > tolerance_secs.unsigned_abs();
+        match (outside, o.treatment(deadline)) {
+            (true, Treatment::Accepted) if s < 0 => {
+                replayable = true;
+                problems.push(format!("accepted {what} ({})", o.status().unwrap_or(0)));
+            }
+            (true, Treatment::Accepted) if scheme.rejects_future() => {
+                problems.push(format!("accepted {what} ({})", o.status().unwrap_or(0)));
+            }
+            (true, Treatment::Accepted) => warnings.push(format!(
+                "accepted {what} ({}), as the provider's own verifier does (it rejects only old timestamps); rejecting future ones too is safer",
+                o.status().unwrap_or(0)
+            )),
+            (true, _) => problems.extend(refusal_problem(o, deadline, &what)),
+            (false, Treatment::Accepted) => {}
+            (false, Treatment::Rejected) => warnings.push(format!(
+                "rejected {what} ({}), inside the provider's {tol} tolerance: stricter than the provider, it will drop genuine retries after clock skew",
+                o.status().unwrap_or(0)
+            )),
+            (false, _) => problems.push(format!("{} for {what}", o.describe(deadline))),
+        }
+    }
+    let window = format!(
+        "window found: past {}; future {}",
+        window_side(obs, deadline, true),
+        window_side(obs, deadline, false)
+    );
     let (verdict, summary) = if !problems.is_empty() {
-        let accepted_stale =
-            find(obs, Case::Stale).is_some_and(|o| o.treatment(deadline) == Treatment::Accepted);
-        let hint = if accepted_stale {
-            ": a captured event can be replayed, reject timestamps outside a tolerance (5 minutes is the standard)"
+        let hint = if replayable {
+            format!(": a captured event can be replayed, reject timestamps outside the tolerance ({tol})")
         } else {
-            ""
+            String::new()
         };
-        (Verdict::Fail, format!("{}{hint}{}", capitalize(&problems.join("; ")), not_sent(&REPLAY_CASES, obs)))
+        (
+            Verdict::Fail,
+            format!("{}{hint}; {window}{}", capitalize(&problems.join("; ")), not_sent(&expected, obs)),
+        )
     } else {
         match find(obs, Case::Genuine) {
-            Some(g) if g.treatment(deadline) == Treatment::Accepted => (
-                Verdict::Pass,
-                format!(
-                    "rejected timestamps 10 minutes old ({stale}) and 10 minutes ahead ({future}); accepted a fresh one ({})",
-                    g.status().unwrap_or(0)
-                ),
-            ),
+            Some(g) if g.treatment(deadline) == Treatment::Accepted => {
+                let fresh = format!("accepted a fresh one ({})", g.status().unwrap_or(0));
+                if warnings.is_empty() {
+                    (Verdict::Pass, format!("{window}, the provider's {tol} tolerance; {fresh}"))
+                } else {
+                    (Verdict::Pass, format!("warning: {}; {window}; {fresh}", warnings.join("; ")))
+                }
+            }
             Some(g) => (
                 Verdict::Inconclusive,
                 format!(
-                    "rejected the stale and future timestamps, but the fresh delivery too ({}), so the rejections do not show a timestamp check",
+                    "the fresh delivery was refused too ({}), so the rejections do not show a timestamp check",
                     g.describe(deadline)
                 ),
             ),
             None => (Verdict::Inconclusive, "the fresh control delivery was not sent".into()),
         }
     };
-    base(REPLAY, verdict, summary, obs, deadline).figure("signs_timestamp", true)
+    let mut r = finish(base(REPLAY, verdict, summary, obs, deadline));
+    if r.verdict == Verdict::Pass && !warnings.is_empty() {
+        r = r.figure("warning", warnings.join("; "));
+    }
+    r
 }
 
 /// What a passing `webhook.duplicate` / `webhook.ordering` did not see: from outside, only the

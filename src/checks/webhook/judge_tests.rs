@@ -103,18 +103,66 @@ fn static_header_signature_says_why_no_tampered_body_was_sent() {
     assert!(r.summary.contains("does not cover the body"), "{}", r.summary);
 }
 
+/// The probes for a 300 s tolerance, each accepted (2xx) or refused (401) by `accepts`.
+fn probes(accepts: impl Fn(i64) -> bool) -> Vec<Observation> {
+    replay_cases(300)
+        .into_iter()
+        .map(|c| {
+            let ok = match c {
+                Case::Skewed(s) => accepts(s),
+                _ => true,
+            };
+            a(c, if ok { 200 } else { 401 })
+        })
+        .collect()
+}
+
 #[test]
-fn replay_rules() {
-    let ok = replay(&[a(Case::Stale, 401), a(Case::Future, 400), a(Case::Genuine, 200)], D);
-    assert_eq!(ok.verdict, Verdict::Pass, "{}", ok.summary);
-    let stale_ok = replay(&[a(Case::Stale, 200), a(Case::Future, 401), a(Case::Genuine, 200)], D);
-    assert_eq!(stale_ok.verdict, Verdict::Fail);
-    assert!(stale_ok.summary.contains("can be replayed"), "{}", stale_ok.summary);
-    let future_crash = replay(&[a(Case::Stale, 401), a(Case::Future, 503), a(Case::Genuine, 200)], D);
-    assert_eq!(future_crash.verdict, Verdict::Fail);
-    assert!(future_crash.summary.contains("Crashed rather than rejected"), "{}", future_crash.summary);
-    let all_rejected = replay(&[a(Case::Stale, 401), a(Case::Future, 401), a(Case::Genuine, 401)], D);
-    assert_eq!(all_rejected.verdict, Verdict::Inconclusive);
+fn replay_measures_the_window_on_both_sides() {
+    assert_eq!(
+        replay_cases(300),
+        [-600, 600, -310, 310, -290, 290]
+            .map(Case::Skewed)
+            .into_iter()
+            .chain([Case::Genuine])
+            .collect::<Vec<_>>()
+    );
+    // standardwebhooks: a fixed 5-minute window both ways.
+    let std = replay(&probes(|s| s.abs() <= 300), D, Scheme::StandardWebhooks, 300);
+    assert_eq!(std.verdict, Verdict::Pass, "{}", std.summary);
+    assert!(!std.figures.contains_key("warning"));
+    assert_eq!(std.figures["window_past"], Figure::from("accepts 4 min 50 s, rejects 5 min 10 s"));
+    assert_eq!(std.figures["window_future"], Figure::from("accepts 4 min 50 s, rejects 5 min 10 s"));
+    // No window at all: fails, replayable.
+    let none = replay(&probes(|_| true), D, Scheme::StandardWebhooks, 300);
+    assert_eq!(none.verdict, Verdict::Fail);
+    assert!(none.summary.contains("can be replayed"), "{}", none.summary);
+    assert_eq!(none.figures["window_past"], Figure::from("accepts even 10 min (no window)"));
+    // Stripe's construct_event: old rejected, any future accepted. A warning for its scheme,
+    // a failure where the provider's verifier rejects the future.
+    let stripe = probes(|s| s >= -300);
+    let r = replay(&stripe, D, Scheme::TimestampedHmacSha256, 300);
+    assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
+    assert!(r.summary.starts_with("warning: accepted") && r.figures.contains_key("warning"), "{}", r.summary);
+    let r = replay(&stripe, D, Scheme::StandardWebhooks, 300);
+    assert_eq!(r.verdict, Verdict::Fail, "{}", r.summary);
+    assert!(r.summary.contains("10 min ahead"), "{}", r.summary);
+    // Stricter than the provider (2 minutes): a warning about clock skew.
+    let strict = replay(&probes(|s| s.abs() <= 120), D, Scheme::StandardWebhooks, 300);
+    assert_eq!(strict.verdict, Verdict::Pass, "{}", strict.summary);
+    assert!(strict.summary.contains("clock skew"), "{}", strict.summary);
+    assert_eq!(strict.figures["window_past"], Figure::from("rejects from 4 min 50 s"));
+    // A crash is never a refusal; everything refused proves nothing.
+    let mut crash = probes(|s| s.abs() <= 300);
+    crash[1] = a(Case::Skewed(600), 503);
+    let r = replay(&crash, D, Scheme::StandardWebhooks, 300);
+    assert!(
+        r.verdict == Verdict::Fail && r.summary.contains("Crashed rather than rejected"),
+        "{}",
+        r.summary
+    );
+    let all: Vec<_> = replay_cases(300).into_iter().map(|c| a(c, 401)).collect();
+    assert_eq!(replay(&all, D, Scheme::StandardWebhooks, 300).verdict, Verdict::Inconclusive);
     let none = replay_unsupported(Scheme::HmacSha256, D);
     assert_eq!(none.verdict, Verdict::Inconclusive);
     assert!(none.summary.contains("hmac-sha256 scheme signs no timestamp"), "{}", none.summary);
@@ -165,7 +213,7 @@ fn unreachable_is_the_same_clear_fail_everywhere() {
     let results = [
         delivery(&[refused(Case::Genuine)], D),
         signature(&[refused(Case::Forged)], D, Scheme::HmacSha256),
-        replay(&[refused(Case::Stale)], D),
+        replay(&[refused(Case::Skewed(-600))], D, Scheme::StandardWebhooks, 300),
         duplicate(&[refused(Case::First)], D),
         ordering(&[refused(Case::Step(3))], D),
         deadline(&[refused(Case::Timed(1))], D, 10),

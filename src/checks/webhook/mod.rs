@@ -18,10 +18,10 @@ mod target;
 pub use events::SampleEvent;
 pub use observe::{Case, Observation, Outcome, Treatment};
 pub use run::{
-    REPLAY_SKEW_SECS, UnknownWebhookCheck, WebhookPlan, run_checks, select_checks, webhook_check_ids,
-    webhook_checks, worst_case,
+    UnknownWebhookCheck, WebhookPlan, run_checks, select_checks, webhook_check_ids, webhook_checks,
+    worst_case,
 };
 pub use scheme::{BadDeadline, DEFAULT_DEADLINE, MAX_DEADLINE, Scheme, UnknownScheme, deadline_from_secs};
 pub use send::{MAX_BODY, MAX_DRAIN, Sender};
 pub use signing::{Signer, SigningError};
-pub use target::{DEFAULT_DELIVERIES, TargetError, WebhookTarget};
+pub use target::{DEFAULT_DELIVERIES, DEFAULT_TOLERANCE, MAX_TOLERANCE, TargetError, WebhookTarget};

@@ -15,9 +15,6 @@ use crate::checks::{
     CheckEvent, CheckFamily, CheckId, CheckResult, Figure, ProgressSink, Run as How, Secret, Verdict,
 };
 
-/// How far outside the tolerance the replay cases are (the standard tolerance is 5 minutes).
-pub const REPLAY_SKEW_SECS: i64 = 600;
-
 /// An id in --only that is not one of the webhook checks.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown webhook check '{0}' (expected one of: {list})", list = webhook_check_ids().join(", "))]
@@ -151,14 +148,16 @@ impl Run<'_> {
             WebhookPlan::Replay => {
                 // Same id and body; only the signed timestamp differs.
                 let fresh = self.message(now, 1);
-                let stale = Message { timestamp: now - REPLAY_SKEW_SECS, ..fresh.clone() };
-                let future = Message { timestamp: now + REPLAY_SKEW_SECS, ..fresh.clone() };
-                let plan = [
-                    (Case::Stale, &stale, Variant::Genuine),
-                    (Case::Future, &future, Variant::Genuine),
-                    (Case::Genuine, &fresh, Variant::Genuine),
-                ];
-                judge::replay(&self.deliver(&plan).await, t.deadline)
+                let tolerance = t.tolerance_secs();
+                let msgs: Vec<(Case, Message)> = judge::replay_cases(tolerance)
+                    .into_iter()
+                    .map(|c| {
+                        let skew = if let Case::Skewed(s) = c { s } else { 0 };
+                        (c, Message { timestamp: now + skew, ..fresh.clone() })
+                    })
+                    .collect();
+                let plan: Vec<_> = msgs.iter().map(|(c, m)| (*c, m, Variant::Genuine)).collect();
+                judge::replay(&self.deliver(&plan).await, t.deadline, t.scheme, tolerance)
             }
             WebhookPlan::Duplicate => {
                 let m = self.message(now, 1);
@@ -297,7 +296,7 @@ pub fn worst_case(target: &WebhookTarget, id: &str) -> Duration {
         Some(WebhookPlan::Delivery) => 1,
         Some(WebhookPlan::Signature) => judge::signature_cases(target.scheme).len(),
         Some(WebhookPlan::Rotation) => judge::rotation_cases(target.scheme).len(),
-        Some(WebhookPlan::Replay) => judge::REPLAY_CASES.len(),
+        Some(WebhookPlan::Replay) => judge::replay_cases(target.tolerance_secs()).len(),
         Some(WebhookPlan::Duplicate) => judge::DUPLICATE_CASES.len(),
         Some(WebhookPlan::Ordering) => judge::ORDERING_CASES.len(),
         Some(WebhookPlan::Deadline) => target.deliveries.max(1),

@@ -493,6 +493,53 @@ mod tests {
         assert!(format!("{s:?}").contains("X-OkHi-Secret") && !format!("{s:?}").contains("shared"));
     }
 
+    /// Stripe style: the whole `whsec_…` string is the key, `"{t}.{body}"` the signed string;
+    /// rotation and malformed variants keep the `t=` first, as Stripe writes it.
+    #[test]
+    fn timestamped_scheme_signs_like_stripe() {
+        let secret = Secret::new("whsec_test_secret");
+        let s = Signer::new(Scheme::TimestampedHmacSha256, "Stripe-Signature", &secret).expect("signer");
+        let g = s.wire(&msg(), Variant::Genuine);
+        let want = timestamped_signature(b"whsec_test_secret", 1_700_000_000, msg().body.as_bytes());
+        assert_eq!(header(&g, "stripe-signature"), Some(want.as_str()));
+        assert!(header(&g, "webhook-id").is_none());
+        let r = s.wire(&msg(), Variant::ValidAmong(2));
+        let v = header(&r, "stripe-signature").expect("sig");
+        assert!(v.starts_with("t=1700000000,v1=") && v.ends_with(&want[want.len() - 64..]), "{v}");
+        assert_eq!(v.matches("v1=").count(), ROTATION_ENTRIES);
+        let u = s.wire(&msg(), Variant::UnknownVersion);
+        assert!(header(&u, "stripe-signature").is_some_and(|v| v.contains(",v0=")));
+        let m = s.wire(&msg(), Variant::Malformed(Malformation::NonNumericTimestamp));
+        assert!(header(&m, "stripe-signature").is_some_and(|v| v.starts_with("t=now")));
+    }
+
+    #[test]
+    fn standard_rotation_and_malformed_headers() {
+        let secret = Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        let s = Signer::new(Scheme::StandardWebhooks, "", &secret).expect("signer");
+        let genuine = header(&s.wire(&msg(), Variant::Genuine), "webhook-signature").expect("sig").to_owned();
+        let mid = s.wire(&msg(), Variant::ValidAmong(1));
+        let entries: Vec<&str> = header(&mid, "webhook-signature").expect("sig").split(' ').collect();
+        assert_eq!(entries.len(), 3);
+        assert_eq!(entries[1], genuine);
+        assert!(entries[0].starts_with("v1,") && entries[0] != genuine);
+        let all = s.wire(&msg(), Variant::AllInvalid);
+        assert!(!header(&all, "webhook-signature").expect("sig").contains(&genuine));
+        let cases = [
+            (Malformation::NoSeparator, format!("v1{}", &genuine[3..])),
+            (Malformation::UnpaddedBase64, genuine.trim_end_matches('=').to_owned()),
+            (Malformation::JunkCharacters, format!("v1,!*{}", &genuine[5..])),
+        ];
+        for (m, want) in cases {
+            assert_eq!(
+                header(&s.wire(&msg(), Variant::Malformed(m)), "webhook-signature"),
+                Some(want.as_str())
+            );
+        }
+        let ts = s.wire(&msg(), Variant::Malformed(Malformation::NonNumericTimestamp));
+        assert_eq!(header(&ts, "webhook-timestamp"), Some("now1700000000"));
+    }
+
     #[test]
     fn tamper_changes_exactly_one_character() {
         assert_eq!(tamper(r#"{"a":"x9"}"#), r#"{"a":"x1"}"#);

@@ -13,6 +13,11 @@ use super::{SampleEvent, Scheme};
 
 /// How many deliveries `webhook.deadline` times.
 pub const DEFAULT_DELIVERIES: usize = 10;
+/// The provider's timestamp tolerance when none is set: Standard Webhooks' and Stripe's
+/// libraries both use 5 minutes.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+/// The longest tolerance accepted (a day): anything longer is no replay protection.
+pub const MAX_TOLERANCE: Duration = Duration::from_secs(86_400);
 
 /// A setting that cannot be used, named with what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,6 +34,8 @@ pub enum TargetError {
     BadHeader(String),
     #[error(transparent)]
     BadDeadline(#[from] BadDeadline),
+    #[error("the tolerance must be between 20 and {max} seconds, got {0}", max = MAX_TOLERANCE.as_secs())]
+    BadTolerance(String),
 }
 
 /// The listener under test.
@@ -44,6 +51,8 @@ pub struct WebhookTarget {
     pub deliveries: usize,
     /// The sample event delivered (defaults to the one matching the scheme).
     pub event: SampleEvent,
+    /// The provider's timestamp tolerance: `webhook.replay` probes just inside and outside it.
+    pub tolerance: Duration,
 }
 
 impl WebhookTarget {
@@ -69,7 +78,23 @@ impl WebhookTarget {
             deadline,
             deliveries: DEFAULT_DELIVERIES,
             event: SampleEvent::for_scheme(scheme),
+            tolerance: DEFAULT_TOLERANCE,
         })
+    }
+
+    /// Sets the provider's tolerance, in whole seconds as typed (20 s to a day: the probes
+    /// sit 10 s either side of it).
+    pub fn with_tolerance(mut self, secs: u64) -> Result<Self, TargetError> {
+        if !(20..=MAX_TOLERANCE.as_secs()).contains(&secs) {
+            return Err(TargetError::BadTolerance(secs.to_string()));
+        }
+        self.tolerance = Duration::from_secs(secs);
+        Ok(self)
+    }
+
+    /// The tolerance in whole seconds.
+    pub fn tolerance_secs(&self) -> i64 {
+        i64::try_from(self.tolerance.as_secs()).unwrap_or(i64::MAX)
     }
 
     /// The header that carries the signature or secret.
