@@ -22,6 +22,7 @@ mod check_api_demo_client;
 mod check_api_go;
 mod check_api_node;
 mod check_api_tls;
+mod check_api_watch;
 mod client_process;
 mod evidence_api_server;
 mod evidence_api_session;

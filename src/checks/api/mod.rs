@@ -23,6 +23,7 @@ mod server;
 mod session;
 pub mod tls;
 pub mod tokens;
+pub mod watch;
 
 pub use error::ApiError;
 pub use journal::{JournalEntry, RequestKind, TimelinePoint};

@@ -66,6 +66,9 @@ pub fn exposure_warning(addr: SocketAddr) -> Option<String> {
 pub struct ServeOptions {
     /// Serve HTTPS with this certificate (see [`TlsServer::from_user_config`]).
     pub tls: Option<TlsServer>,
+    /// Accept these client credentials instead of fresh random ones: a service already
+    /// running (`--watch`) has its own configured.
+    pub credentials: Option<Credentials>,
 }
 
 impl EvidenceApi {
@@ -140,7 +143,8 @@ impl EvidenceApi {
         let origin = format!("{scheme}://{shown}");
         let ca_pem = options.tls.as_ref().map(|t| t.ca_pem.clone());
         let acceptor = options.tls.map(|t| t.acceptor);
-        let mut state = ServerState::with_profile(Credentials::generate(), origin.clone(), profile);
+        let creds = options.credentials.unwrap_or_else(Credentials::generate);
+        let mut state = ServerState::with_profile(creds, origin.clone(), profile);
         state.upstream = upstream;
         let state = Arc::new(state);
         let (stop, stop_rx) = watch::channel(false);
@@ -240,6 +244,17 @@ impl EvidenceApi {
         *self.state.arm() = ArmState::armed(scenario.clone(), since);
         self.state.journal.open_window(since);
         Ok(scenario)
+    }
+
+    /// Gives every token issued so far the normal lifetime from now (see
+    /// [`TokenStore::extend_expiry`](super::tokens::TokenStore::extend_expiry)).
+    pub fn restore_token_lifetimes(&self) {
+        self.state.tokens().extend_expiry(Instant::now() + NORMAL_TOKEN_LIFETIME);
+    }
+
+    /// When the last journaled response completed (journal clock, µs), if any did.
+    pub fn last_done_us(&self) -> Option<u64> {
+        self.state.journal.last().map(|e| e.done_us)
     }
 
     /// The armed scenario, if any.

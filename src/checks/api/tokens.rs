@@ -182,6 +182,15 @@ impl TokenStore {
         }
     }
 
+    /// Makes every access token live until `deadline` at least: the end of a short-lived token
+    /// scenario in a watch, so the running service meets normal tokens again (its next 401
+    /// would otherwise land in the next fault's window).
+    pub fn extend_expiry(&mut self, deadline: Instant) {
+        for exp in self.access.values_mut() {
+            *exp = (*exp).max(deadline);
+        }
+    }
+
     /// Whether a refresh token was issued in this session. Refresh tokens are not rotated out:
     /// a client that keeps the first one keeps working, as with many real providers.
     pub fn knows_refresh(&self, token: &str) -> bool {

@@ -231,6 +231,13 @@ pub fn token_reuse(input: &JudgeInput<'_>) -> CheckResult {
                 plural(calls.len(), "call", "calls")
             ),
         )
+    } else if grants == 0 && distinct.len() == 1 {
+        // A running service (watched, or a TUI session) got its token before the scenario
+        // was armed and kept using it: that is reuse.
+        (
+            Verdict::Pass,
+            format!("reused one token, obtained before the run began, for all {} calls", calls.len()),
+        )
     } else if grants == 0 {
         (
             Verdict::Inconclusive,
@@ -446,6 +453,18 @@ mod tests {
         let r = per_call.judge_exited("auth.token_reuse");
         assert_eq!(r.verdict, Verdict::Fail, "{}", r.summary);
         assert!(r.summary.contains("3 tokens for 3 calls"), "{}", r.summary);
+    }
+
+    /// A watched service got its token before the fault began and keeps using it: reuse.
+    #[test]
+    fn a_token_from_before_the_run_used_throughout_is_reuse() {
+        let t =
+            Traffic::new().get(5.0, 1, 3, 200, "old").get(10.0, 2, 3, 200, "old").get(15.0, 3, 3, 200, "old");
+        let r = t.judge("auth.token_reuse", 20.0, RunOutcome::Watched);
+        assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
+        assert!(r.summary.contains("obtained before the run began"), "{}", r.summary);
+        let two = Traffic::new().get(5.0, 1, 3, 200, "a").get(10.0, 2, 3, 200, "b");
+        assert_eq!(two.judge("auth.token_reuse", 20.0, RunOutcome::Watched).verdict, Verdict::Inconclusive);
     }
 
     /// An API-key client: refresh is not applicable; key reuse and the 401 path are judged.

@@ -40,6 +40,10 @@ pub enum RunOutcome {
     Settled,
     /// The reviewer finished the check; whether the client still runs is unknown (TUI).
     Manual,
+    /// A watch (`--watch`) closed the fault's window: the client is a service that keeps
+    /// running; the window ended when it had been quiet long enough to judge, or when its share
+    /// of the watch ran out.
+    Watched,
 }
 
 /// When and how the run ended (journal clock, µs).

@@ -283,7 +283,8 @@ pub fn quiet_seen(gets: &[&JournalEntry], now_us: u64) -> bool {
 
 /// `retry.limit`: every GET fails for good; the client must stop after a bounded number of
 /// attempts. Whether it stopped: it exited, or it had been quiet long enough when the run
-/// ended ([`quiet_needed_ms`]). A client cut off before that quiet could be seen is
+/// ended ([`quiet_needed_ms`]) — also when a watch ended the window: a running service that
+/// gave up and idles until its next cycle has stopped, so a quiet end of the window counts. A client cut off before that quiet could be seen is
 /// inconclusive, with the timeout it would need — never a failure, since stopping after its
 /// bounded retries and idling looks exactly like that. More than 10 attempts fails whatever
 /// happened next.
@@ -315,6 +316,12 @@ pub fn limit(input: &JudgeInput<'_>) -> CheckResult {
             needed_ms / 1000.0
         );
         match input.end.outcome {
+            RunOutcome::Watched => (
+                Verdict::Inconclusive,
+                format!(
+                    "the watch moved on before the client was seen to stop ({seen}): give --watch more time, so each fault's share is longer"
+                ),
+            ),
             RunOutcome::Manual => (
                 Verdict::Inconclusive,
                 format!(
@@ -334,6 +341,9 @@ pub fn limit(input: &JudgeInput<'_>) -> CheckResult {
         let normal = if (3..=6).contains(&n) { " (3 to 6 attempts is normal)" } else { "" };
         let how = match input.end.outcome {
             RunOutcome::Exited(_) => String::new(),
+            RunOutcome::Watched => {
+                format!(", then stayed quiet for {:.1} s until the watch ended the window", quiet_ms / 1000.0)
+            }
             _ => format!(", then stayed quiet for {:.1} s", quiet_ms / 1000.0),
         };
         (Verdict::Pass, format!("gave up after {phrase}{normal}{how}"))
@@ -497,6 +507,22 @@ mod tests {
         let gets: Vec<_> = t.entries.iter().filter(|e| e.is_items()).collect();
         assert!(!quiet_seen(&gets, ((last_ms + 15_000.0) * 1000.0) as u64));
         assert!(quiet_seen(&gets, ((last_ms + 16_100.0) * 1000.0) as u64));
+    }
+
+    /// A watched service (urllib3 Retry, total 5, backoff 0.1: 0, 0.2, 0.4, 0.8 s) that gave
+    /// up and idles until its next cycle: a quiet end of the watch's window counts as stopped;
+    /// a window cut off before the quiet says to watch longer, never to pass --timeout.
+    #[test]
+    fn a_quiet_end_of_a_watch_window_counts_as_stopped() {
+        let t = burst(&times(&[1.0, 200.0, 400.0, 800.0]), &[503; 5]);
+        let last_ms = 10.0 + 1401.0;
+        let r = t.judge("retry.limit", last_ms + 2100.0, RunOutcome::Watched);
+        assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
+        assert!(r.summary.contains("until the watch ended the window"), "{}", r.summary);
+        let r = t.judge("retry.limit", last_ms + 500.0, RunOutcome::Watched);
+        assert_eq!(r.verdict, Verdict::Inconclusive, "{}", r.summary);
+        assert!(r.summary.contains("give --watch more time"), "{}", r.summary);
+        assert!(!r.summary.contains("--timeout"), "{}", r.summary);
     }
 
     /// The retry checks keep every attempt (time, status, hint) so the chart can be drawn

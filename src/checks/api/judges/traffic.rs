@@ -186,6 +186,7 @@ pub fn unknown_fields(input: &JudgeInput<'_>) -> CheckResult {
         RunOutcome::Killed => "killed".to_owned(),
         RunOutcome::Settled => "stopped when quiet".to_owned(),
         RunOutcome::Manual => "n/a".to_owned(),
+        RunOutcome::Watched => "still running (watched)".to_owned(),
     };
     CheckResult::new(id, verdict, summary).figure("pages_fetched", ok.len()).figure("exit", exit)
 }
