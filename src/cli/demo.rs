@@ -91,6 +91,9 @@ fn run_cockpit(dossier: Option<PathBuf>, flawed: bool) -> color_eyre::Result<Exi
     w.scheme = "standard-webhooks".into();
     w.header.clear();
     w.secret_env = WEBHOOK_SECRET_VAR.into();
+    // The demo's secret is generated in memory, not taken from the environment: nothing to ask.
+    let (url, var) = (w.url.clone(), w.secret_env.clone());
+    app.consent.remember(&url, &var, true);
     if d.dossier.integration.is_empty() {
         d.dossier.integration = "Demo sync (built-in)".into();
     }

@@ -10,6 +10,7 @@ use crate::checks::{CheckFamily, family_of};
 use crate::dossier::Dossier;
 use crate::questionnaire::{Question, Questionnaire, Section};
 
+use super::consent::SecretConsent;
 use super::fields::Field;
 use super::live_journal::LiveJournal;
 
@@ -32,6 +33,9 @@ pub enum Mode {
     /// secret is drawn, so a capture of the main screen never carries it). Masked unless
     /// revealed: the cockpit is shown over screen share.
     Credentials(Reveal),
+    /// Asking whether to send a secret from the environment to a target the dossier named
+    /// (`App::consent.pending`; see `consent.rs`).
+    ConfirmSecret,
 }
 
 /// Whether the credentials popup shows the client secret. Presenter-safe by default: masked
@@ -184,6 +188,9 @@ pub struct App {
     /// Rows the live journal had at the latest draw (0: not shown or not drawn yet). Set by
     /// the runner from the layout, so the scroll keys page by what the reviewer sees.
     pub live_rows: u16,
+    /// Which (webhook target, secret variable) pairs the reviewer allowed or refused in this
+    /// session, and the question on screen.
+    pub consent: SecretConsent,
 }
 
 impl App {
@@ -219,6 +226,7 @@ impl App {
             last_trace_id: None,
             demo_flawed: None,
             live_rows: 0,
+            consent: SecretConsent::default(),
         }
     }
 

@@ -74,6 +74,8 @@ const EDIT_SETTING: &[KeyHelp] = &[k("Enter Esc", "done"), k("Ctrl-C", "quit")];
 
 const HELP: &[KeyHelp] = &[k("Esc ? q", "close help")];
 
+const CONFIRM_SECRET: &[KeyHelp] = &[k("y", "send the secret (this session)"), k("n Esc", "do not send")];
+
 /// Whether a key is worth a place in the status line now: the API keys only with an API, on
 /// a question they act on, the demo switch only in the demo. (The help popup lists them all.)
 pub fn relevant(app: &super::app::App, k: &KeyHelp) -> bool {
@@ -100,6 +102,7 @@ pub fn help_for(mode: Mode) -> &'static [KeyHelp] {
         Mode::EditSetting => EDIT_SETTING,
         Mode::Help => HELP,
         Mode::Credentials(_) => CREDENTIALS,
+        Mode::ConfirmSecret => CONFIRM_SECRET,
     }
 }
 

@@ -5,6 +5,7 @@
 //! whole loop with `TestBackend` and synthetic keys; `crate::tui` wires it to a real terminal.
 
 mod app;
+mod consent;
 mod fields;
 mod keys;
 mod live_journal;
@@ -16,6 +17,7 @@ pub mod view;
 pub use app::{
     ApiInfo, App, Armed, Mode, Notice, REVEAL_FOR, REVEAL_KEY, Reveal, RunningCheck, SaveState, masked,
 };
+pub use consent::{PendingSecret, SecretConsent};
 pub use fields::Field;
 pub use keys::{KeyHelp, help_for};
 pub use live_journal::{JOURNAL_PAGE, LIVE_JOURNAL_LINES, LiveJournal, LiveLine};

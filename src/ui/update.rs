@@ -10,8 +10,10 @@ use crate::checks::api::observed_client_name;
 use crate::checks::api::{JournalEntry, trace_echo_marked};
 use crate::checks::{CheckEvent, CheckFamily, CheckResult, Verdict, family_of, is_person_judged};
 use crate::dossier::ReviewStatus;
+use crate::text;
 
 use super::app::{App, Armed, Mode, Notice, REVEAL_FOR, REVEAL_KEY, Reveal, RunningCheck};
+use super::consent::PendingSecret;
 use super::fields::Field;
 use super::live_journal::{LiveJournal, page};
 use super::msg::{Effect, Msg};
@@ -156,6 +158,7 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
                 app.mode = app.help_return;
             }
         }
+        Mode::ConfirmSecret => confirm_secret_key(app, key, fx),
         Mode::Credentials(reveal) => {
             if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('c' | 'q')) {
                 app.mode = Mode::Browse;
@@ -277,7 +280,7 @@ fn run_checks(app: &mut App, fx: &mut Vec<Effect>) {
         return;
     }
     if !ids.is_empty() {
-        fx.push(Effect::RunChecks { ids, settings: Box::new(app.dossier.settings.clone()) });
+        run_with_consent(app, ids, fx);
     }
     // One scenario at a time: the first linked API check that has not passed yet (or the one
     // armed here, restarted); `a` moves on to the next.
@@ -291,6 +294,55 @@ fn run_checks(app: &mut App, fx: &mut Vec<Effect>) {
     };
     if let Some(check) = pick {
         arm(app, check, fx);
+    }
+}
+
+/// Webhook checks send the secret from the environment to the target in the settings: only to
+/// a target the reviewer confirmed in this session (see `consent.rs`). Asks otherwise.
+fn run_with_consent(app: &mut App, ids: Vec<String>, fx: &mut Vec<Effect>) {
+    let settings = Box::new(app.dossier.settings.clone());
+    if !ids.iter().any(|id| family_of(id) == Some(CheckFamily::Webhook)) {
+        fx.push(Effect::RunChecks { ids, settings });
+        return;
+    }
+    // A target that does not validate gets nothing: the launcher says what is wrong with it.
+    if settings.webhook.target().is_err() {
+        fx.push(Effect::RunChecks { ids, settings });
+        return;
+    }
+    let (url, var) = (settings.webhook.url.clone(), settings.webhook.secret_env.clone());
+    match app.consent.answer(&url, &var) {
+        Some(true) => fx.push(Effect::RunChecks { ids, settings }),
+        Some(false) => {
+            app.notice = Some(Notice::error(format!(
+                "not sending ${} to {}: refused in this session (edit the target in settings , to use another)",
+                text::short(&var),
+                text::short(&url)
+            )))
+        }
+        None => {
+            app.consent.pending = Some(PendingSecret { url, var, ids, settings });
+            app.mode = Mode::ConfirmSecret;
+        }
+    }
+}
+
+/// `y` sends (and remembers it for the session), `n` or `Esc` refuses (remembered too).
+fn confirm_secret_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let yes = match key.code {
+        KeyCode::Char('y' | 'Y') => true,
+        KeyCode::Char('n' | 'N') | KeyCode::Esc => false,
+        _ => return,
+    };
+    app.mode = Mode::Browse;
+    let Some(p) = app.consent.pending.take() else { return };
+    app.consent.remember(&p.url, &p.var, yes);
+    let (var, url) = (text::short(&p.var), text::short(&p.url));
+    if yes {
+        app.notice = Some(Notice::info(format!("sending ${var} to {url} for this session's webhook checks")));
+        fx.push(Effect::RunChecks { ids: p.ids, settings: p.settings });
+    } else {
+        app.notice = Some(Notice::info(format!("not sent: ${var} stays away from {url} in this session")));
     }
 }
 
@@ -469,6 +521,11 @@ fn commit_setting(app: &mut App) -> bool {
     }
     match field.set(&mut app.dossier, &value) {
         Ok(()) => {
+            // A target the reviewer types is theirs: its secret goes there without asking.
+            if matches!(field, Field::WebhookUrl | Field::SecretEnv) {
+                let w = &app.dossier.settings.webhook;
+                app.consent.remember(&w.url.clone(), &w.secret_env.clone(), true);
+            }
             mark_changed(app);
             true
         }

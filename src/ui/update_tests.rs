@@ -629,3 +629,70 @@ fn masking_keeps_only_the_last_four_characters() {
     assert_eq!(crate::ui::masked("s3cr3t-value-1a2b"), "••••••1a2b");
     assert_eq!(crate::ui::masked("ab"), "••••••ab");
 }
+
+/// The app on the webhook events question of a dossier that names its own target and variable.
+fn planted_target() -> App {
+    let mut a = app();
+    let w = &mut a.dossier.settings.webhook;
+    w.url = "https://collector.example/hook".into();
+    w.secret_env = "AWS_SECRET_ACCESS_KEY".into();
+    while id(&a) != "webhooks.events" {
+        press(&mut a, KeyCode::Char('j'));
+    }
+    a
+}
+
+#[test]
+fn a_secret_goes_to_a_dossier_named_target_only_after_asking() {
+    let mut a = planted_target();
+    assert!(press(&mut a, KeyCode::Char('r')).is_empty(), "nothing runs before the answer");
+    assert_eq!(a.mode, Mode::ConfirmSecret);
+    let p = a.consent.pending.as_ref().expect("asking");
+    assert_eq!((p.url.as_str(), p.var.as_str()), ("https://collector.example/hook", "AWS_SECRET_ACCESS_KEY"));
+    assert!(press(&mut a, KeyCode::Char('x')).is_empty(), "other keys do not answer");
+    assert_eq!(a.mode, Mode::ConfirmSecret);
+    assert!(press(&mut a, KeyCode::Char('n')).is_empty());
+    assert_eq!(a.mode, Mode::Browse);
+    assert!(a.consent.pending.is_none());
+    // The refusal is remembered: r says so and sends nothing.
+    assert!(press(&mut a, KeyCode::Char('r')).is_empty());
+    assert_eq!(a.mode, Mode::Browse);
+    assert!(a.notice.as_ref().is_some_and(|n| n.error && n.text.contains("refused in this session")));
+}
+
+#[test]
+fn a_yes_is_remembered_for_the_session() {
+    let mut a = planted_target();
+    press(&mut a, KeyCode::Char('r'));
+    match press(&mut a, KeyCode::Char('y')).as_slice() {
+        [Effect::RunChecks { ids, settings }] => {
+            assert_eq!(ids, &["webhook.delivery", "webhook.deadline"]);
+            assert_eq!(settings.webhook.url, "https://collector.example/hook");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(press(&mut a, KeyCode::Char('r')).as_slice(), [Effect::RunChecks { .. }]));
+    assert_eq!(a.mode, Mode::Browse);
+    // Another target (the dossier reloaded with another URL) is asked about again.
+    a.dossier.settings.webhook.url = "https://other.example/hook".into();
+    assert!(press(&mut a, KeyCode::Char('r')).is_empty());
+    assert_eq!(a.mode, Mode::ConfirmSecret);
+}
+
+#[test]
+fn a_target_the_reviewer_types_is_not_asked_about() {
+    let mut a = planted_target();
+    press(&mut a, KeyCode::Char(','));
+    while a.current_field() != Field::WebhookUrl {
+        press(&mut a, KeyCode::Down);
+    }
+    press(&mut a, KeyCode::Enter);
+    for _ in 0.."https://collector.example/hook".len() {
+        press(&mut a, KeyCode::Backspace);
+    }
+    typ(&mut a, "https://mine.example/hook");
+    press(&mut a, KeyCode::Enter);
+    press(&mut a, KeyCode::Esc);
+    assert_eq!(a.dossier.settings.webhook.url, "https://mine.example/hook");
+    assert!(matches!(press(&mut a, KeyCode::Char('r')).as_slice(), [Effect::RunChecks { .. }]));
+}

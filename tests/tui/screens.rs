@@ -131,6 +131,23 @@ fn settings_80x24() {
     insta::assert_snapshot!(t.backend());
 }
 
+/// `r` on a question with webhook checks, in a dossier that names its own target and
+/// variable: the cockpit asks before sending the secret (issue 11 item 4).
+#[test]
+fn asking_before_sending_a_secret_80x24() {
+    let mut a = app();
+    let w = &mut a.dossier.settings.webhook;
+    w.url = "https://collector.example/hook".into();
+    w.secret_env = "AWS_SECRET_ACCESS_KEY".into();
+    while a.current_question().is_some_and(|q| q.id != "webhooks.events") {
+        key(&mut a, KeyCode::Char('j'));
+    }
+    key(&mut a, KeyCode::Char('r'));
+    assert_eq!(a.mode, certcockpit::ui::Mode::ConfirmSecret);
+    let t = render(&a, 80, 24);
+    insta::assert_snapshot!(t.backend());
+}
+
 #[test]
 fn save_error_is_shown_80x24() {
     let mut a = app();

@@ -305,3 +305,77 @@ fn review_starts_the_evidence_api_and_warns_when_it_is_exposed() {
     tmux.keys(&["q"]);
     assert_eq!(tmux.wait_exit(), "0");
 }
+
+/// Issue 11 item 4, as the attack was made: a dossier someone else wrote names a webhook
+/// target (a listener of "theirs", here on loopback) and `secret_env` naming a variable the
+/// reviewer has set. `r` on a webhook question asks first, showing both; `n` sends nothing,
+/// and neither does `r` again; only `y` lets the deliveries go.
+#[test]
+fn a_dossier_cannot_send_an_environment_secret_without_asking() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let collector = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    collector.set_nonblocking(true).expect("nonblocking");
+    let port = collector.local_addr().expect("addr").port();
+    std::fs::write(
+        dir.path().join("d.toml"),
+        format!(
+            "[dossier]\nquestionnaire = \"uniwise-wiseflow\"\n\n[settings.webhook]\nurl = \"http://127.0.0.1:{port}/hook\"\nscheme = \"standard-webhooks\"\nsecret_env = \"PLANTED_VAR\"\ndeadline_secs = 1.0\n"
+        ),
+    )
+    .expect("write");
+    let Some(tmux) = Tmux::start(dir.path(), 100, 30) else { return };
+    tmux.run(&["set-environment", "-t", "s", "PLANTED_VAR", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]);
+    tmux.spawn(dir.path(), "review d.toml");
+    tmux.wait_for("Integration Overview");
+    for _ in 0..4 {
+        tmux.keys(&["Tab"]);
+    }
+    tmux.wait_for("webhooks.events");
+    let nothing_arrived = |what: &str| {
+        std::thread::sleep(Duration::from_millis(700));
+        assert!(collector.accept().is_err(), "{what}: a delivery reached the dossier's target");
+    };
+    tmux.keys(&["r"]);
+    let screen = tmux.wait_for("Send a secret from your environment?");
+    assert!(
+        screen.contains("$PLANTED_VAR") && screen.contains(&format!("http://127.0.0.1:{port}/hook")),
+        "{screen}"
+    );
+    nothing_arrived("while asking");
+    tmux.keys(&["n"]);
+    tmux.wait_for("not sent");
+    nothing_arrived("after n");
+    tmux.keys(&["r"]);
+    tmux.wait_for("refused in this session");
+    nothing_arrived("after r again");
+    // A new session asks again (nothing was stored), and y sends.
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.wait_exit(), "0", "screen:\n{}", tmux.capture());
+    tmux.spawn(dir.path(), "review d.toml");
+    tmux.wait_for("Integration Overview");
+    for _ in 0..4 {
+        tmux.keys(&["Tab"]);
+    }
+    tmux.wait_for("webhooks.events");
+    tmux.keys(&["r"]);
+    tmux.wait_for("Send a secret from your environment?");
+    tmux.keys(&["y"]);
+    let start = Instant::now();
+    let mut conn = loop {
+        match collector.accept() {
+            Ok((c, _)) => break c,
+            Err(_) if start.elapsed() < LIMIT => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => panic!("no delivery after y: {e}; screen:\n{}", tmux.capture()),
+        }
+    };
+    conn.set_nonblocking(false).expect("blocking");
+    conn.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    let mut head = [0u8; 2048];
+    let n = conn.read(&mut head).expect("read the delivery");
+    let head = String::from_utf8_lossy(&head[..n]).to_lowercase();
+    assert!(head.contains("webhook-signature"), "{head}");
+    drop(conn);
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.wait_exit(), "0", "screen:\n{}", tmux.capture());
+}

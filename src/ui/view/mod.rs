@@ -1,6 +1,7 @@
 //! Views: pure functions of `&App` into a ratatui buffer, one file per pane. The layout adapts
 //! to the terminal: three columns when wide, the evidence pane below the question when narrow.
 
+mod consent;
 mod credentials;
 mod evidence;
 mod header;
@@ -17,6 +18,7 @@ use ratatui::prelude::*;
 
 use super::app::{App, Mode};
 
+pub use consent::ConsentPopup;
 pub use credentials::CredentialsPopup;
 pub use evidence::EvidencePane;
 pub use header::Header;
@@ -90,6 +92,7 @@ impl Widget for &App {
         match self.mode {
             Mode::Help => HelpPopup(self).render(a.body, buf),
             Mode::Credentials(_) => CredentialsPopup(self).render(a.body, buf),
+            Mode::ConfirmSecret => ConsentPopup(self).render(a.body, buf),
             Mode::Settings | Mode::EditSetting => SettingsPopup(self).render(a.body, buf),
             _ => {}
         }

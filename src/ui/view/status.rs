@@ -45,6 +45,7 @@ fn mode_label(mode: Mode) -> &'static str {
         Mode::EditSetting => " EDIT SETTING ",
         Mode::Help => " HELP ",
         Mode::Credentials(_) => " CREDENTIALS ",
+        Mode::ConfirmSecret => " SEND SECRET? ",
     }
 }
 

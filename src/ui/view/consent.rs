@@ -1,0 +1,53 @@
+//! The question before a secret from the environment goes to a target the dossier named (see
+//! `ui/consent.rs`): the target and the variable, both as the dossier spells them (neutralised:
+//! they are someone else's text), and the two answers.
+
+use ratatui::prelude::*;
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::{centered, theme};
+use crate::text;
+use crate::ui::app::App;
+
+pub struct ConsentPopup<'a>(pub &'a App);
+
+impl Widget for ConsentPopup<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let Some(p) = &self.0.consent.pending else { return };
+        let popup = centered(area, 76, 13);
+        Clear.render(popup, buf);
+        let block = Block::bordered()
+            .border_style(theme::focused_border())
+            .title(Line::styled(" Send a secret from your environment? ", theme::title()))
+            .title(Line::styled(" asked once per session ", theme::dim()).right_aligned());
+        let row = |label: &str, value: String| {
+            Line::from(vec![
+                Span::styled(format!(" {label:<10}"), theme::dim()),
+                Span::styled(value, theme::key()),
+            ])
+        };
+        let lines = vec![
+            Line::from(" This question's webhook checks sign with the value of an environment"),
+            Line::from(" variable and send it to the target in this dossier's settings:"),
+            Line::default(),
+            row("Variable", format!("${}", text::short(&p.var))),
+            row("Target", text::short(&p.url)),
+            Line::default(),
+            Line::styled(
+                " Both come from the dossier file, not from you in this session: a dossier",
+                theme::dim(),
+            ),
+            Line::styled(" written by someone else could have your secret sent anywhere.", theme::dim()),
+            Line::default(),
+            Line::from(vec![
+                Span::styled(" y", theme::key()),
+                Span::raw(" send it (for this session)   "),
+                Span::styled("n", theme::key()),
+                Span::raw(" / "),
+                Span::styled("Esc", theme::key()),
+                Span::raw(" do not send"),
+            ]),
+        ];
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(block).render(popup, buf);
+    }
+}
