@@ -47,9 +47,9 @@ pub struct Scenario {
     /// Responses carry unknown fields, in shuffled order.
     pub extended_fields: bool,
     /// The stated request limits, per minute and per second (judged by `polling.rate` over the
-    /// whole session's traffic).
+    /// session's traffic); `None` per second when the profile states none.
     pub rate_limit_per_minute: u32,
-    pub rate_limit_per_second: u32,
+    pub rate_limit_per_second: Option<u32>,
     /// The check is judged on all the session's traffic, not only its own run's, so the
     /// headless runner runs it last.
     pub whole_session: bool,
@@ -79,7 +79,7 @@ impl Scenario {
             // WISEflow's stated limits, the default questionnaire's provider; an API profile
             // states its own.
             rate_limit_per_minute: 5000,
-            rate_limit_per_second: 200,
+            rate_limit_per_second: Some(200),
             whole_session: false,
             long_hint: Duration::from_secs(60),
             auth: AuthKind::OAuth2ClientCredentials,
@@ -95,6 +95,7 @@ impl Scenario {
         let mut s = Self::for_check(check_id)?;
         s.auth = profile.auth.kind;
         s.rate_limit_per_minute = profile.limit_per_minute;
+        s.rate_limit_per_second = profile.limit_per_second;
         let c = profile.main_collection();
         s.collection_hint = format!("GET {}, {}", c.path, c.how_to_page());
         if !s.auth.has_tokens() {
@@ -159,14 +160,21 @@ impl Scenario {
             ),
             Fault::RejectKey { nth } => format!("call {nth} gets 401 for its key, once; keys never expire"),
         };
+        let per_second = match self.rate_limit_per_second {
+            Some(n) => format!(", {n} per second"),
+            None => String::new(),
+        };
         format!(
-            "{}: {what}. The collection has {} pages ({}); limit {} requests per minute, {} per second.",
-            self.check_id,
-            self.pages,
-            self.collection_hint,
-            self.rate_limit_per_minute,
-            self.rate_limit_per_second
+            "{}: {what}. The collection has {} pages ({}); limit {} requests per minute{per_second}.",
+            self.check_id, self.pages, self.collection_hint, self.rate_limit_per_minute
         )
+    }
+
+    /// Whether the traffic under this scenario is the cockpit's doing rather than the client's
+    /// own pace: retries of the failures it injects, waits it asks for, tokens it makes expire.
+    /// `polling.rate` does not count such traffic against the stated limits.
+    pub fn provokes_traffic(&self) -> bool {
+        self.fault != Fault::None || self.token_lifetime < NORMAL_TOKEN_LIFETIME
     }
 }
 
@@ -254,5 +262,19 @@ mod tests {
         let s = Scenario::for_check("pagination.complete").expect("scenario");
         assert_eq!(s.total_items(), 17);
         assert!(s.describe().contains("4 pages"));
+    }
+
+    /// `polling.rate` judges the profile's stated limits: WISEflow's 5,000 a minute and 200 a
+    /// second; the generic profile's 120 a minute and no per-second limit.
+    #[test]
+    fn rate_limits_come_from_the_profile() {
+        use super::super::profile::{builtin, generic};
+        let wiseflow = builtin("uniwise-wiseflow").expect("wiseflow");
+        let s = Scenario::for_profile("polling.rate", &wiseflow).expect("scenario");
+        assert_eq!((s.rate_limit_per_minute, s.rate_limit_per_second), (5000, Some(200)));
+        assert!(s.describe().contains("limit 5000 requests per minute, 200 per second"), "{}", s.describe());
+        let s = Scenario::for_profile("polling.rate", &generic()).expect("scenario");
+        assert_eq!((s.rate_limit_per_minute, s.rate_limit_per_second), (120, None));
+        assert!(s.describe().ends_with("limit 120 requests per minute."), "{}", s.describe());
     }
 }

@@ -241,7 +241,7 @@ impl EvidenceApi {
             self.state.tokens().cap_expiry(Instant::now() + scenario.token_lifetime);
         }
         let since = self.state.journal.now_us();
-        *self.state.arm() = ArmState::armed(scenario.clone(), since);
+        self.state.rearm(ArmState::armed(scenario.clone(), since), since);
         self.state.journal.open_window(since);
         Ok(scenario)
     }
@@ -266,7 +266,7 @@ impl EvidenceApi {
     /// Back to normal traffic without judging.
     pub fn disarm(&self) {
         let since = self.state.journal.now_us();
-        *self.state.arm() = ArmState::idle(since);
+        self.state.rearm(ArmState::idle(since), since);
         self.state.journal.open_window(since);
     }
 
@@ -313,13 +313,20 @@ impl EvidenceApi {
             }
             (arm.scenario.clone(), arm.since_us)
         };
-        let session = self.state.journal.since(0);
-        let entries: Vec<JournalEntry> = session.iter().filter(|e| e.at_us >= since).cloned().collect();
-        let end = RunEnd { at_us: self.state.journal.now_us(), outcome };
+        let all = self.state.journal.since(0);
+        let entries: Vec<JournalEntry> = all.iter().filter(|e| e.at_us >= since).cloned().collect();
+        // The session's traffic at the client's own pace: what the fault scenarios provoked
+        // (retries, waits, short tokens) is the cockpit's doing, not the client's rate.
+        let now = self.state.journal.now_us();
+        let spans = self.state.provoked_spans(now);
+        let (provoked, session): (Vec<JournalEntry>, Vec<JournalEntry>) =
+            all.into_iter().partition(|e| spans.iter().any(|(a, b)| (*a..*b).contains(&e.at_us)));
+        let end = RunEnd { at_us: now, outcome };
         let mut result = judge(&JudgeInput {
             entries: &entries,
             scenario: &scenario,
             session: &session,
+            provoked: provoked.len(),
             armed_at_us: since,
             end,
         });

@@ -112,6 +112,7 @@ impl Traffic {
             entries: &self.entries,
             scenario: &scenario,
             session: &self.entries,
+            provoked: 0,
             armed_at_us: 0,
             end: RunEnd { at_us: us(end_ms), outcome },
         };
@@ -119,14 +120,16 @@ impl Traffic {
     }
 
     /// Judges `check` on this run's traffic within a session that saw `session` (times in ms
-    /// on the same clock), the run exiting just after its last request.
-    pub fn judge_in_session(&self, check: &str, session: &Traffic) -> CheckResult {
+    /// on the same clock) besides `provoked` requests the fault scenarios provoked, the run
+    /// exiting just after its last request.
+    pub fn judge_in_session(&self, check: &str, session: &Traffic, provoked: usize) -> CheckResult {
         let scenario = Scenario::for_check(check).expect("an api check");
         let end = self.entries.last().map_or(0, |e| e.at_us + 10_000);
         let input = JudgeInput {
             entries: &self.entries,
             scenario: &scenario,
             session: &session.entries,
+            provoked,
             armed_at_us: self.entries.first().map_or(0, |e| e.at_us),
             end: RunEnd { at_us: end, outcome: RunOutcome::Exited(0) },
         };

@@ -59,9 +59,13 @@ pub struct JudgeInput<'a> {
     /// The entries journaled since the scenario was armed, in arrival order.
     pub entries: &'a [JournalEntry],
     pub scenario: &'a Scenario,
-    /// Every entry the API journaled in the session (every scenario's run and the traffic
-    /// between them), in arrival order: what `polling.rate` measures.
+    /// The entries the API journaled in the session (every scenario's run and the traffic
+    /// between them) but those a fault scenario provoked, in arrival order: what
+    /// `polling.rate` measures.
     pub session: &'a [JournalEntry],
+    /// Requests left out of `session` because a fault scenario provoked them (retries of the
+    /// failures it served, waits it asked for, tokens it made expire).
+    pub provoked: usize,
     /// When the scenario was armed (journal clock, µs); times in summaries are relative to it.
     pub armed_at_us: u64,
     pub end: RunEnd,

@@ -197,17 +197,20 @@ const MIN_RATE_REQUESTS: usize = 20;
 /// say nothing about its rate.
 const MIN_RATE_SPAN_S: f64 = 10.0;
 
-/// `polling.rate`: the rate over *all* the traffic the evidence API saw in the session (every
-/// scenario's run and the traffic between them), not one fault-free run, against the stated
+/// `polling.rate`: the rate over the session's traffic at the client's own pace (every
+/// scenario's run and the traffic between them, but not what a fault scenario provoked:
+/// retries of the failures it served, waits it asked for, tokens it made expire — see
+/// `Scenario::provokes_traffic`), not one fault-free run, against the profile's stated
 /// limits: the peak number of requests in any 60 s window (a session shorter than a minute
-/// counts all of it, never extrapolated) and in any 1 s window; also the requests in this
-/// run and the median interval between its calls. Over a limit fails whatever the amount of
-/// traffic; under them, fewer than [`MIN_RATE_REQUESTS`] requests or less than
-/// [`MIN_RATE_SPAN_S`] of traffic is inconclusive (too little to judge a rate).
+/// counts all of it, never extrapolated) and in any 1 s window when the profile states a
+/// per-second limit (WISEflow: 5,000 a minute, 200 a second); also the requests in this run and
+/// the median interval between its calls. Over a limit fails whatever the amount of traffic;
+/// under them, fewer than [`MIN_RATE_REQUESTS`] requests or less than [`MIN_RATE_SPAN_S`] of
+/// traffic is inconclusive (too little to judge a rate).
 pub fn polling_rate(input: &JudgeInput<'_>) -> CheckResult {
     let id = CheckId::PollingRate.as_str();
     let per_minute = input.scenario.rate_limit_per_minute as usize;
-    let per_second = input.scenario.rate_limit_per_second as usize;
+    let per_second = input.scenario.rate_limit_per_second.map(|n| n as usize);
     let session = if input.session.is_empty() { input.entries } else { input.session };
     let (Some(first), Some(last)) = (session.first(), session.last()) else {
         return CheckResult::new(id, Verdict::Inconclusive, "the client made no request");
@@ -221,8 +224,17 @@ pub fn polling_rate(input: &JudgeInput<'_>) -> CheckResult {
     let span = if span_s < 10.0 { format!("{:.0} ms", span_s * 1000.0) } else { format!("{span_s:.1} s") };
     let n = session.len();
     let run = input.entries.len();
+    let left_out = if input.provoked > 0 {
+        format!(" (besides {} the fault scenarios provoked, not counted)", input.provoked)
+    } else {
+        String::new()
+    };
+    let second_limit = match per_second {
+        Some(l) => format!("limit {l}"),
+        None => "no limit stated".to_owned(),
+    };
     let seen = format!(
-        "{run} {} in this run, {n} in the session over {span}; peak {peak_minute} in a minute (limit {per_minute}), {peak_second} in a second (limit {per_second})",
+        "{run} {} in this run, {n} in the session{left_out} over {span}; peak {peak_minute} in a minute (limit {per_minute}), {peak_second} in a second ({second_limit})",
         plural(run, "request", "requests")
     );
     let interval_text = if gaps.is_empty() {
@@ -230,11 +242,13 @@ pub fn polling_rate(input: &JudgeInput<'_>) -> CheckResult {
     } else {
         format!("; median interval between this run's calls {interval:.0} ms")
     };
-    let (verdict, summary) = if peak_minute > per_minute || peak_second > per_second {
-        let over = if peak_minute > per_minute {
-            format!("{peak_minute} requests within a minute, over the stated limit of {per_minute}/min")
-        } else {
-            format!("{peak_second} requests within a second, over the stated limit of {per_second}/s")
+    let over_second = per_second.filter(|l| peak_second > *l);
+    let (verdict, summary) = if peak_minute > per_minute || over_second.is_some() {
+        let over = match over_second {
+            Some(l) if peak_minute <= per_minute => {
+                format!("{peak_second} requests within a second, over the stated limit of {l}/s")
+            }
+            _ => format!("{peak_minute} requests within a minute, over the stated limit of {per_minute}/min"),
         };
         (Verdict::Fail, format!("{over} ({seen})"))
     } else if n < MIN_RATE_REQUESTS || span_s < MIN_RATE_SPAN_S {
@@ -247,15 +261,17 @@ pub fn polling_rate(input: &JudgeInput<'_>) -> CheckResult {
     } else {
         (Verdict::Pass, format!("under the stated limits: {seen}{interval_text}"))
     };
-    CheckResult::new(id, verdict, summary)
+    let mut result = CheckResult::new(id, verdict, summary)
         .figure("requests", run)
         .figure("session_requests", n)
+        .figure("provoked_requests", input.provoked)
         .figure("requests_per_minute", peak_minute)
         .figure("peak_per_second", peak_second)
-        .figure("limit_per_minute", per_minute)
-        .figure("limit_per_second", per_second)
-        .figure("median_interval_ms", interval)
-        .figure("session_s", round1(span_s))
+        .figure("limit_per_minute", per_minute);
+    if let Some(l) = per_second {
+        result = result.figure("limit_per_second", l);
+    }
+    result.figure("median_interval_ms", interval).figure("session_s", round1(span_s))
 }
 
 /// The most timestamps (sorted, µs) inside any window of `window_us`.
@@ -386,9 +402,17 @@ mod tests {
                 session = session.get(at + 5.0 * f64::from(p), p, 4, 200, "a");
             }
         }
-        let r = run.judge_in_session("polling.rate", &session);
+        let r = run.judge_in_session("polling.rate", &session, 0);
         assert_eq!(r.verdict, Verdict::Pass, "{}", r.summary);
         assert!(r.summary.contains("55 in the session over 40.0 s"), "{}", r.summary);
+        // What the fault scenarios provoked is left out, and the summary says how much.
+        let r = run.judge_in_session("polling.rate", &session, 31);
+        assert!(
+            r.summary.contains("55 in the session (besides 31 the fault scenarios provoked, not counted)"),
+            "{}",
+            r.summary
+        );
+        assert_eq!(r.figures["provoked_requests"], 31usize.into());
         assert!(
             r.summary.contains("peak 55 in a minute (limit 5000), 5 in a second (limit 200)"),
             "{}",
@@ -412,6 +436,30 @@ mod tests {
         let r = steady.judge_exited("polling.rate");
         assert_eq!(r.verdict, Verdict::Fail, "{}", r.summary);
         assert!(r.summary.contains("over the stated limit of 5000/min"), "{}", r.summary);
+    }
+
+    /// A profile that states no per-second limit is not judged per second, and says so.
+    #[test]
+    fn polling_rate_without_a_stated_per_second_limit() {
+        let mut burst = Traffic::new().grant(0.0, "client_credentials", "a", 3_600_000.0);
+        for i in 0..250 {
+            burst = burst.get(10.0 + f64::from(i) * 2.0, 1, 3, 200, "a");
+        }
+        let mut scenario =
+            crate::checks::api::scenario::Scenario::for_check("polling.rate").expect("scenario");
+        scenario.rate_limit_per_second = None;
+        let input = JudgeInput {
+            entries: &burst.entries,
+            scenario: &scenario,
+            session: &burst.entries,
+            provoked: 0,
+            armed_at_us: 0,
+            end: super::super::RunEnd { at_us: 600_000, outcome: RunOutcome::Exited(0) },
+        };
+        let r = polling_rate(&input);
+        assert_eq!(r.verdict, Verdict::Inconclusive, "{}", r.summary);
+        assert!(r.summary.contains("in a second (no limit stated)"), "{}", r.summary);
+        assert!(!r.figures.contains_key("limit_per_second"));
     }
 
     #[test]

@@ -131,12 +131,18 @@ fn default_trace() -> Spanned<String> {
 fn default_rate_limit() -> RawRateLimit {
     RawRateLimit::None
 }
-/// When a profile states no limit: 600 a minute. `polling.rate` counts the whole session's
-/// traffic, and a headless run of every scenario alone drives about 80 requests in half a
-/// minute, so a lower default would fail a correct client for the cockpit's own pace.
+/// When a profile states no limit: 120 a minute (2 a second, sustained). `polling.rate` leaves
+/// out what the cockpit's fault scenarios provoke, so a headless run of all its scenarios
+/// counts about 25 requests of a well-behaved client (about 50 from one that takes a token per
+/// call): the default leaves room for the cockpit's own pace and still fails a client that
+/// polls faster than twice a second for a minute. No per-second limit is assumed: one run's
+/// page walk takes a few milliseconds, and back-to-back runs are the cockpit's pace.
 fn default_limit() -> Spanned<u32> {
-    Spanned::new(0..0, 600)
+    Spanned::new(0..0, DEFAULT_LIMIT_PER_MINUTE)
 }
+
+/// See [`default_limit`].
+pub const DEFAULT_LIMIT_PER_MINUTE: u32 = 120;
 fn default_api_key_header() -> Spanned<String> {
     spanned("x-api-key")
 }

@@ -57,6 +57,10 @@ pub(crate) struct ServerState {
     pub key_hash: CompactString,
     /// Start of the current rate-limit window and the requests counted in it.
     rate_window: Mutex<Option<(Instant, u32)>>,
+    /// Journal-clock spans (µs, start inclusive, end exclusive) in which a scenario that
+    /// provokes traffic was armed (`Scenario::provokes_traffic`): `polling.rate` leaves the
+    /// requests that arrived in them out.
+    provoked: Mutex<Vec<(u64, u64)>>,
     /// Proxy mode: the sandbox forwarded to.
     pub upstream: Option<proxy::Upstream>,
 }
@@ -85,6 +89,7 @@ impl ServerState {
             link_host: Mutex::new(None),
             key_hash: token_hash(creds.client_secret.expose()),
             rate_window: Mutex::new(None),
+            provoked: Mutex::new(Vec::new()),
             upstream: None,
             creds,
         }
@@ -107,6 +112,27 @@ impl ServerState {
     /// poisoned lock is still usable.
     pub fn arm(&self) -> MutexGuard<'_, ArmState> {
         self.arm.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Replaces the arm state at `now_us`, first recording the span of a provoking scenario
+    /// it ends.
+    pub fn rearm(&self, next: ArmState, now_us: u64) {
+        let mut arm = self.arm();
+        if arm.armed && arm.scenario.provokes_traffic() {
+            self.provoked.lock().unwrap_or_else(|p| p.into_inner()).push((arm.since_us, now_us));
+        }
+        *arm = next;
+    }
+
+    /// The spans (µs, start inclusive, end exclusive) in which a provoking scenario was armed,
+    /// the one armed now included (up to `now_us`).
+    pub fn provoked_spans(&self, now_us: u64) -> Vec<(u64, u64)> {
+        let arm = self.arm();
+        let mut spans = self.provoked.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if arm.armed && arm.scenario.provokes_traffic() {
+            spans.push((arm.since_us, now_us.saturating_add(1)));
+        }
+        spans
     }
 
     pub fn tokens(&self) -> MutexGuard<'_, TokenStore> {
@@ -141,4 +167,28 @@ async fn dispatch(State(state): State<Arc<ServerState>>, req: Request) -> Respon
         };
     }
     items::not_found(&state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::api::scenario::Scenario;
+
+    /// `polling.rate` leaves out what a fault scenario provoked: the spans it was armed in are
+    /// recorded when it ends (re-armed or disarmed), the span now armed counts too, and a
+    /// fault-free scenario (normal traffic) records nothing.
+    #[test]
+    fn provoked_spans_cover_fault_scenarios_only() {
+        let state = ServerState::new(Credentials::generate(), "http://127.0.0.1:9".into());
+        let scenario = |id: &str| Scenario::for_check(id).expect("an api check");
+        assert!(scenario("retry.backoff").provokes_traffic() && scenario("auth.refresh").provokes_traffic());
+        assert!(!scenario("pagination.complete").provokes_traffic());
+        state.rearm(ArmState::armed(scenario("retry.backoff"), 100), 100);
+        assert_eq!(state.provoked_spans(150), [(100, 151)]);
+        state.rearm(ArmState::armed(scenario("pagination.complete"), 200), 200);
+        assert_eq!(state.provoked_spans(250), [(100, 200)]);
+        state.rearm(ArmState::armed(scenario("auth.refresh"), 300), 300);
+        state.rearm(ArmState::idle(400), 400);
+        assert_eq!(state.provoked_spans(500), [(100, 200), (300, 400)]);
+    }
 }
