@@ -543,8 +543,9 @@ fn raise_fd_limit(wanted: u64) -> u64 {
 }
 
 /// 2,000 connections at once, each with a request; then 2,000 held open and silent. Every
-/// request is answered or refused (the server serves at most 256 connections at a time and
-/// closes the rest on accept), none hangs, and once they are gone a normal client is served.
+/// request is answered or refused (the server serves at most 256 connections at a time; a new
+/// one displaces the oldest idle one, or is closed on accept when every slot is mid-request),
+/// none hangs, and once they are gone a normal client is served.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thousands_of_connections_are_answered_or_refused() {
     // Our 2,000 sockets, the server's side of those it keeps, and the runtime's own.
@@ -575,8 +576,9 @@ async fn thousands_of_connections_are_answered_or_refused() {
     let flood = start.elapsed();
     let after_flood = serves_normally(&api, "a flood of connections").await;
 
-    // n silent connections held open: the server keeps at most its cap, refuses the rest,
-    // and refuses (not hangs) a newcomer while full.
+    // n silent connections held open: the server keeps at most its cap, closes the rest
+    // (each newcomer displacing the oldest silent one), and serves or refuses (never hangs) a
+    // newcomer while full.
     let mut held = Vec::with_capacity(n);
     for _ in 0..n {
         if let Ok(s) = TcpStream::connect(addr).await {

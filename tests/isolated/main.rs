@@ -14,6 +14,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod connection_starvation;
 mod crash_safety;
 mod hostile_webhook;
 mod journal;

@@ -141,6 +141,36 @@ pub struct Dropped {
     pub session: u64,
 }
 
+/// What the accept loop did with a connection when every slot was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectionEvent {
+    /// The oldest idle connection was closed to serve it.
+    Displaced,
+    /// Refused: every slot was in the middle of a request.
+    Refused,
+}
+
+/// Connections displaced or refused, in the current window and in the session.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Connections {
+    pub window_displaced: u64,
+    pub window_refused: u64,
+    pub session_displaced: u64,
+    pub session_refused: u64,
+}
+
+impl Connections {
+    /// The observation a judged run files, when anything happened in its window.
+    pub fn observation(&self) -> Option<String> {
+        (self.window_displaced + self.window_refused > 0).then(|| {
+            format!(
+                "connections: all slots were taken; {} idle connections were closed to serve new ones and {} new connections refused (every slot mid-request)",
+                self.window_displaced, self.window_refused
+            )
+        })
+    }
+}
+
 /// The newest `MAX_ENTRIES` entries. Once full, a new entry takes the oldest one's slot in
 /// place (a `VecDeque` moved the evicted entry out of cold memory first, on every request).
 #[derive(Debug, Default)]
@@ -152,6 +182,7 @@ struct Ring {
     /// after it counts in `dropped.window`.
     window_since_us: u64,
     dropped: Dropped,
+    connections: Connections,
 }
 
 impl Ring {
@@ -235,6 +266,29 @@ impl Journal {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.window_since_us = since_us;
         entries.dropped.window = 0;
+        entries.connections.window_displaced = 0;
+        entries.connections.window_refused = 0;
+    }
+
+    /// Counts a connection the accept loop displaced an idle one for, or refused.
+    pub fn note_connection(&self, event: ConnectionEvent) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let c = &mut entries.connections;
+        match event {
+            ConnectionEvent::Displaced => {
+                c.window_displaced += 1;
+                c.session_displaced += 1;
+            }
+            ConnectionEvent::Refused => {
+                c.window_refused += 1;
+                c.session_refused += 1;
+            }
+        }
+    }
+
+    /// Connections displaced or refused so far.
+    pub fn connections(&self) -> Connections {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).connections
     }
 
     /// How many requests were dropped, in the current window and in the session.

@@ -10,7 +10,7 @@ use std::time::Instant;
 use tokio::sync::{broadcast, oneshot, watch};
 
 use super::error::ApiError;
-use super::journal::{JournalEntry, TimelinePoint, timeline};
+use super::journal::{Connections, JournalEntry, TimelinePoint, timeline};
 use super::judges::{JudgeInput, RunEnd, RunOutcome, judge, overflow};
 use super::profile::{AuthKind, Profile};
 use super::scenario::{NORMAL_TOKEN_LIFETIME, Scenario};
@@ -288,6 +288,12 @@ impl EvidenceApi {
         timeline(&self.state.journal.since(since), since)
     }
 
+    /// Connections the server displaced (closing the oldest idle one) or refused because every
+    /// slot was taken.
+    pub fn connections(&self) -> Connections {
+        self.state.journal.connections()
+    }
+
     /// The trace id served most recently (for `trace.echo` in the TUI).
     pub fn last_trace_id(&self) -> Option<String> {
         self.state.journal.last().map(|e| e.trace_id)
@@ -336,7 +342,11 @@ impl EvidenceApi {
         // Never judged on a silently truncated record: what the judge read lost requests.
         let dropped = self.state.journal.dropped();
         let lost = if scenario.whole_session { dropped.session } else { dropped.window };
-        let result = overflow::judged_on_part(result, lost).neutralised();
+        let mut result = overflow::judged_on_part(result, lost);
+        if let Some(line) = self.state.journal.connections().observation() {
+            result.observations.push(line);
+        }
+        let result = result.neutralised();
         self.disarm();
         Ok(result)
     }

@@ -1,7 +1,9 @@
 //! The accept loop. axum's own `serve` sets no header-read timeout, so this one serves each
 //! connection with hyper's HTTP/1 builder directly: headers must arrive within a few seconds
 //! and fit in a bounded buffer, and the number of open connections is capped, so a slow or
-//! malformed client cannot exhaust the server. Over TLS the handshake has a deadline of its
+//! malformed client cannot exhaust the server. At the cap, a new connection displaces the
+//! oldest idle one rather than being dropped (see [`super::slots`]), so silent connections
+//! cannot starve a client that sends requests. Over TLS the handshake has a deadline of its
 //! own, under the same connection cap, before the same HTTP/1 limits apply.
 
 use std::sync::Arc;
@@ -13,12 +15,14 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
 use super::middleware::journal_and_trace;
+use super::slots::{Admission, Slot, Slots};
 use super::{ServerState, router};
+use crate::checks::api::journal::ConnectionEvent;
 
 /// Request headers must be complete within this.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
@@ -26,8 +30,6 @@ const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_HEADER_BYTES: usize = 32 * 1024;
 /// Read buffer cap (hyper's minimum is 8 KiB).
 const MAX_BUF_BYTES: usize = 64 * 1024;
-/// Connections beyond this are closed on accept.
-const MAX_CONNECTIONS: usize = 256;
 /// A TLS handshake must be complete within this (a client that connects and sends nothing
 /// holds a slot no longer than one that stalls its headers).
 const HANDSHAKE_TIMEOUT: Duration = HEADER_READ_TIMEOUT;
@@ -41,7 +43,7 @@ pub(crate) async fn serve(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let router = router(state.clone());
-    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let slots = Arc::new(Slots::default());
     let mut conns = JoinSet::new();
     loop {
         tokio::select! {
@@ -54,24 +56,42 @@ pub(crate) async fn serve(
                         continue;
                     }
                 };
-                let Ok(permit) = slots.clone().try_acquire_owned() else {
-                    drop(stream);
-                    continue;
+                let guard = match slots.admit() {
+                    Admission::Admitted { guard, displaced } => {
+                        if displaced {
+                            state.journal.note_connection(ConnectionEvent::Displaced);
+                        }
+                        guard
+                    }
+                    Admission::Refused => {
+                        state.journal.note_connection(ConnectionEvent::Refused);
+                        drop(stream);
+                        continue;
+                    }
                 };
                 let _ = stream.set_nodelay(true);
                 let (state, router, tls) = (state.clone(), router.clone(), tls.clone());
                 conns.spawn(async move {
-                    let _permit = permit;
-                    match tls {
-                        None => serve_connection(stream, state, router).await,
-                        Some(tls) => {
-                            // A failed or stalled handshake only ends that connection.
-                            let accepted = tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(stream)).await;
-                            if let Ok(Ok(stream)) = accepted {
-                                serve_connection(stream, state, router).await;
+                    let slot = guard.slot.clone();
+                    let serve = async {
+                        match tls {
+                            None => serve_connection(stream, state, router, slot.clone()).await,
+                            Some(tls) => {
+                                // A failed or stalled handshake only ends that connection.
+                                let accepted =
+                                    tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(stream)).await;
+                                if let Ok(Ok(stream)) = accepted {
+                                    serve_connection(stream, state, router, slot.clone()).await;
+                                }
                             }
                         }
+                    };
+                    // Displaced: the connection is dropped (closed) where it stands.
+                    tokio::select! {
+                        _ = serve => {}
+                        _ = guard.slot.displaced() => {}
                     }
+                    drop(guard);
                 });
             }
             changed = shutdown.changed() => {
@@ -86,11 +106,21 @@ pub(crate) async fn serve(
 }
 
 /// Serves HTTP/1 on one connection, plain or TLS, with the header limits above.
-async fn serve_connection<IO>(io: IO, state: Arc<ServerState>, router: Router)
+async fn serve_connection<IO>(io: IO, state: Arc<ServerState>, router: Router, slot: Arc<Slot>)
 where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let service = service_fn(move |req| journal_and_trace(&state, &router, req));
+    let service = service_fn(move |req| {
+        // Busy from complete headers until the response is ready: not displaceable then.
+        slot.busy();
+        let response = journal_and_trace(&state, &router, req);
+        let slot = slot.clone();
+        async move {
+            let response = response.await;
+            slot.idle();
+            response
+        }
+    });
     let mut builder = http1::Builder::new();
     // A client may shut down its sending side once its request is out (`shutdown(SHUT_WR)`);
     // it still gets its answer.

@@ -9,6 +9,7 @@ mod listener;
 mod middleware;
 pub(crate) mod pages;
 pub(crate) mod proxy;
+mod slots;
 mod token_endpoint;
 
 pub use arm::{ArmState, RetryAfter};
