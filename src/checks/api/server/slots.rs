@@ -131,8 +131,9 @@ mod tests {
         assert!(!slots.open.lock().expect("lock").contains_key(&10), "the silent one went first");
         newcomer.slot.busy();
         // Next, the oldest idle one (id 0).
-        let (_second, _) = admitted(slots.admit());
+        let (second, _) = admitted(slots.admit());
         assert!(!slots.open.lock().expect("lock").contains_key(&0));
+        second.slot.busy();
         for g in &held {
             g.slot.busy();
         }
