@@ -143,13 +143,17 @@ pub fn file_results(
 }
 
 /// Writes `results` as JSON beside the dossier at `path` (a new file, named by the time and
-/// this process) and says on stderr why they were not filed and where they are.
+/// this process, created exclusively) and says on stderr why they were not filed and where they are.
 fn set_aside(path: &Path, results: &[CheckResult], why: &str, code: Exit) -> Exit {
     let stem = path.file_stem().map_or_else(|| "dossier".into(), |s| s.to_string_lossy().into_owned());
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
     let aside = path.with_file_name(format!("{stem}.results-{stamp}-{}.json", std::process::id()));
     let shown = |p: &Path| text::line(&p.display().to_string());
-    let saved = dossier::save_atomic(&aside, json(results).as_bytes());
+    // A new file, never through a symlink planted at the name (`O_EXCL|O_NOFOLLOW`).
+    let saved = crate::files::create_new(&aside).and_then(|mut f| {
+        std::io::Write::write_all(&mut f, json(results).as_bytes())?;
+        f.sync_all()
+    });
     match saved {
         Ok(()) => eprintln!(
             "certcockpit: the results were not filed in {}: {}\n  They were written to {}; the run is printed as usual.",
