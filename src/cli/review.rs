@@ -35,6 +35,48 @@ pub struct ReviewArgs {
     /// the dossier's `settings.api.tls = true` does the same.
     #[arg(long)]
     pub tls: bool,
+    /// The provider's API shape for the evidence API: a built-in profile name or a profile
+    /// file. Overrides the dossier's `settings.api.profile` and is recorded there.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub profile: Option<String>,
+    /// Proxy mode: stand in front of the provider's sandbox at this URL. Overrides the
+    /// dossier's `settings.api.upstream` and is recorded there.
+    #[arg(long, value_name = "URL")]
+    pub upstream: Option<String>,
+}
+
+/// Checks `--profile` and `--upstream` before the dossier is opened or the TUI takes the
+/// screen; the error names the flag.
+pub(super) fn check_api_flags(profile: Option<&str>, upstream: Option<&str>) -> Result<(), String> {
+    if let Some(p) = profile {
+        crate::checks::api::profile::load(p).map_err(|e| format!("--profile: {e}"))?;
+    }
+    if let Some(u) = upstream {
+        crate::checks::api::check_upstream_url(u).map_err(|e| format!("--upstream: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Records `--profile` and `--upstream` (checked) in the dossier's settings, which they
+/// override.
+pub(super) fn apply_api_flags(app: &mut App, profile: Option<&str>, upstream: Option<&str>) {
+    let api = &mut app.dossier.settings.api;
+    let mut changed = false;
+    if let Some(p) = profile
+        && api.profile.as_deref() != Some(p)
+    {
+        api.profile = Some(p.to_owned());
+        changed = true;
+    }
+    if let Some(u) = upstream
+        && api.upstream.as_deref() != Some(u)
+    {
+        api.upstream = Some(u.to_owned());
+        changed = true;
+    }
+    if changed {
+        app.dirty = Some((app.now, app.now));
+    }
 }
 
 /// Starts the session's evidence API on the dossier's listen address (loopback by default), in
@@ -141,7 +183,11 @@ pub(super) fn run_tui(
 
 pub fn run(args: ReviewArgs) -> color_eyre::Result<ExitCode> {
     let path = args.dossier.unwrap_or_else(|| PathBuf::from(DEFAULT_DOSSIER));
+    if let Err(e) = check_api_flags(args.profile.as_deref(), args.upstream.as_deref()) {
+        return Ok(super::check::usage_error(&e));
+    }
     let (store, mut app) = open(&path, args.questionnaire.as_deref())?;
+    apply_api_flags(&mut app, args.profile.as_deref(), args.upstream.as_deref());
     let runtime = tokio::runtime::Runtime::new().wrap_err("cannot start the async runtime")?;
     let listen = app.dossier.settings.api.listen.clone();
     let tls = args.tls || app.dossier.settings.api.tls;
@@ -150,4 +196,39 @@ pub fn run(args: ReviewArgs) -> color_eyre::Result<ExitCode> {
         launcher = launcher.with_api(api);
     }
     run_tui(&runtime, &mut app, store, launcher)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dossier::Dossier;
+
+    fn app() -> App {
+        let q = questionnaire::load(DEFAULT_QUESTIONNAIRE).expect("built-in");
+        let mut d = Dossier::new(&q);
+        d.settings.api.profile = Some("generic".into());
+        App::new(q, d, "d.toml", false)
+    }
+
+    #[test]
+    fn api_flags_override_the_dossier_settings_and_are_recorded() {
+        let mut a = app();
+        apply_api_flags(&mut a, Some("uniwise-wiseflow"), Some("https://sandbox.example.com/v1"));
+        assert_eq!(a.dossier.settings.api.profile.as_deref(), Some("uniwise-wiseflow"));
+        assert_eq!(a.dossier.settings.api.upstream.as_deref(), Some("https://sandbox.example.com/v1"));
+        assert!(a.dirty.is_some(), "saved soon");
+        let mut b = app();
+        apply_api_flags(&mut b, None, None);
+        assert_eq!(b.dossier.settings.api.profile.as_deref(), Some("generic"), "no flag: the setting");
+        assert!(b.dirty.is_none());
+    }
+
+    #[test]
+    fn bad_api_flags_are_refused_naming_the_flag() {
+        let e = check_api_flags(Some("no-such-profile"), None).expect_err("unknown profile");
+        assert!(e.starts_with("--profile: "), "{e}");
+        let e = check_api_flags(None, Some("ftp://x")).expect_err("bad scheme");
+        assert!(e.starts_with("--upstream: "), "{e}");
+        assert!(check_api_flags(Some("okra"), Some("http://127.0.0.1:9/api")).is_ok());
+    }
 }
