@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 
 use super::check::{file_results, print_results, usage_error};
-use crate::checks::webhook::{Scheme, Signer, WebhookTarget, run_checks, select_checks};
+use crate::checks::webhook::{Event, Scheme, Signer, WebhookTarget, run_checks, select_checks};
 use crate::checks::{CheckEvent, Secret};
 use crate::text;
 
@@ -42,6 +42,11 @@ pub struct WebhookArgs {
     /// outside it on both sides (Standard Webhooks and Stripe: 300).
     #[arg(long, default_value_t = 300)]
     pub tolerance: u64,
+    /// The event delivered: a sample (okhi-address-verification, okendo-review, wiseflow-flow,
+    /// stripe-event, generic) or a JSON file with {{event_id}}, {{sequence}}, {{occurred_at}},
+    /// {{status}} placeholders. Default: the sample of the scheme's provider.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub event: Option<String>,
     /// Run only these check ids (comma separated).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
@@ -72,6 +77,11 @@ pub fn run(args: WebhookArgs) -> color_eyre::Result<ExitCode> {
         .and_then(|t| t.with_tolerance(args.tolerance))
     {
         Ok(t) => t,
+        Err(e) => return Ok(usage_error(&e.to_string())),
+    };
+    let target = match args.event.as_deref().map(Event::from_arg).transpose() {
+        Ok(Some(event)) => WebhookTarget { event, ..target },
+        Ok(None) => target,
         Err(e) => return Ok(usage_error(&e.to_string())),
     };
     let ids: Vec<String> = args.only.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();

@@ -245,3 +245,34 @@ fn usage_errors_exit_2_with_a_clear_message() {
         "{stderr}"
     );
 }
+
+/// `--event`: a provider's sample by name or the reviewer's own JSON file; a file that is not
+/// one JSON object once filled in is a usage error naming the file, line and column.
+#[test]
+fn event_samples_and_files_are_delivered_and_bad_files_refused_up_front() {
+    let p = peer("standard-webhooks", &[], SECRET);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("wiseflow.json");
+    std::fs::write(&file, r#"{"id": "{{event_id}}", "sequenceNumber": {{sequence}}, "state": "{{status}}"}"#)
+        .expect("write");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\n  \"id\": \"{{event_id}}\",\n  \"n\": \n}\n").expect("write");
+    for event in ["wiseflow-flow", "okhi-address-verification", file.to_str().expect("utf-8")] {
+        let out = certcockpit(
+            &["--url", &p.url, "--secret-env", "HOOK_SECRET", "--deadline", "2", "--event", event, "--json"],
+            SECRET,
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(out.status.code(), Some(0), "{event}: {stdout}");
+    }
+    let out = certcockpit(
+        &["--url", &p.url, "--secret-env", "HOOK_SECRET", "--event", bad.to_str().expect("utf-8")],
+        SECRET,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("bad.json") && stderr.contains("line 4, column 1"), "{stderr}");
+    let out = certcockpit(&["--url", &p.url, "--secret-env", "HOOK_SECRET", "--event", "nope"], SECRET);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("neither a sample"));
+}

@@ -15,7 +15,7 @@ mod send;
 pub mod signing;
 mod target;
 
-pub use events::SampleEvent;
+pub use events::{Event, EventError, SampleEvent};
 pub use observe::{Case, Observation, Outcome, Treatment};
 pub use run::{
     UnknownWebhookCheck, WebhookPlan, run_checks, select_checks, webhook_check_ids, webhook_checks,

@@ -8,6 +8,7 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::header::HeaderName;
 
+use super::events::Event;
 use super::scheme::{BadDeadline, deadline_from_secs};
 use super::{SampleEvent, Scheme};
 
@@ -50,7 +51,7 @@ pub struct WebhookTarget {
     /// How many deliveries `webhook.deadline` times.
     pub deliveries: usize,
     /// The sample event delivered (defaults to the one matching the scheme).
-    pub event: SampleEvent,
+    pub event: Event,
     /// The provider's timestamp tolerance: `webhook.replay` probes just inside and outside it.
     pub tolerance: Duration,
 }
@@ -77,7 +78,7 @@ impl WebhookTarget {
             header,
             deadline,
             deliveries: DEFAULT_DELIVERIES,
-            event: SampleEvent::for_scheme(scheme),
+            event: Event::Sample(SampleEvent::for_scheme(scheme)),
             tolerance: DEFAULT_TOLERANCE,
         })
     }
@@ -132,7 +133,7 @@ mod tests {
         let t = WebhookTarget::new("http://127.0.0.1:9/hook", Scheme::HmacSha256, None, 15.0).expect("ok");
         assert_eq!(t.effective_header(), "X-Hub-Signature-256");
         assert_eq!(t.deadline, super::super::DEFAULT_DEADLINE);
-        assert_eq!(t.event, SampleEvent::Generic);
+        assert_eq!(t.event, Event::Sample(SampleEvent::Generic));
         let err = |r: Result<WebhookTarget, TargetError>| r.expect_err("should fail").to_string();
         assert!(err(WebhookTarget::new("ftp://x/", Scheme::HmacSha256, None, 1.0)).contains("http or https"));
         assert!(err(WebhookTarget::new("not a url", Scheme::HmacSha256, None, 1.0)).contains("not a url"));
