@@ -48,6 +48,26 @@ impl Secret {
     }
 }
 
+/// Turns core dumps off for this process: the session's client secret, the webhook secret and
+/// tokens live in its memory from start to end, and a crash must not write them to a core
+/// file. `RLIMIT_CORE` 0 stops the kernel writing one (also for a crash handler that pipes
+/// cores elsewhere, which honours the limit of 0 only when not piped, hence the second step);
+/// `PR_SET_DUMPABLE` 0 (Linux) stops any dump and any other process of this user attaching to
+/// read memory. Children are unaffected: `execve` resets both for the programs run. Returns
+/// whether both took effect.
+pub fn forbid_core_dumps() -> bool {
+    let none = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: setrlimit reads the struct passed; lowering a limit is always allowed.
+    let limited = unsafe { libc::setrlimit(libc::RLIMIT_CORE, &none) } == 0;
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_DUMPABLE takes one integer argument and changes only this
+    // process's dumpable flag.
+    let undumpable = unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0 as libc::c_ulong, 0, 0, 0) } == 0;
+    #[cfg(not(target_os = "linux"))]
+    let undumpable = true;
+    limited && undumpable
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(***)")
@@ -57,6 +77,18 @@ impl fmt::Debug for Secret {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn core_dumps_are_off() {
+        assert!(forbid_core_dumps());
+        let mut lim = libc::rlimit { rlim_cur: 1, rlim_max: 1 };
+        // SAFETY: getrlimit writes into the local struct.
+        assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_CORE, &mut lim) }, 0);
+        assert_eq!((lim.rlim_cur, lim.rlim_max), (0, 0));
+        #[cfg(target_os = "linux")]
+        // SAFETY: PR_GET_DUMPABLE only reads this process's flag.
+        assert_eq!(unsafe { libc::prctl(libc::PR_GET_DUMPABLE, 0, 0, 0, 0) }, 0);
+    }
 
     #[test]
     fn never_printed_and_redacted() {

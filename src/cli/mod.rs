@@ -56,6 +56,9 @@ pub enum Command {
 /// Parses the command line, runs it, and turns errors into a message and an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Every command but the listings may hold a secret (generated, or read from the
+    // environment); none needs a core dump.
+    crate::checks::forbid_core_dumps();
     let result = match cli.command {
         None => review::run(review::ReviewArgs::default()),
         Some(Command::Review(args)) => review::run(args),

@@ -5,7 +5,7 @@
 //! (a client that prints its `Authorization` header).
 
 use std::path::Path;
-use std::process::{Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support;
@@ -239,4 +239,33 @@ fn credentials_the_client_prints_are_not_filed() {
     }
     let basic = filed.lines().find(|l| l.contains("Basic")).unwrap_or_default();
     assert!(!basic.contains("Basic Y"), "the Basic value was filed: {basic}");
+}
+
+#[test]
+fn certcockpit_holds_its_secrets_with_core_dumps_off() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let started = dir.path().join("started");
+    let exec = format!("touch {}; sleep 5", support::sh_quote(&started));
+    // Started with a core limit the reviewer's shell might have set.
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -c 4096 2>/dev/null; exec {} check api --timeout 10 --only {ONE_CHECK} --exec {}",
+            support::sh_quote(support::BIN),
+            support::sh_quote(&exec)
+        ))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let start = Instant::now();
+    while !started.exists() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    let core = limits.lines().find(|l| l.starts_with("Max core file size")).unwrap_or_default();
+    let fields: Vec<&str> = core.split_whitespace().collect();
+    assert_eq!(fields.get(4..6), Some(&["0", "0"][..]), "core dumps still allowed: {core:?}");
 }

@@ -45,12 +45,13 @@ async fn loopback_by_default_and_a_warning_for_any_other_address() {
     any.shutdown().await;
 
     // Any specific non-loopback address is warned about too (judged without binding it).
-    for addr in ["192.168.1.20:8080", "10.0.0.5:0", "[2001:db8::1]:443", "[::]:9000"] {
+    for addr in ["192.168.1.20:8080", "10.0.0.5:0", "[2001:db8::1]:443", "[::]:9000", "[::ffff:10.0.0.5]:80"]
+    {
         let parsed = parse_listen(addr).expect("valid address");
         let w = exposure_warning(parsed).unwrap_or_else(|| panic!("no warning for {addr}"));
         assert_names_what_is_exposed(&w, &parsed.to_string());
     }
-    for addr in ["127.0.0.1:8080", "127.1.2.3:80", "[::1]:80", "localhost:9"] {
+    for addr in ["127.0.0.1:8080", "127.1.2.3:80", "[::1]:80", "localhost:9", "[::ffff:127.0.0.1]:80"] {
         assert_eq!(exposure_warning(parse_listen(addr).expect("valid")), None, "{addr}");
     }
 }
@@ -68,6 +69,14 @@ fn check_api_warns_on_stderr_only_when_listening_beyond_loopback() {
     let quiet = check_api(&[]);
     let stderr = String::from_utf8_lossy(&quiet.stderr);
     assert!(!stderr.contains("warning"), "a loopback run warned: {stderr}");
+    // Issue 11: the IPv4-mapped form of loopback is loopback (bound for real, when the host
+    // has IPv6).
+    let mapped = check_api(&["--listen", "[::ffff:127.0.0.1]:0"]);
+    let stderr = String::from_utf8_lossy(&mapped.stderr);
+    if !stderr.contains("cannot listen") {
+        assert!(!stderr.contains("warning"), "[::ffff:127.0.0.1] was warned about: {stderr}");
+        assert!(mapped.status.code().is_some_and(|c| c != 2), "{stderr}");
+    }
 
     let exposed = check_api(&["--listen", "0.0.0.0:0"]);
     let stderr = String::from_utf8_lossy(&exposed.stderr);

@@ -52,9 +52,10 @@ pub fn parse_listen(listen: &str) -> Result<SocketAddr, ApiError> {
     listen.parse().map_err(|_| bad())
 }
 
-/// A warning naming what is exposed when `addr` is not a loopback address.
+/// A warning naming what is exposed when `addr` is not a loopback address. An IPv4-mapped
+/// IPv6 address (`[::ffff:127.0.0.1]`) is judged as the IPv4 address it maps.
 pub fn exposure_warning(addr: SocketAddr) -> Option<String> {
-    (!addr.ip().is_loopback()).then(|| {
+    (!addr.ip().to_canonical().is_loopback()).then(|| {
         format!(
             "warning: the evidence API listens on {addr}, reachable from other machines: anyone who can reach it can call the token endpoint (this session's client id and secret get tokens), read the sample collection, and appear in the journal being judged"
         )

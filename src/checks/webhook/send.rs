@@ -103,7 +103,7 @@ impl Sender {
 fn is_loopback(url: &Url) -> bool {
     let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
-        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.to_canonical().is_loopback())
 }
 
 /// Reads the body to its end, keeping the first [`MAX_BODY`] bytes. Gives up, saying why, when
@@ -200,6 +200,8 @@ mod tests {
         for (url, want) in [
             ("http://127.0.0.1:8080/h", true),
             ("http://[::1]/h", true),
+            ("http://[::ffff:127.0.0.1]:8080/h", true),
+            ("http://[::ffff:10.0.0.1]/h", false),
             ("http://LOCALHOST/h", true),
             ("https://partner.example/h", false),
             ("http://10.0.0.1/h", false),
