@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces every figure in BENCHMARKS.md with public tools. Run from anywhere:
 #
-#   scripts/bench.sh [all|criterion|load|journal|startup]...      (default: all)
+#   scripts/bench.sh [all|criterion|load|proxy|journal|startup]...      (default: all)
 #
 #   criterion  cargo bench: one frame of the main screen (benches/render.rs), loading and
 #              saving a 1,000-answer / 1,000-evidence dossier (benches/dossier.rs).
@@ -12,6 +12,12 @@
 #              p99 latency and the server's CPU time per request (user and system). Also
 #              examples/axum_floor.rs, the evidence API's framework and hardening without its
 #              work, to show where the gap comes from.
+#   proxy      proxy mode's added latency (examples/proxy.rs in front of a plain hyper
+#              upstream, examples/hyper_ceiling.rs) against going to the upstream directly and
+#              against Debian's nginx as a plain reverse proxy to the same upstream, side by side
+#              in one run on loopback, servers interleaved round by round: p50 and p99 at one
+#              connection (the added latency), and req/s, p50 and p99 at CONNECTIONS
+#              connections (throughput). Needs nginx (apt-get install -y nginx-light).
 #   journal    the journal's timing error against a client sleeping known intervals
 #              (tests/isolated/journal.rs with tests/peers/sleeper_client.py), JOURNAL_RUNS times.
 #   startup    time from launch of `certcockpit review` to the first drawn frame on a 120x40
@@ -20,7 +26,8 @@
 #
 # Knobs (environment): DURATION (s per load run, default 10), WARMUP (s, 2), CONNECTIONS (32),
 # WRK_THREADS (1), ROUNDS (load rounds, servers interleaved, 3), JOURNAL_RUNS (10),
-# STARTUP_RUNS (20), JSON_SERVER_VERSION (0.17.4).
+# STARTUP_RUNS (20), JSON_SERVER_VERSION (0.17.4), PROFILE (cargo profile of the servers:
+# release; "dev" on a machine where release builds are not allowed, and say so with the figures).
 #
 # Needs: cargo, python3, node + npm, wrk (Debian: apt-get install -y wrk). json-server is
 # installed with npm into target/bench-npm (ignored by git, never committed). Everything
@@ -37,6 +44,9 @@ JOURNAL_RUNS=${JOURNAL_RUNS:-10}
 STARTUP_RUNS=${STARTUP_RUNS:-20}
 JSON_SERVER_VERSION=${JSON_SERVER_VERSION:-0.17.4}
 
+PROFILE=${PROFILE:-release}
+# cargo's folder for the profile ("dev" builds into target/debug).
+BIN_DIR=target/$([ "$PROFILE" = dev ] && echo debug || echo "$PROFILE")
 OUT=target/bench
 mkdir -p "$OUT"
 PIDS=()
@@ -178,6 +188,106 @@ PY
   PIDS=()
 }
 
+# wrk output -> "RPS P50_MS P99_MS NON2XX ERRORS"
+parse_latency() {
+  python3 - "$1" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+def pct(p):
+    m = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+err = re.search(r"Socket errors:.*", text)
+print(f"{rps:.0f} {pct(50):.3f} {pct(99):.3f} {bad.group(1) if bad else 0} {'errors' if err else 'ok'}")
+PY
+}
+
+proxy() {
+  say "proxy: added latency at 1 connection, throughput at $CONNECTIONS; ${DURATION}s runs, $ROUNDS rounds ($PROFILE build)"
+  command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "nginx is missing: apt-get install -y nginx-light" >&2; exit 1; }
+  local nginx_bin
+  nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+  cargo build --profile "$PROFILE" --quiet --example proxy --example hyper_ceiling
+  start_server "$OUT/upstream.log" "$BIN_DIR/examples/hyper_ceiling"
+  local upstream=$BASE_URL
+  start_server "$OUT/proxy.log" "$BIN_DIR/examples/proxy" "$upstream"
+  local proxy_url="$BASE_URL/items" proxy_pid=$SERVER_PID
+  # nginx as Debian ships it, as a plain reverse proxy: worker_processes auto, upstream
+  # keep-alive (HTTP/1.1, 32 idle connections, like the evidence API's pooled client), no
+  # access log (the evidence API journals every exchange; nginx is given the easier job).
+  local port prefix
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  prefix=$(mktemp -d)
+  mkdir -p "$prefix/logs"
+  cat >"$prefix/nginx.conf" <<NGINX
+worker_processes auto;
+pid $prefix/nginx.pid;
+error_log $prefix/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  upstream backend { server ${upstream#http://}; keepalive 32; }
+  server {
+    listen 127.0.0.1:$port;
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+    }
+  }
+}
+NGINX
+  "$nginx_bin" -p "$prefix" -c "$prefix/nginx.conf" -g 'daemon off;' &
+  PIDS+=($!)
+  local nginx_url="http://127.0.0.1:$port/items"
+  for _ in $(seq 100); do curl -sf -o /dev/null "$nginx_url" && break; sleep 0.05; done
+  local direct_url="$upstream/items"
+  curl -sf -o /dev/null "$direct_url"
+  curl -sf -o /dev/null "$proxy_url"
+  curl -sf -o /dev/null "$nginx_url"
+  : >"$OUT/proxy.txt"
+  for round in $(seq "$ROUNDS"); do
+    for c in 1 "$CONNECTIONS"; do
+      for pair in "direct $direct_url" "certcockpit $proxy_url" "nginx $nginx_url"; do
+        set -- $pair
+        wrk -t1 -c"$c" -d"${WARMUP}s" "$2" >/dev/null
+        wrk -t1 -c"$c" -d"${DURATION}s" --latency "$2" >"$OUT/wrk-proxy-$1-$c-$round.txt"
+        echo "$1 $c $round $(parse_latency "$OUT/wrk-proxy-$1-$c-$round.txt")" | tee -a "$OUT/proxy.txt"
+      done
+    done
+  done
+  echo "proxy after the load: $(grep -E 'VmRSS|VmHWM' /proc/"$proxy_pid"/status | tr -s ' \t' ' ' | paste -sd' ')"
+  python3 - "$OUT/proxy.txt" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, c, rnd, rps, p50, p99, bad, err = line.split()
+    rows.setdefault((name, int(c)), []).append((float(rps), float(p50), float(p99), int(bad), err, rnd))
+med = lambda k, i: statistics.median(r[i] for r in rows[k])
+conns = sorted({c for _, c in rows})
+for c in conns:
+    print(f"\n{c} connection{'s' if c > 1 else ''}: {'server':<12}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'+p50 ms':>9}  non-2xx")
+    for name in ("direct", "certcockpit", "nginx"):
+        k = (name, c)
+        added = med(k, 1) - med(("direct", c), 1)
+        bad = sum(r[3] for r in rows[k])
+        print(f"{'':<15}{name:<12}{med(k, 0):>9.0f}{med(k, 1):>9.3f}{med(k, 2):>9.3f}{added:>9.3f}  {bad}")
+by_round = lambda name, c: {r[5]: r[0] for r in rows[(name, c)]}
+for c in conns:
+    cc, ng = by_round("certcockpit", c), by_round("nginx", c)
+    ratio = statistics.median(cc[r] / ng[r] for r in cc)
+    print(f"throughput at {c}: certcockpit / nginx = {ratio:.0%} (median of each round's ratio)")
+print("(+p50: the median latency added to going to the upstream directly; medians of the rounds)")
+PY
+  kill "$(cat "$prefix/nginx.pid" 2>/dev/null)" 2>/dev/null || true
+  cleanup
+  PIDS=()
+  rm -rf "$prefix"
+}
+
 journal() {
   say "journal timing error: $JOURNAL_RUNS runs of tests/isolated/journal.rs"
   python3 -c 'import http.client' # the peer uses only the standard library
@@ -212,11 +322,11 @@ startup() {
 
 machine | tee "$OUT/machine.txt"
 steps=("$@")
-[ ${#steps[@]} -eq 0 ] && steps=(criterion load journal startup)
+[ ${#steps[@]} -eq 0 ] && steps=(criterion load proxy journal startup)
 for s in "${steps[@]}"; do
   case $s in
-    all) criterion; load; journal; startup ;;
-    criterion | load | journal | startup) "$s" ;;
-    *) echo "unknown step: $s (all, criterion, load, journal, startup)" >&2; exit 2 ;;
+    all) criterion; load; proxy; journal; startup ;;
+    criterion | load | proxy | journal | startup) "$s" ;;
+    *) echo "unknown step: $s (all, criterion, load, proxy, journal, startup)" >&2; exit 2 ;;
   esac
 done
