@@ -47,6 +47,11 @@ pub struct WebhookArgs {
     /// {{status}} placeholders. Default: the sample of the scheme's provider.
     #[arg(long, value_name = "NAME|FILE")]
     pub event: Option<String>,
+    /// The partner's side-effect observer (a test hook): GET URL?id=<webhook-id> answers
+    /// {"processed": N}; webhook.duplicate and webhook.ordering then fail a listener that
+    /// processed an event twice.
+    #[arg(long, value_name = "URL")]
+    pub observer: Option<String>,
     /// Run only these check ids (comma separated).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
@@ -75,7 +80,10 @@ pub fn run(args: WebhookArgs) -> color_eyre::Result<ExitCode> {
     let scheme = Scheme::from(args.scheme);
     let target = match WebhookTarget::new(&args.url, scheme, args.header.as_deref(), args.deadline)
         .and_then(|t| t.with_tolerance(args.tolerance))
-    {
+        .and_then(|t| match &args.observer {
+            Some(url) => t.with_observer(url),
+            None => Ok(t),
+        }) {
         Ok(t) => t,
         Err(e) => return Ok(usage_error(&e.to_string())),
     };

@@ -156,3 +156,36 @@ async fn a_window_stricter_than_the_providers_is_a_warning_and_the_tolerance_is_
     assert!(!r.figures.contains_key("warning"), "{}", r.summary);
     assert_eq!(r.figures["window_past"], "accepts 1 min 55 s, rejects 2 min 15 s".into());
 }
+
+/// With the partner's side-effect observer, `webhook.duplicate` sees what status codes cannot:
+/// a listener that acknowledges a redelivery and processes it again fails; a deduplicating
+/// one is confirmed.
+#[tokio::test]
+async fn the_observer_catches_a_duplicate_processed_twice() {
+    for (mode, want) in [("duplicates-twice", Verdict::Fail), ("standard-webhooks", Verdict::Pass)] {
+        let p = peer(mode, &[], SECRET);
+        let observer = p.url.replace("/hook", "/observer");
+        let t = target(&p.url, Scheme::StandardWebhooks, None).with_observer(&observer).expect("observer");
+        let results = run(&t, SECRET, &["webhook.duplicate", "webhook.ordering"]).await;
+        let dup = get(&results, "webhook.duplicate");
+        assert_eq!(dup.verdict, want, "{mode}: {}", dup.summary);
+        let ord = get(&results, "webhook.ordering");
+        assert_eq!(ord.verdict, Verdict::Pass, "{mode}: {}", ord.summary);
+        assert!(ord.summary.contains("confirms each event was processed once"), "{mode}: {}", ord.summary);
+        if want == Verdict::Fail {
+            assert!(
+                dup.summary.contains("2 times") && dup.summary.contains("deduplicate"),
+                "{}",
+                dup.summary
+            );
+        } else {
+            assert!(dup.summary.contains("confirms each event was processed once"), "{}", dup.summary);
+        }
+    }
+    // Without an observer the summaries say status codes only were seen.
+    let p = peer("duplicates-twice", &[], SECRET);
+    let results = run(&target(&p.url, Scheme::StandardWebhooks, None), SECRET, &["webhook.duplicate"]).await;
+    let dup = get(&results, "webhook.duplicate");
+    assert_eq!(dup.verdict, Verdict::Pass);
+    assert!(dup.summary.contains("status codes only were seen"), "{}", dup.summary);
+}

@@ -26,7 +26,10 @@ MODE, flawed listeners (each the real bug the check named for it catches):
                         (webhook.signature's warning)
   no-window             Standard Webhooks signature checked, the timestamp never (webhook.replay)
   strict-window         standardwebhooks plus its own 2-minute window (webhook.replay's warning)
+  duplicates-twice      standardwebhooks, acknowledges a redelivery but processes it again
+                        (webhook.duplicate, with the observer)
   accept-all | slow     accept everything / answer after --delay
+Every mode serves the side-effect observer: GET /observer?id=<webhook-id> -> {"processed": N}.
 --echo makes it careless: a refusal echoes every request header and the expected secret.
 The secret comes from the PEER_SECRET environment variable. Prints "LISTENING <port>" once
 bound to 127.0.0.1, then serves until killed.
@@ -40,6 +43,7 @@ import os
 import sys
 import threading
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import base64
@@ -58,6 +62,7 @@ def main():
     args = ap.parse_args()
     secret = os.environ.get("PEER_SECRET", "")
     seen = set()
+    processed = {}
     lock = threading.Lock()
 
     def standard_key():
@@ -67,7 +72,7 @@ def main():
         """Returns (ok, event id); a bad delivery is (False, reason). The crash-on-malformed
         mode lets the library's other exceptions through, as a naive listener does."""
         headers = dict(handler.headers.items())
-        if args.mode in ("standard-webhooks", "svix", "strict-window"):
+        if args.mode in ("standard-webhooks", "svix", "strict-window", "duplicates-twice"):
             try:
                 if args.mode == "svix":
                     SvixWebhook(secret).verify(body, headers)
@@ -148,7 +153,24 @@ def main():
             with lock:
                 duplicate = info in seen
                 seen.add(info)
+                # The side effect: processed once per id, or on every delivery by the flawed
+                # duplicates-twice listener (no dedup).
+                if not duplicate or args.mode == "duplicates-twice":
+                    processed[info] = processed.get(info, 0) + 1
             self.answer(200, "duplicate" if duplicate else "ok")
+
+        def do_GET(self):
+            # The test hook (side-effect observer): GET /observer?id=<webhook-id>.
+            query = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
+            wid = (query.get("id") or [""])[0]
+            with lock:
+                count = processed.get(wid, 0)
+            data = json.dumps({"processed": count}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
 
         def answer(self, status, text):
             data = json.dumps({"status": text}).encode()

@@ -462,6 +462,61 @@ pub fn replay(obs: &[Observation], deadline: Duration, scheme: Scheme, tolerance
 /// sequence order. The optional side-effect observer can show that.
 pub const SEEN_STATUS_ONLY: &str = "status codes only were seen, not what the listener did with the events (the optional side-effect observer can show that)";
 
+/// What the side-effect observer said for each event id a check delivered.
+pub type Processed = [(String, Result<u64, String>)];
+
+/// `webhook.duplicate` / `webhook.ordering` with the partner's side-effect observer: a
+/// passing result is failed when an event was processed more than once, and its caveat
+/// ([`SEEN_STATUS_ONLY`]) replaced by what the observer confirmed. Fairness: a count of 0
+/// may be asynchronous processing not finished yet, so it stays a caveat; an observer that
+/// cannot be read leaves the status-code verdict with the reason.
+pub fn observed(mut r: CheckResult, processed: &Processed) -> CheckResult {
+    if processed.is_empty() {
+        return r;
+    }
+    let counts: Vec<crate::checks::Figure> = processed
+        .iter()
+        .map(|(_, c)| c.as_ref().map_or(crate::checks::Figure::from("unread"), |n| (*n).into()))
+        .collect();
+    r = r.figure("observer_processed", counts);
+    if r.verdict != Verdict::Pass {
+        return r;
+    }
+    let twice: Vec<String> = processed
+        .iter()
+        .filter_map(|(id, c)| match c {
+            Ok(n) if *n > 1 => Some(format!("{id} {n} times")),
+            _ => None,
+        })
+        .collect();
+    let unread = processed.iter().find_map(|(_, c)| c.as_ref().err());
+    let zero = processed.iter().filter(|(_, c)| matches!(c, Ok(0))).count();
+    if !twice.is_empty() {
+        r.verdict = Verdict::Fail;
+        r.summary = format!(
+            "acknowledged every delivery, but the observer says it processed {}: deduplicate by the webhook id before acting",
+            twice.join(", ")
+        );
+    } else if let Some(why) = unread {
+        r.summary = r.summary.replace(
+            SEEN_STATUS_ONLY,
+            &format!("the observer could not be read ({why}), so {SEEN_STATUS_ONLY}"),
+        );
+    } else if zero > 0 {
+        r.summary = r.summary.replace(
+            SEEN_STATUS_ONLY,
+            &format!(
+                "the observer reports {zero} of {} events not processed (yet: asynchronous processing?)",
+                processed.len()
+            ),
+        );
+    } else {
+        r.summary =
+            r.summary.replace(SEEN_STATUS_ONLY, "the observer confirms each event was processed once");
+    }
+    r
+}
+
 /// `webhook.duplicate`: the same event (same id, same signature) twice, both acknowledged.
 pub fn duplicate(obs: &[Observation], deadline: Duration) -> CheckResult {
     if let Some(r) = unreachable(DUPLICATE, obs, deadline, DUPLICATE_CASES.len()) {

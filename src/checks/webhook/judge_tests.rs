@@ -318,3 +318,21 @@ fn rotation_needs_every_position_and_a_refused_all_invalid_header() {
     assert_eq!(rotation_cases(Scheme::HmacSha256), vec![Case::ProviderCase]);
     assert_eq!(rotation(&[], D, Scheme::StaticHeader).verdict, Verdict::NotApplicable);
 }
+
+#[test]
+fn the_observer_fails_a_duplicate_processed_twice_and_confirms_once() {
+    let pass = || duplicate(&[a(Case::First, 200), a(Case::Redelivery, 200)], D);
+    let once = observed(pass(), &[("msg_1".into(), Ok(1))]);
+    assert_eq!(once.verdict, Verdict::Pass);
+    assert!(once.summary.contains("confirms each event was processed once"), "{}", once.summary);
+    assert!(!once.summary.contains(SEEN_STATUS_ONLY));
+    let twice = observed(pass(), &[("msg_1".into(), Ok(2))]);
+    assert_eq!(twice.verdict, Verdict::Fail);
+    assert!(twice.summary.contains("msg_1 2 times"), "{}", twice.summary);
+    assert_eq!(twice.figures["observer_processed"], Figure::from(vec![2u64]));
+    let unread = observed(pass(), &[("msg_1".into(), Err("the observer answered 404".into()))]);
+    assert_eq!(unread.verdict, Verdict::Pass);
+    assert!(unread.summary.contains("could not be read (the observer answered 404)"), "{}", unread.summary);
+    let none = observed(pass(), &[]);
+    assert!(none.summary.contains(SEEN_STATUS_ONLY) && !none.figures.contains_key("observer_processed"));
+}

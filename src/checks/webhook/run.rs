@@ -162,7 +162,8 @@ impl Run<'_> {
             WebhookPlan::Duplicate => {
                 let m = self.message(now, 1);
                 let plan = [(Case::First, &m, Variant::Genuine), (Case::Redelivery, &m, Variant::Genuine)];
-                judge::duplicate(&self.deliver(&plan).await, t.deadline)
+                let r = judge::duplicate(&self.deliver(&plan).await, t.deadline);
+                judge::observed(r, &self.processed(&[&m]).await)
             }
             WebhookPlan::Ordering => {
                 let msgs: Vec<(Case, Message)> = judge::ORDERING_CASES
@@ -173,7 +174,9 @@ impl Run<'_> {
                     })
                     .collect();
                 let plan: Vec<_> = msgs.iter().map(|(c, m)| (*c, m, Variant::Genuine)).collect();
-                judge::ordering(&self.deliver(&plan).await, t.deadline)
+                let r = judge::ordering(&self.deliver(&plan).await, t.deadline);
+                let delivered: Vec<&Message> = msgs.iter().map(|(_, m)| m).collect();
+                judge::observed(r, &self.processed(&delivered).await)
             }
             WebhookPlan::Deadline => {
                 let n = t.deliveries.max(1);
@@ -198,6 +201,22 @@ impl Run<'_> {
         let occurred = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let body = self.target.event.render(&id, base_ms * 10 + step, step.saturating_sub(1), &occurred);
         Message { id, timestamp: now, body }
+    }
+
+    /// What the side-effect observer (when set) says for each message's id.
+    async fn processed(&self, msgs: &[&Message]) -> Vec<(String, Result<u64, String>)> {
+        let Some(observer) = &self.target.observer else { return Vec::new() };
+        let mut out = Vec::new();
+        for m in msgs {
+            let r = self.sender.processed(observer, &m.id).await;
+            let line = match &r {
+                Ok(n) => format!("observer: {} processed {n} time(s)", m.id),
+                Err(why) => format!("observer: {why}"),
+            };
+            self.sink.send(CheckEvent::Progress { id: self.id.to_owned(), message: line });
+            out.push((m.id.clone(), r));
+        }
+        out
     }
 
     /// Sends the plan in order, stopping after a delivery that got no answer at all (the

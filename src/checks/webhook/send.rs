@@ -100,6 +100,36 @@ impl Sender {
     }
 }
 
+impl Sender {
+    /// Asks the partner's side-effect observer how many times the event `id` was processed:
+    /// `GET <observer>?id=<id>` -> `{"processed": N}`, bounded by the deadline and
+    /// [`MAX_BODY`]. Every problem is a reason, never a panic.
+    pub async fn processed(&self, observer: &Url, id: &str) -> Result<u64, String> {
+        let mut url = observer.clone();
+        url.query_pairs_mut().append_pair("id", id);
+        let ask = async {
+            let resp =
+                self.client.get(url).send().await.map_err(|e| reason(&e, observer.scheme() == "https"))?;
+            let status = resp.status().as_u16();
+            let body = read_capped(resp).await.map_err(|p| p.unwrap_or_else(|| "the body stalled".into()))?;
+            if status != 200 {
+                return Err(format!("the observer answered {status}"));
+            }
+            let v: serde_json::Value = serde_json::from_slice(&body)
+                .map_err(|e| format!("the observer's answer is not JSON ({e})"))?;
+            v.get("processed")
+                .and_then(serde_json::Value::as_u64)
+                .ok_or_else(|| "the observer's answer has no \"processed\" count".to_owned())
+        };
+        match tokio::time::timeout(self.deadline, ask).await {
+            Ok(r) => r,
+            Err(_) => {
+                Err(format!("the observer did not answer within {}", super::observe::secs(self.deadline)))
+            }
+        }
+    }
+}
+
 fn is_loopback(url: &Url) -> bool {
     let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")

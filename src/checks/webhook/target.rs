@@ -37,6 +37,8 @@ pub enum TargetError {
     BadDeadline(#[from] BadDeadline),
     #[error("the tolerance must be between 20 and {max} seconds, got {0}", max = MAX_TOLERANCE.as_secs())]
     BadTolerance(String),
+    #[error("the observer URL '{url}' is not valid: {reason}")]
+    BadObserver { url: String, reason: String },
 }
 
 /// The listener under test.
@@ -54,6 +56,9 @@ pub struct WebhookTarget {
     pub event: Event,
     /// The provider's timestamp tolerance: `webhook.replay` probes just inside and outside it.
     pub tolerance: Duration,
+    /// The partner's side-effect observer (a test hook): `GET <observer>?id=<webhook-id>`
+    /// answers `{"processed": N}`, read by `webhook.duplicate` and `webhook.ordering`.
+    pub observer: Option<Url>,
 }
 
 impl WebhookTarget {
@@ -80,7 +85,17 @@ impl WebhookTarget {
             deliveries: DEFAULT_DELIVERIES,
             event: Event::Sample(SampleEvent::for_scheme(scheme)),
             tolerance: DEFAULT_TOLERANCE,
+            observer: None,
         })
+    }
+
+    /// Sets the side-effect observer's URL (validated like the listener's).
+    pub fn with_observer(mut self, url: &str) -> Result<Self, TargetError> {
+        self.observer = Some(parse_url(url).map_err(|e| match e {
+            TargetError::BadUrl { url, reason } => TargetError::BadObserver { url, reason },
+            other => other,
+        })?);
+        Ok(self)
     }
 
     /// Sets the provider's tolerance, in whole seconds as typed (20 s to a day: the probes
