@@ -217,6 +217,8 @@ async fn demo_mode_runs_the_demo_client_and_judges_good_then_flawed() {
     s.app.demo_flawed = Some(false);
     s.app.dossier.settings.webhook.url = listener.url();
     s.app.dossier.settings.webhook.secret_env = WEBHOOK_SECRET_VAR.into();
+    // As `certcockpit demo` does: its own listener and generated secret need no consent.
+    s.app.consent.remember(&listener.url(), WEBHOOK_SECRET_VAR, true);
     s.app.dossier.settings.webhook.deadline_secs = 3.0;
 
     // The good client: X-Client-Name is judged and becomes the answer.
@@ -278,6 +280,8 @@ async fn demo_runs_every_live_check_to_a_verdict() {
     s.app.demo_flawed = Some(false);
     s.app.dossier.settings.webhook.url = listener.url();
     s.app.dossier.settings.webhook.secret_env = WEBHOOK_SECRET_VAR.into();
+    // As `certcockpit demo` does: its own listener and generated secret need no consent.
+    s.app.consent.remember(&listener.url(), WEBHOOK_SECRET_VAR, true);
 
     let questions: Vec<(String, Vec<String>)> = s
         .app
