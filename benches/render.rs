@@ -87,5 +87,67 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// The zoomed evidence of a filed `retry.backoff` run with the full 60 attempts a timeline
+/// files (three bursts of five failures, doubling gaps, then paging at 200): the braille
+/// chart at 200×60, the largest screen the cockpit is drawn on. Target: under 1 ms.
+fn zoomed_app() -> App {
+    let q = certcockpit::questionnaire::load("uniwise-wiseflow").expect("builtin");
+    let d = Dossier::new(&q);
+    let mut app = App::new(q, d, "acme.toml", false);
+    while app.current_question().map(|q| q.id.as_str()) != Some("retries.mechanism") {
+        key(&mut app, KeyCode::Char('j'));
+    }
+    let mut at = Vec::new();
+    let mut status = Vec::new();
+    let mut t = 3.0;
+    for burst in 0..3 {
+        let mut gap = 100.0;
+        for i in 0..5 {
+            at.push(t);
+            status.push(if i % 2 == 0 { 503u16 } else { 500 });
+            t += gap;
+            gap *= 2.0;
+        }
+        for _ in 0..15 {
+            at.push(t);
+            status.push(200u16);
+            t += 20.0 + f64::from(burst);
+        }
+    }
+    let n = at.len();
+    let result = CheckResult::new("retry.backoff", Verdict::Pass, "gaps grew ×2.0 a retry in each burst")
+        .figure("gaps_ms", vec![100.0, 200.0, 400.0, 800.0])
+        .figure("timeline_at_ms", at)
+        .figure("timeline_status", status)
+        .figure("timeline_retry_after_ms", vec![0u64; n]);
+    let when = chrono::DateTime::parse_from_rfc3339("2026-11-20T09:31:00Z").expect("date").to_utc();
+    app.dossier.file_evidence(result, when);
+    key(&mut app, KeyCode::Char('z'));
+    app
+}
+
+fn bench_zoomed(c: &mut Criterion) {
+    let app = zoomed_app();
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+    terminal.draw(|f| f.render_widget(&app, f.area())).expect("draw");
+    let screen = format!("{}", terminal.backend());
+    assert!(
+        screen.contains("time since arming") && screen.contains("ZOOM"),
+        "not the zoomed chart:\n{screen}"
+    );
+
+    c.bench_function("render_zoomed_chart_200x60_steady", |b| {
+        b.iter(|| {
+            terminal.draw(|f| f.render_widget(black_box(&app), f.area())).expect("draw");
+        })
+    });
+    c.bench_function("render_zoomed_chart_200x60_full", |b| {
+        b.iter(|| {
+            terminal.clear().expect("clear");
+            terminal.draw(|f| f.render_widget(black_box(&app), f.area())).expect("draw");
+        })
+    });
+}
+
+criterion_group!(benches, bench, bench_zoomed);
 criterion_main!(benches);

@@ -104,6 +104,23 @@ impl RetryTimeline {
         s
     }
 
+    /// The maintenance windows as served: each run of consecutive 503s carrying a Retry-After,
+    /// from the first such attempt to the last (ms since arming). The scenario's window closed
+    /// somewhere after the last one, so the span claims only what the journal shows.
+    pub fn maintenance_spans(&self) -> Vec<(f64, f64)> {
+        let mut spans: Vec<(f64, f64)> = Vec::new();
+        let mut open: Option<(f64, f64)> = None;
+        for a in &self.attempts {
+            if a.status == 503 && a.hint_ms > 0 {
+                open = Some(open.map_or((a.at_ms, a.at_ms), |(from, _)| (from, a.at_ms)));
+            } else if let Some(span) = open.take() {
+                spans.push(span);
+            }
+        }
+        spans.extend(open);
+        spans
+    }
+
     /// The time the chart spans, ms: the last attempt or hint end, 5 % beyond, at least 1 s.
     pub fn span_ms(&self) -> f64 {
         self.attempts.iter().map(Attempt::hint_end_ms).fold(1000.0_f64, f64::max) * 1.05
@@ -142,5 +159,24 @@ mod tests {
         assert_eq!(back.attempts[1], t.attempts[1]);
         assert_eq!(back.statuses(), vec![429, 200]);
         assert!(RetryTimeline::from_figures(&Figures::new()).is_none());
+    }
+
+    /// The `resilience.maintenance` shape: 503 + Retry-After: 1 three times, then recovery; a
+    /// plain 503 (retry.backoff) is no window.
+    #[test]
+    fn maintenance_spans_are_runs_of_503_with_a_hint() {
+        let a = |at_ms: f64, status: u16, hint_ms: u64| Attempt { at_ms, status, hint_ms };
+        let t = RetryTimeline {
+            attempts: vec![
+                a(2.0, 503, 1000),
+                a(1010.0, 503, 1000),
+                a(2020.0, 503, 1000),
+                a(3030.0, 200, 0),
+                a(3040.0, 503, 0),
+            ],
+        };
+        assert_eq!(t.maintenance_spans(), vec![(2.0, 2020.0)]);
+        let open = RetryTimeline { attempts: vec![a(5.0, 503, 2000)] };
+        assert_eq!(open.maintenance_spans(), vec![(5.0, 5.0)]);
     }
 }

@@ -36,6 +36,9 @@ pub enum Mode {
     /// Asking whether to send a secret from the environment to a target the dossier named
     /// (`App::consent.pending`; see `consent.rs`).
     ConfirmSecret,
+    /// One pane takes the whole body and scrolls (`z`): for reading long guidance or the
+    /// retry chart over a screen share.
+    Zoom(super::zoom::Zoom),
 }
 
 /// Whether the credentials popup shows the client secret. Presenter-safe by default: masked
@@ -191,6 +194,9 @@ pub struct App {
     /// Which (webhook target, secret variable) pairs the reviewer allowed or refused in this
     /// session, and the question on screen.
     pub consent: SecretConsent,
+    /// How far the zoomed pane can scroll at the latest draw (set by the runner, like
+    /// `live_rows`), so the scroll keys stop at the last line.
+    pub zoom_max_scroll: u16,
 }
 
 impl App {
@@ -227,6 +233,7 @@ impl App {
             demo_flawed: None,
             live_rows: 0,
             consent: SecretConsent::default(),
+            zoom_max_scroll: 0,
         }
     }
 

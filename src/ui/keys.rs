@@ -39,6 +39,7 @@ const BROWSE: &[KeyHelp] = &[
     k("a", "arm next API check"),
     k("y N", "trace id found/not"),
     k("d", "demo good/flawed"),
+    k("z", "zoom pane"),
     k("?", "help"),
     k("q", "quit"),
 ];
@@ -60,6 +61,16 @@ pub const ARMED_TRACE: &[KeyHelp] = &[
     k("x", "disarm (no filing)"),
     k("End Home", "follow / oldest"),
     k("PgUp PgDn", "scroll journal"),
+];
+
+/// Zoomed: scrolling first; the browsing keys (run, arm, finish, help, quit) still work.
+const ZOOM: &[KeyHelp] = &[
+    k("z Esc", "unzoom (z zooms)"),
+    k("↑↓ jk", "scroll"),
+    k("Tab", "evidence/question"),
+    k("PgUp PgDn", "page (journal if live)"),
+    k("?", "help"),
+    k("q", "quit"),
 ];
 
 const CREDENTIALS: &[KeyHelp] = &[k("v", "reveal secret (30 s)"), k("Esc c", "close")];
@@ -103,13 +114,15 @@ pub fn help_for(mode: Mode) -> &'static [KeyHelp] {
         Mode::Help => HELP,
         Mode::Credentials(_) => CREDENTIALS,
         Mode::ConfirmSecret => CONFIRM_SECRET,
+        Mode::Zoom(_) => ZOOM,
     }
 }
 
 /// Every mode with a title, for the help popup.
-pub const ALL_MODES: [(Mode, &str); 4] = [
+pub const ALL_MODES: [(Mode, &str); 5] = [
     (Mode::Browse, "Browsing"),
     (Mode::EditAnswer, "Editing an answer or note"),
     (Mode::Settings, "Settings"),
     (Mode::EditSetting, "Editing a setting"),
+    (Mode::Zoom(super::zoom::Zoom { pane: super::zoom::ZoomPane::Evidence, scroll: 0 }), "Zoomed"),
 ];

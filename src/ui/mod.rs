@@ -13,6 +13,7 @@ mod msg;
 mod runner;
 mod update;
 pub mod view;
+mod zoom;
 
 pub use app::{
     ApiInfo, App, Armed, Mode, Notice, REVEAL_FOR, REVEAL_KEY, Reveal, RunningCheck, SaveState, masked,
@@ -24,3 +25,4 @@ pub use live_journal::{JOURNAL_PAGE, LIVE_JOURNAL_LINES, LiveJournal, LiveLine};
 pub use msg::{Effect, Msg};
 pub use runner::{ArmedScenario, CheckLauncher, CheckSink, RunError, Runner};
 pub use update::{DEBOUNCE, MAX_UNSAVED, update};
+pub use zoom::{Zoom, ZoomPane};

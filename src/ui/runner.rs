@@ -217,6 +217,7 @@ impl<B: Backend> Runner<B> {
                 .map(|frame| frame.area)
                 .map_err(|e| RunError::Terminal(e.to_string()))?;
             app.live_rows = super::view::live_journal_rows(app, area);
+            app.zoom_max_scroll = super::view::zoom_max_scroll(app, area);
             Ok(())
         })
     }

@@ -159,6 +159,11 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             }
         }
         Mode::ConfirmSecret => confirm_secret_key(app, key, fx),
+        Mode::Zoom(zoom) => {
+            if !super::zoom::key(app, zoom, key) {
+                browse_key(app, key, fx);
+            }
+        }
         Mode::Credentials(reveal) => {
             if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('c' | 'q')) {
                 app.mode = Mode::Browse;
@@ -210,6 +215,7 @@ fn browse_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         KeyCode::Char(',' | 'S') => app.mode = Mode::Settings,
         KeyCode::Char('?') => open_help(app),
         KeyCode::Char('q') => request_quit(app, fx),
+        KeyCode::Char('z') => app.mode = Mode::Zoom(super::zoom::Zoom::open(app)),
         KeyCode::Esc => app.notice = None,
         _ => {}
     }

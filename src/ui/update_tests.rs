@@ -696,3 +696,44 @@ fn a_target_the_reviewer_types_is_not_asked_about() {
     assert_eq!(a.dossier.settings.webhook.url, "https://mine.example/hook");
     assert!(matches!(press(&mut a, KeyCode::Char('r')).as_slice(), [Effect::RunChecks { .. }]));
 }
+
+#[test]
+fn z_zooms_the_evidence_scrolls_within_its_bounds_and_keeps_the_browsing_keys() {
+    use crate::ui::{Zoom, ZoomPane};
+    let mut a = app();
+    // The first question has no linked check: its own text is zoomed.
+    press(&mut a, KeyCode::Char('z'));
+    assert_eq!(a.mode, Mode::Zoom(Zoom { pane: ZoomPane::Question, scroll: 0 }));
+    press(&mut a, KeyCode::Esc);
+    assert_eq!(a.mode, Mode::Browse);
+    while a.current_question().is_some_and(|q| q.checks.is_empty()) {
+        press(&mut a, KeyCode::Down);
+    }
+    let before = id(&a);
+    press(&mut a, KeyCode::Char('z'));
+    assert_eq!(a.mode, Mode::Zoom(Zoom { pane: ZoomPane::Evidence, scroll: 0 }));
+    // j/k scroll (the question stays), bounded by what the last draw could scroll.
+    a.zoom_max_scroll = 3;
+    for _ in 0..5 {
+        press(&mut a, KeyCode::Char('j'));
+    }
+    assert_eq!(a.mode, Mode::Zoom(Zoom { pane: ZoomPane::Evidence, scroll: 3 }));
+    assert_eq!(id(&a), before);
+    press(&mut a, KeyCode::Up);
+    press(&mut a, KeyCode::Home);
+    assert_eq!(a.mode, Mode::Zoom(Zoom { pane: ZoomPane::Evidence, scroll: 0 }));
+    press(&mut a, KeyCode::End);
+    assert_eq!(a.mode, Mode::Zoom(Zoom { pane: ZoomPane::Evidence, scroll: 3 }));
+    // Tab: the other pane, from its top.
+    press(&mut a, KeyCode::Tab);
+    assert_eq!(a.mode, Mode::Zoom(Zoom { pane: ZoomPane::Question, scroll: 0 }));
+    // Browsing keys still work zoomed: r runs the checks, ? opens help and returns to the zoom.
+    let fx = press(&mut a, KeyCode::Char('r'));
+    assert!(fx.iter().any(|e| matches!(e, Effect::RunChecks { .. } | Effect::Arm { .. })), "{fx:?}");
+    press(&mut a, KeyCode::Char('?'));
+    assert_eq!(a.mode, Mode::Help);
+    press(&mut a, KeyCode::Esc);
+    assert_eq!(a.mode, Mode::Zoom(Zoom { pane: ZoomPane::Question, scroll: 0 }));
+    press(&mut a, KeyCode::Char('z'));
+    assert_eq!(a.mode, Mode::Browse);
+}

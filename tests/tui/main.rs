@@ -11,3 +11,4 @@ mod panic;
 mod runner;
 mod screens;
 mod tmux;
+mod zoom;

@@ -11,7 +11,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-fn app() -> App {
+pub(super) fn app() -> App {
     let q = certcockpit::questionnaire::load("uniwise-wiseflow").expect("builtin");
     let mut d = Dossier::new(&q);
     d.dossier.integration = "Acme Grades Sync".into();
@@ -27,7 +27,7 @@ fn app() -> App {
     App::new(q, d, "acme.toml", false)
 }
 
-fn key(app: &mut App, code: KeyCode) {
+pub(super) fn key(app: &mut App, code: KeyCode) {
     update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
@@ -66,7 +66,7 @@ fn app_with_evidence() -> App {
     a
 }
 
-fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+pub(super) fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     t.draw(|f| f.render_widget(app, f.area())).expect("draw");
     t
@@ -173,7 +173,7 @@ fn checks_not_run_yet_100x30() {
     insta::assert_snapshot!(t.backend());
 }
 
-fn api_info() -> certcockpit::ui::ApiInfo {
+pub(super) fn api_info() -> certcockpit::ui::ApiInfo {
     certcockpit::ui::ApiInfo {
         address: "127.0.0.1:41234".into(),
         base_url: "http://127.0.0.1:41234".into(),
@@ -221,7 +221,7 @@ fn armed_app(question: &str, check: &str, describe: &str, entries: Vec<JournalEn
     a
 }
 
-fn backoff_app() -> App {
+pub(super) fn backoff_app() -> App {
     armed_app(
         "retries.mechanism",
         "retry.backoff",
@@ -312,7 +312,7 @@ fn credentials_popup_over_tls_names_the_ca_80x24() {
     insta::assert_snapshot!(t.backend());
 }
 
-const SECRET: &str = "Zq8vN2rT5wY1uK4pL7sD0fH3jB6mX9cA";
+pub(super) const SECRET: &str = "Zq8vN2rT5wY1uK4pL7sD0fH3jB6mX9cA";
 
 /// The bottom row: the status line.
 fn status_line(t: &Terminal<TestBackend>) -> String {

@@ -379,3 +379,29 @@ fn a_dossier_cannot_send_an_environment_secret_without_asking() {
     tmux.keys(&["q"]);
     assert_eq!(tmux.wait_exit(), "0", "screen:\n{}", tmux.capture());
 }
+
+/// The screen-share size: the demo at 80×24, `retry.backoff` run on the first retries
+/// question, `z` zooms the evidence and the chart's axis labels (seconds, statuses) are on the
+/// captured screen; `z` again gives back the three panes.
+#[test]
+fn demo_zoomed_retry_chart_reads_at_80x24() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(tmux) = Tmux::start(dir.path(), 80, 24) else { return };
+    tmux.spawn(dir.path(), "demo");
+    tmux.wait_for("DEMO ✔ good peers");
+    // Rate Limiting & Retries, first question: retries.mechanism, linked to retry.backoff.
+    tmux.keys(&["l", "l", "l", "l", "l", "r"]);
+    tmux.wait_for("retry.backoff");
+    tmux.keys(&["z"]);
+    let screen = tmux.wait_for("time since arming");
+    assert!(screen.contains("ZOOM"), "{screen}");
+    assert!(screen.contains("0.0 s"), "the x axis starts at 0 s:\n{screen}");
+    assert!(screen.contains("503") || screen.contains("500"), "the failures' row:\n{screen}");
+    // The verdict is filed while zoomed; the chart then comes from the filed evidence.
+    let screen = tmux.wait_for("pass  retry.backoff");
+    assert!(screen.contains("time since arming") && screen.contains("200"), "{screen}");
+    tmux.keys(&["z"]);
+    tmux.wait_for("BROWSE");
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.wait_exit(), "0", "screen:\n{}", tmux.capture());
+}

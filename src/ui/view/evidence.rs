@@ -43,7 +43,7 @@ fn show_figure(f: &Figure) -> String {
 
 impl EvidencePane<'_> {
     /// The latest filed evidence of this question that carries a retry timeline.
-    fn chart(app: &App) -> Option<(String, RetryTimeline)> {
+    pub(crate) fn chart(app: &App) -> Option<(String, RetryTimeline)> {
         let q = app.current_question()?;
         q.checks.iter().find_map(|id| {
             let e = app.dossier.latest_evidence(id).filter(|_| !app.running.contains_key(id))?;
@@ -70,66 +70,7 @@ impl Widget for EvidencePane<'_> {
                 Line::styled(format!(" r: run {} ", plural(checks.len(), "check")), theme::dim())
                     .right_aligned()
             });
-        let mut lines: Vec<Line> = Vec::new();
-        if checks.is_empty() {
-            lines.push(Line::styled("No live check gives evidence for this question.", theme::dim()));
-        }
-        for id in checks {
-            if let Some(running) = app.running.get(id) {
-                let elapsed = app.elapsed(running);
-                let frame = theme::SPINNER[(elapsed.as_millis() / 100) as usize % theme::SPINNER.len()];
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{frame} running {:>5.1}s ", elapsed.as_secs_f64()), theme::key()),
-                    Span::styled(id.clone(), theme::title()),
-                ]));
-                if !running.last.is_empty() {
-                    lines.push(Line::styled(format!("  {}", running.last), theme::dim()));
-                }
-            }
-            match app.dossier.latest_evidence(id) {
-                Some(e) if !app.running.contains_key(id) => {
-                    // Month, day and time: the year is the review's.
-                    let when = e.at.get(5..16).unwrap_or(&e.at).replace('T', " ");
-                    lines.push(Line::from(vec![
-                        Span::styled(
-                            format!("{} {:<5} ", e.verdict.symbol(), e.verdict.as_str()),
-                            theme::verdict_style(e.verdict),
-                        ),
-                        Span::styled(id.clone(), theme::title()),
-                        Span::styled(format!("  {when}"), theme::dim()),
-                    ]));
-                    lines.push(Line::raw(format!("  {}", e.summary)));
-                    // The timeline figures are drawn as the chart, not listed.
-                    let figures: Vec<String> = e
-                        .figures
-                        .iter()
-                        .filter(|(k, _)| !RetryTimeline::is_figure(k))
-                        .take(KEY_FIGURES)
-                        .map(|(k, v)| format!("{k} {}", show_figure(v)))
-                        .collect();
-                    if !figures.is_empty() {
-                        lines.push(Line::styled(
-                            format!("  {}", figures.join(" · ")),
-                            Style::new().fg(Color::Cyan),
-                        ));
-                    }
-                }
-                Some(_) => {}
-                None if !app.running.contains_key(id) => {
-                    let info = CheckId::parse(id).map(CheckId::descriptor);
-                    lines.push(Line::from(vec![
-                        Span::styled("· not run ", theme::dim()),
-                        Span::styled(id.clone(), theme::title()),
-                        Span::styled(format!("  {}", info.map_or(UNKNOWN_CHECK, |c| c.title)), theme::dim()),
-                    ]));
-                    // The bar for a pass, when there is room: what the reviewer is looking for.
-                    if let Some(info) = info.filter(|_| area.height >= ROOM_FOR_BARS) {
-                        lines.push(Line::styled(format!("  pass when {}", info.pass_when), theme::dim()));
-                    }
-                }
-                None => {}
-            }
-        }
+        let lines = evidence_lines(app, KEY_FIGURES, area.height >= ROOM_FOR_BARS);
         let inner = block.inner(area);
         block.render(area, buf);
         let mut text_area = inner;
@@ -143,6 +84,73 @@ impl Widget for EvidencePane<'_> {
         }
         Paragraph::new(lines).wrap(Wrap { trim: false }).render(text_area, buf);
     }
+}
+
+/// Each linked check: running (spinner, progress), its latest verdict with summary and up to
+/// `figures` key figures, or not run (with its bar for a pass when `bars`).
+pub(crate) fn evidence_lines(app: &App, figures: usize, bars: bool) -> Vec<Line<'static>> {
+    let checks = app.current_question().map(|q| q.checks.as_slice()).unwrap_or_default();
+    let mut lines: Vec<Line> = Vec::new();
+    if checks.is_empty() {
+        lines.push(Line::styled("No live check gives evidence for this question.", theme::dim()));
+    }
+    for id in checks {
+        if let Some(running) = app.running.get(id) {
+            let elapsed = app.elapsed(running);
+            let frame = theme::SPINNER[(elapsed.as_millis() / 100) as usize % theme::SPINNER.len()];
+            lines.push(Line::from(vec![
+                Span::styled(format!("{frame} running {:>5.1}s ", elapsed.as_secs_f64()), theme::key()),
+                Span::styled(id.clone(), theme::title()),
+            ]));
+            if !running.last.is_empty() {
+                lines.push(Line::styled(format!("  {}", running.last), theme::dim()));
+            }
+        }
+        match app.dossier.latest_evidence(id) {
+            Some(e) if !app.running.contains_key(id) => {
+                // Month, day and time: the year is the review's.
+                let when = e.at.get(5..16).unwrap_or(&e.at).replace('T', " ");
+                lines.push(Line::from(vec![
+                    Span::styled(
+                        format!("{} {:<5} ", e.verdict.symbol(), e.verdict.as_str()),
+                        theme::verdict_style(e.verdict),
+                    ),
+                    Span::styled(id.clone(), theme::title()),
+                    Span::styled(format!("  {when}"), theme::dim()),
+                ]));
+                lines.push(Line::raw(format!("  {}", e.summary)));
+                // The timeline figures are drawn as the chart, not listed.
+                let figures: Vec<String> = e
+                    .figures
+                    .iter()
+                    .filter(|(k, _)| !RetryTimeline::is_figure(k))
+                    .take(figures)
+                    .map(|(k, v)| format!("{k} {}", show_figure(v)))
+                    .collect();
+                if !figures.is_empty() {
+                    lines.push(Line::styled(
+                        format!("  {}", figures.join(" · ")),
+                        Style::new().fg(Color::Cyan),
+                    ));
+                }
+            }
+            Some(_) => {}
+            None if !app.running.contains_key(id) => {
+                let info = CheckId::parse(id).map(CheckId::descriptor);
+                lines.push(Line::from(vec![
+                    Span::styled("· not run ", theme::dim()),
+                    Span::styled(id.clone(), theme::title()),
+                    Span::styled(format!("  {}", info.map_or(UNKNOWN_CHECK, |c| c.title)), theme::dim()),
+                ]));
+                // The bar for a pass, when there is room: what the reviewer is looking for.
+                if let Some(info) = info.filter(|_| bars) {
+                    lines.push(Line::styled(format!("  pass when {}", info.pass_when), theme::dim()));
+                }
+            }
+            None => {}
+        }
+    }
+    lines
 }
 
 /// Rows kept for the verdicts above a filed chart.

@@ -4,14 +4,25 @@ use ratatui::prelude::*;
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::{centered, theme};
-use crate::ui::app::App;
-use crate::ui::keys::{ALL_MODES, ARMED, help_for};
+use crate::ui::app::{App, Mode};
+use crate::ui::keys::{ALL_MODES, ARMED, KeyHelp, help_for};
 
 pub struct HelpPopup<'a>(pub &'a App);
 
-fn section(title: &str, mode: crate::ui::app::Mode) -> Vec<Line<'static>> {
+/// A mode's keys, less those the Browsing section already lists with the same action (help,
+/// quit) and, in Browsing, `z` (the Zoomed section names it): each key once, so the popup
+/// fits 80×24.
+fn section(title: &str, mode: Mode) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(title.to_owned(), theme::title().fg(Color::Cyan))];
-    for k in help_for(mode) {
+    let browse = help_for(Mode::Browse);
+    let listed = |k: &KeyHelp| {
+        if mode == Mode::Browse {
+            k.keys == "z"
+        } else {
+            browse.iter().any(|b| b.keys == k.keys && b.action == k.action)
+        }
+    };
+    for k in help_for(mode).iter().filter(|k| !listed(k)) {
         lines.push(Line::from(vec![
             Span::styled(format!("  {:<12}", k.keys), theme::key()),
             Span::raw(k.action.to_owned()),

@@ -111,7 +111,9 @@ fn layout(app: &App, armed: &Armed, area: Rect, attempts: &RetryTimeline) -> Liv
         y += trace.height;
     }
     let mut chart = None;
-    if draws_timeline(&armed.check) && !attempts.is_empty() {
+    // Zoomed, the full chart is drawn above the pane instead.
+    let zoomed = matches!(app.mode, crate::ui::app::Mode::Zoom(_));
+    if draws_timeline(&armed.check) && !attempts.is_empty() && !zoomed {
         let h = timeline::height(attempts);
         if inner.bottom().saturating_sub(y) >= h + 2 {
             chart = Some(row(y, h));

@@ -8,11 +8,13 @@ mod header;
 mod help;
 mod live;
 mod question;
+mod retry_chart;
 mod sections;
 mod settings;
 mod status;
 mod theme;
 mod timeline;
+mod zoom;
 
 use ratatui::prelude::*;
 
@@ -25,10 +27,12 @@ pub use header::Header;
 pub use help::HelpPopup;
 pub use live::LivePane;
 pub use question::QuestionPane;
+pub use retry_chart::RetryChart;
 pub use sections::SectionsPane;
 pub use settings::SettingsPopup;
 pub use status::StatusLine;
 pub use timeline::TimelineChart;
+pub use zoom::ZoomView;
 
 /// Wide enough for three columns.
 const WIDE: u16 = 120;
@@ -75,9 +79,28 @@ fn areas(app: &App, area: Rect) -> Areas {
 /// Rows the live journal has in a frame of `area` (0 when the live pane is not shown): the
 /// runner records it after each draw, so `PgUp`/`PgDn`/`Home` move by what is on screen.
 pub fn live_journal_rows(app: &App, area: Rect) -> u16 {
-    match app.armed_here() {
-        Some(armed) => live::journal_rows(app, armed, areas(app, area).evidence),
-        None => 0,
+    let Some(armed) = app.armed_here() else { return 0 };
+    let a = areas(app, area);
+    match zoomed(app) {
+        Some(z) if z.pane == crate::ui::ZoomPane::Evidence => {
+            live::journal_rows(app, armed, zoom::live_area(app, a.body))
+        }
+        Some(_) => 0,
+        None => live::journal_rows(app, armed, a.evidence),
+    }
+}
+
+/// How far the zoomed pane can scroll in a frame of `area` (0 when not zoomed): the runner
+/// records it after each draw, so the scroll keys stop at the last line.
+pub fn zoom_max_scroll(app: &App, area: Rect) -> u16 {
+    zoomed(app).map_or(0, |z| zoom::max_scroll(app, z, areas(app, area).body))
+}
+
+/// The zoom in force, also under the help popup opened from it.
+fn zoomed(app: &App) -> Option<crate::ui::Zoom> {
+    match (app.mode, app.help_return) {
+        (Mode::Zoom(z), _) | (Mode::Help, Mode::Zoom(z)) => Some(z),
+        _ => None,
     }
 }
 
@@ -86,9 +109,13 @@ impl Widget for &App {
         let a = areas(self, area);
         Header(self).render(a.top, buf);
         StatusLine(self).render(a.bottom, buf);
-        SectionsPane(self).render(a.left, buf);
-        QuestionPane(self).render(a.middle, buf);
-        self.render_evidence(a.evidence, buf);
+        if let Some(z) = zoomed(self) {
+            ZoomView(self, z).render(a.body, buf);
+        } else {
+            SectionsPane(self).render(a.left, buf);
+            QuestionPane(self).render(a.middle, buf);
+            self.render_evidence(a.evidence, buf);
+        }
         match self.mode {
             Mode::Help => HelpPopup(self).render(a.body, buf),
             Mode::Credentials(_) => CredentialsPopup(self).render(a.body, buf),

@@ -46,6 +46,7 @@ fn mode_label(mode: Mode) -> &'static str {
         Mode::Help => " HELP ",
         Mode::Credentials(_) => " CREDENTIALS ",
         Mode::ConfirmSecret => " SEND SECRET? ",
+        Mode::Zoom(_) => " ZOOM ",
     }
 }
 
