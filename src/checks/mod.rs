@@ -6,6 +6,7 @@
 //! (`certcockpit check …`) and in the TUI.
 
 pub mod api;
+pub mod kept;
 mod progress;
 pub mod registry;
 mod result;
@@ -13,6 +14,7 @@ mod secret;
 pub mod timeline;
 pub mod webhook;
 
+pub use kept::{JUDGE_VERSION, Kept, KeptApi, KeptWebhook};
 pub use progress::{CheckEvent, NoProgress, ProgressSink};
 pub use registry::{
     CheckFamily, CheckId, Descriptor, Run, UNKNOWN_CHECK, UnknownCheck, draws_timeline, family_of,

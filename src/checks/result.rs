@@ -5,6 +5,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::kept::Kept;
+use std::sync::Arc;
+
 /// The outcome of a check. There is no "warning" verdict: a pass that deserves a caveat says so
 /// in its summary (and, where useful, in a `warning` figure).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -140,6 +143,10 @@ pub struct CheckResult {
     /// with timings). Never holds a secret or a raw token.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub observations: Vec<String>,
+    /// What the judge read, kept so the verdict can be re-verified (`checks::kept`); filed in
+    /// the dossier's sidecar, never in the result's own text.
+    #[serde(skip)]
+    pub kept: Option<Arc<Kept>>,
 }
 
 impl CheckResult {
@@ -150,6 +157,7 @@ impl CheckResult {
             summary: summary.into(),
             figures: Figures::new(),
             observations: Vec::new(),
+            kept: None,
         }
     }
 

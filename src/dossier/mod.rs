@@ -1,8 +1,13 @@
 //! The dossier: a human-readable TOML file holding one review — cover, answers, statuses,
-//! notes, evidence and session settings. **Never a secret**: secrets live in the environment
+//! notes, evidence (with its provenance) and session settings; what each record's judge read
+//! is kept beside it in the evidence sidecar. **Never a secret**: secrets live in the environment
 //! and only the *name* of the variable is stored.
 //!
 //! # Save protocol
+//! 0. Evidence records filed since the last save first get their observations written to the
+//!    sidecar (`NAME.evidence/<sha256>.jsonl.gz`, see [`sidecar`]), each file by steps 2–5
+//!    below, so the dossier never names a sidecar file that is not on disk. A sidecar file is
+//!    never rewritten (its name is its content's digest); the dossier only names it.
 //! 1. Build the new text in memory (a failure here touches no file) by merging the dossier
 //!    into the file's text as last read or written, so that comments, blank lines, key order
 //!    and quoting of whatever did not change stay byte for byte (`toml_edit` documents):
@@ -52,6 +57,8 @@ mod lock;
 mod merge;
 mod model;
 mod patch;
+pub mod provenance;
+pub mod sidecar;
 mod store;
 mod template;
 mod webhook;
@@ -60,6 +67,7 @@ pub use lock::{DossierLock, LockFailure};
 pub use model::{
     Answer, ApiSettings, DOSSIER_FORMAT, Dossier, Evidence, Meta, ReviewStatus, Settings, WebhookSettings,
 };
+pub use provenance::Ran;
 pub use store::{
     DossierError, DossierStore, MAX_DOSSIER_BYTES, TextForm, load, parse, save_atomic, update, update_within,
 };

@@ -6,7 +6,11 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::checks::{CheckResult, Figures, Verdict};
+use std::sync::Arc;
+
+use super::provenance::{self, Ran};
+use super::sidecar::{self, SidecarFile};
+use crate::checks::{CheckResult, Figures, JUDGE_VERSION, Verdict};
 use crate::questionnaire::Questionnaire;
 
 /// The dossier file format version this program writes.
@@ -138,12 +142,37 @@ pub struct Evidence {
     pub figures: Figures,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub observations: Vec<String>,
+    /// SHA-256 of what the judge read, kept in the sidecar (`dossier::sidecar`); absent for a
+    /// record that kept none (a record from an older build, a person-judged check).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observations_sha256: Option<String>,
+    /// The judge version that gave the verdict ([`crate::checks::JUDGE_VERSION`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge_version: Option<u32>,
+    /// Provenance (`dossier::provenance`): the build that ran it, the host, live or pre-filled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ran: Option<Ran>,
+    /// The sidecar file of a record filed in this process, until the store has written it.
+    #[serde(skip)]
+    pub sidecar: Option<Arc<SidecarFile>>,
     #[serde(flatten)]
     pub extra: toml::Table,
 }
 
 impl Evidence {
+    /// A record of `result` run before the session (headless or pre-filling).
     pub fn from_result(result: CheckResult, at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self::filed(result, at, Ran::PreFilled)
+    }
+
+    /// A record of `result`, with its provenance and its observations encoded for the sidecar.
+    /// Observations that cannot be encoded are left out (the record then says none were kept).
+    pub fn filed(result: CheckResult, at: chrono::DateTime<chrono::Utc>, ran: Ran) -> Self {
+        let sidecar = result.kept.as_deref().and_then(|k| sidecar::encode(k).ok()).map(Arc::new);
         Self {
             check: result.id,
             at: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -151,6 +180,12 @@ impl Evidence {
             summary: result.summary,
             figures: result.figures,
             observations: result.observations,
+            observations_sha256: sidecar.as_ref().map(|s| s.digest.clone()),
+            judge_version: sidecar.as_ref().map(|_| JUDGE_VERSION),
+            build: Some(provenance::build()),
+            host: Some(provenance::host()),
+            ran: Some(ran),
+            sidecar,
             extra: toml::Table::new(),
         }
     }
@@ -298,9 +333,16 @@ impl Dossier {
         self.answers.get(question_id).map_or(ReviewStatus::Open, |a| a.status)
     }
 
-    /// Files a check result as evidence (newest last).
+    /// Files a check result as evidence run before the session (newest last).
     pub fn file_evidence(&mut self, result: CheckResult, at: chrono::DateTime<chrono::Utc>) {
         self.evidence.push(Evidence::from_result(result, at));
+    }
+
+    /// Files a check result run in the cockpit: live in the session when a reviewer is set,
+    /// pre-filling otherwise.
+    pub fn file_evidence_in_cockpit(&mut self, result: CheckResult, at: chrono::DateTime<chrono::Utc>) {
+        let ran = if self.dossier.reviewer.trim().is_empty() { Ran::PreFilled } else { Ran::Live };
+        self.evidence.push(Evidence::filed(result, at, ran));
     }
 
     /// The newest evidence record for a check.

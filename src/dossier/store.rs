@@ -7,7 +7,7 @@ use toml_edit::DocumentMut;
 
 use super::lock::{DossierLock, LockFailure};
 use super::model::{DOSSIER_FORMAT, Dossier};
-use super::{merge, patch};
+use super::{merge, patch, sidecar};
 use crate::files::{self, ReadError};
 use crate::questionnaire::Questionnaire;
 use crate::span::line_col;
@@ -191,6 +191,8 @@ pub struct DossierStore {
     saved: Option<Dossier>,
     /// What the last save had to do beyond writing (retries), for the caller to show.
     note: Option<String>,
+    /// Sidecar files known to be on disk (written or checked by this store).
+    sidecar_written: std::collections::HashSet<String>,
     _lock: DossierLock,
 }
 
@@ -225,6 +227,7 @@ impl DossierStore {
             base: None,
             saved,
             note: None,
+            sidecar_written: Default::default(),
             _lock: lock,
         };
         match read_bytes(&real)? {
@@ -256,12 +259,28 @@ impl DossierStore {
             let bytes = bytes.clone();
             return self.write_checked(bytes);
         }
+        self.write_sidecar(dossier)?;
         let mut d = dossier.clone();
         d.dossier.updated = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let (text, base) = self.render(&d)?;
         self.write_checked(self.form.encode(&text))?;
         self.base = base;
         self.saved = Some(d);
+        Ok(())
+    }
+
+    /// Writes the sidecar files of records filed since the last save, before the dossier that
+    /// names them (retried like the dossier's own write).
+    fn write_sidecar(&mut self, dossier: &Dossier) -> Result<(), DossierError> {
+        let folder = sidecar::folder_of(&self.real);
+        for file in dossier.evidence.iter().filter_map(|e| e.sidecar.as_deref()) {
+            if self.sidecar_written.contains(&file.digest) {
+                continue;
+            }
+            let (result, attempts) = with_retries(&RETRY_DELAYS, || sidecar::write(&folder, file));
+            result.map_err(|cause| write_error(&sidecar::file_in(&folder, &file.digest), attempts, cause))?;
+            self.sidecar_written.insert(file.digest.clone());
+        }
         Ok(())
     }
 

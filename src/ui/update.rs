@@ -603,7 +603,7 @@ fn file_result(app: &mut App, result: CheckResult, at: chrono::DateTime<chrono::
         }
     }
     app.notice = Some(Notice::info(text));
-    app.dossier.file_evidence(result, at);
+    app.dossier.file_evidence_in_cockpit(result, at);
     mark_changed(app);
 }
 

@@ -8,7 +8,8 @@
 //! - The evidence API through `certcockpit check api --verbose` with tests/peers/leaky_client.py,
 //!   which prints its environment and every token it receives, puts them in its client name and
 //!   query string, and writes them to a file so this test knows what to look for.
-//! - Then `certcockpit report` (md and html), and the TUI's main screen on every question.
+//! - Then `certcockpit report` (md and html), the TUI's main screen on every question, and the
+//!   observations kept in the dossier's evidence sidecar (`NAME.evidence/`), uncompressed.
 
 use std::path::Path;
 use std::process::Output;
@@ -79,6 +80,22 @@ fn screens(dossier: &Path) -> Vec<(String, String)> {
     frames
 }
 
+/// The uncompressed lines of every file in the dossier's evidence sidecar.
+fn sidecar_texts(dossier: &Path) -> Vec<(String, String)> {
+    use std::io::Read;
+    let folder = certcockpit::dossier::sidecar::folder_of(dossier);
+    let mut texts = Vec::new();
+    for file in std::fs::read_dir(&folder).expect("the sidecar folder") {
+        let path = file.expect("entry").path();
+        let gz = std::fs::read(&path).expect("read");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(gz.as_slice()).read_to_string(&mut text).expect("gzip text");
+        assert!(text.lines().count() >= 1, "{}", path.display());
+        texts.push((format!("the sidecar file {}", path.display()), text));
+    }
+    texts
+}
+
 #[test]
 fn no_secret_or_token_reaches_any_output() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -112,7 +129,7 @@ fn no_secret_or_token_reaches_any_output() {
         let json_run = certcockpit(&[args.as_slice(), &["--json", "--dossier", dossier_arg]].concat(), &env);
         let v: serde_json::Value = serde_json::from_slice(&json_run.stdout).expect("JSON");
         let checks = v["checks"].as_array().expect("checks");
-        assert_eq!(checks.len(), 6, "{scheme}");
+        assert_eq!(checks.len(), certcockpit::checks::webhook::webhook_check_ids().len(), "{scheme}");
         // The listener verifies correctly, so the sweep exercises real refusals with echoes.
         let sig = checks.iter().find(|c| c["id"] == "webhook.signature").expect("signature");
         assert_eq!(sig["verdict"], "pass", "{scheme}: {sig}");
@@ -167,6 +184,16 @@ fn no_secret_or_token_reaches_any_output() {
     assert!(filed.contains("client stderr: giving up with access_token=*** refresh_token=***"), "{filed}");
     assert!(filed.contains("expected ***"), "a listener's echo was not filed redacted");
     texts.push(("the dossier".into(), filed));
+    let kept = sidecar_texts(&dossier);
+    let named = certcockpit::dossier::load(&dossier)
+        .expect("loads")
+        .evidence
+        .iter()
+        .filter(|e| e.observations_sha256.is_some())
+        .count();
+    assert!(named >= webhook_results + api_results - 1, "{named} records name kept observations");
+    assert_eq!(kept.len(), named, "one sidecar file per record that names one");
+    texts.extend(kept);
     for format in ["md", "html"] {
         let report = certcockpit(&["report", dossier_arg, "--format", format], &[]);
         assert!(report.status.success(), "report {format}: {}", String::from_utf8_lossy(&report.stderr));

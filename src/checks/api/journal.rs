@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use compact_str::CompactString;
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 use tokio::sync::broadcast;
 
 /// What a request was, as the server understood it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum RequestKind {
     /// `POST /oauth/token`. `issued` is the hash of the access token handed out (on a 200),
@@ -28,7 +28,7 @@ pub enum RequestKind {
 /// `CompactString`s, kept inline up to 24 bytes: a method, a token hash and most paths need no
 /// heap allocation, which matters when a flood of requests turns the journal over (each new
 /// entry used to allocate four strings and free four cold ones of the entry it pushed out).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JournalEntry {
     /// Arrival order (assigned when the request arrives).
     pub seq: u64,
@@ -53,7 +53,8 @@ pub struct JournalEntry {
     /// The effective `Retry-After` hint served, in ms from arrival (both forms normalised).
     pub retry_after_ms: Option<u64>,
     /// `"seconds"` or `"http-date"`: which form of `Retry-After` was served.
-    pub retry_after_form: Option<&'static str>,
+    #[serde(deserialize_with = "retry_after_form")]
+    pub retry_after_form: Option<FormName>,
     pub kind: RequestKind,
 }
 
@@ -95,6 +96,20 @@ impl JournalEntry {
         }
         line
     }
+}
+
+/// A `Retry-After` form's name. An alias, not `&'static str` written out, so that serde does
+/// not take the field for one borrowed from its input (it is read by [`retry_after_form`]).
+pub type FormName = &'static str;
+
+/// A `Retry-After` form read back from kept evidence: one of the two the server serves (any
+/// other text reads as `None`, as if no hint had been given).
+fn retry_after_form<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'static str>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.and_then(|form| match form.as_str() {
+        "seconds" => Some("seconds"),
+        "http-date" => Some("http-date"),
+        _ => None,
+    }))
 }
 
 /// One point of the retry timeline chart: attempt time against the status served.

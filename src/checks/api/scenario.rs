@@ -7,11 +7,23 @@
 
 use std::time::Duration;
 
+use serde::{Deserialize, Deserializer, Serialize};
+
 use super::profile::{AuthKind, Profile};
-use crate::checks::{CheckId, Run};
+use crate::checks::{CheckId, Run, UNKNOWN_CHECK};
+
+/// A check id of the registry. An alias, not `&'static str` written out, so that serde does
+/// not take the field for one borrowed from its input (it is read by [`registry_id`]).
+pub type RegistryId = &'static str;
+
+/// A check id read back from kept evidence, as the registry's `&'static str`.
+fn registry_id<'de, D: Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    let id = String::deserialize(d)?;
+    Ok(CheckId::parse(&id).map_or(UNKNOWN_CHECK, CheckId::as_str))
+}
 
 /// The fault a scenario injects on `GET /items`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Fault {
     /// Normal traffic.
     None,
@@ -32,10 +44,12 @@ pub enum Fault {
 }
 
 /// What the evidence API does while a check is armed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scenario {
-    /// The check this scenario produces evidence for.
-    pub check_id: &'static str,
+    /// The check this scenario produces evidence for (kept evidence reads it back as the
+    /// registry's id; an id this build does not know reads as [`UNKNOWN_CHECK`]).
+    #[serde(deserialize_with = "registry_id")]
+    pub check_id: RegistryId,
     /// Lifetime of the access tokens issued.
     pub token_lifetime: Duration,
     /// Pages in the collection and items per page.

@@ -18,7 +18,7 @@ use super::server::proxy::Upstream;
 use super::server::{ArmState, ServerState, serve};
 use super::tls::TlsServer;
 use super::tokens::Credentials;
-use crate::checks::{CheckResult, Secret, Verdict};
+use crate::checks::{CheckResult, Kept, KeptApi, Secret, Verdict};
 
 /// The evidence API, serving until dropped (or [`EvidenceApi::shutdown`]).
 pub struct EvidenceApi {
@@ -337,8 +337,11 @@ impl EvidenceApi {
             armed_at_us: since,
             end,
         });
+        let mut upstream_trouble = None;
         if let Some(up) = &self.state.upstream {
-            result = upstream_fairness(result, &up.trouble_since(since));
+            let trouble = up.trouble_since(since);
+            result = upstream_fairness(result, &trouble);
+            upstream_trouble = Some(trouble);
         }
         // Never judged on a silently truncated record: what the judge read lost requests.
         let dropped = self.state.journal.dropped();
@@ -347,7 +350,18 @@ impl EvidenceApi {
         if let Some(line) = self.state.journal.connections().observation() {
             result.observations.push(line);
         }
-        let result = result.neutralised();
+        let mut result = result.neutralised();
+        let session = if scenario.whole_session { session } else { Vec::new() };
+        result.kept = Some(Arc::new(Kept::Api(KeptApi {
+            scenario,
+            armed_at_us: since,
+            end,
+            entries,
+            session,
+            provoked: provoked.len(),
+            upstream_trouble,
+            journal_dropped: lost,
+        })));
         self.disarm();
         Ok(result)
     }
@@ -377,7 +391,7 @@ pub fn check_upstream_url(url: &str) -> Result<(), String> {
 
 /// Upstream trouble during a run is the environment's fault, never the partner's: a fail
 /// becomes inconclusive, with the reason first; every trouble goes into the observations.
-fn upstream_fairness(mut result: CheckResult, trouble: &[String]) -> CheckResult {
+pub(crate) fn upstream_fairness(mut result: CheckResult, trouble: &[String]) -> CheckResult {
     let Some(first) = trouble.first() else { return result };
     if matches!(result.verdict, Verdict::Fail | Verdict::Inconclusive) {
         result.verdict = Verdict::Inconclusive;

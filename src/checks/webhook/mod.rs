@@ -18,8 +18,8 @@ mod target;
 pub use events::{Event, EventError, SampleEvent};
 pub use observe::{Case, Observation, Outcome, Treatment};
 pub use run::{
-    UnknownWebhookCheck, WebhookPlan, run_checks, select_checks, webhook_check_ids, webhook_checks,
-    worst_case,
+    UnknownWebhookCheck, WebhookPlan, judge_deliveries, run_checks, select_checks, webhook_check_ids,
+    webhook_checks, worst_case,
 };
 pub use scheme::{BadDeadline, DEFAULT_DEADLINE, MAX_DEADLINE, Scheme, UnknownScheme, deadline_from_secs};
 pub use send::{MAX_BODY, MAX_DRAIN, Sender};

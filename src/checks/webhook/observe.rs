@@ -4,11 +4,13 @@
 use std::fmt;
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use super::signing::Malformation;
 use crate::checks::Figure;
 
 /// Which delivery of a check this was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Case {
     /// Correctly signed, fresh.
     Genuine,
@@ -106,7 +108,7 @@ pub fn minutes(secs: u64) -> String {
 }
 
 /// What came back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Outcome {
     /// An HTTP answer. `detail` is the `Location` of a redirect, or the start of the body.
     Answered { status: u16, detail: String },
@@ -121,7 +123,7 @@ pub enum Outcome {
 }
 
 /// One delivery, observed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Observation {
     pub case: Case,
     pub outcome: Outcome,

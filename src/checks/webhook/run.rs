@@ -1,6 +1,7 @@
 //! Running the checks: plan each check's deliveries, send them one after another (so the
 //! out-of-order and duplicate cases arrive exactly as planned), report progress, judge.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use rand::Rng;
@@ -12,7 +13,8 @@ use super::send::Sender;
 use super::signing::{Message, Signer, Variant};
 use super::target::WebhookTarget;
 use crate::checks::{
-    CheckEvent, CheckFamily, CheckId, CheckResult, Figure, ProgressSink, Run as How, Secret, Verdict,
+    CheckEvent, CheckFamily, CheckId, CheckResult, Figure, Kept, KeptWebhook, ProgressSink, Run as How,
+    Secret, Verdict,
 };
 
 /// An id in --only that is not one of the webhook checks.
@@ -122,11 +124,31 @@ struct Run<'a> {
 impl Run<'_> {
     async fn check(&self) -> CheckResult {
         let t = self.target;
+        let (deliveries, processed) = self.observe().await;
+        let planned = t.deliveries.max(1);
+        let kept = KeptWebhook {
+            check: self.id.to_owned(),
+            scheme: t.scheme,
+            deadline: t.deadline,
+            tolerance_secs: t.tolerance_secs(),
+            planned,
+            deliveries,
+            processed,
+        };
+        let mut result = judge_deliveries(self.plan, &kept);
+        result.kept = Some(Arc::new(Kept::Webhook(kept)));
+        result
+    }
+
+    /// Sends the plan's deliveries and observes the answers, and what the side-effect observer
+    /// says was processed (the I/O half of a check).
+    async fn observe(&self) -> (Vec<Observation>, Vec<(String, Result<u64, String>)>) {
+        let t = self.target;
         let now = chrono::Utc::now().timestamp();
         match self.plan {
             WebhookPlan::Delivery => {
                 let m = self.message(now, 0);
-                judge::delivery(&self.deliver(&[(Case::Genuine, &m, Variant::Genuine)]).await, t.deadline)
+                (self.deliver(&[(Case::Genuine, &m, Variant::Genuine)]).await, Vec::new())
             }
             WebhookPlan::Signature => {
                 let m = self.message(now, 1);
@@ -134,17 +156,15 @@ impl Run<'_> {
                     .into_iter()
                     .map(|c| (c, &m, signature_variant(c)))
                     .collect();
-                judge::signature(&self.deliver(&plan).await, t.deadline, t.scheme)
+                (self.deliver(&plan).await, Vec::new())
             }
             WebhookPlan::Rotation => {
                 let cases = judge::rotation_cases(t.scheme);
                 let msgs: Vec<(Case, Message)> = cases.iter().map(|c| (*c, self.message(now, 1))).collect();
                 let plan: Vec<_> = msgs.iter().map(|(c, m)| (*c, m, rotation_variant(*c))).collect();
-                judge::rotation(&self.deliver(&plan).await, t.deadline, t.scheme)
+                (self.deliver(&plan).await, Vec::new())
             }
-            WebhookPlan::Replay if !t.scheme.signs_timestamp() => {
-                judge::replay_unsupported(t.scheme, t.deadline)
-            }
+            WebhookPlan::Replay if !t.scheme.signs_timestamp() => (Vec::new(), Vec::new()),
             WebhookPlan::Replay => {
                 // Same id and body; only the signed timestamp differs.
                 let fresh = self.message(now, 1);
@@ -157,13 +177,13 @@ impl Run<'_> {
                     })
                     .collect();
                 let plan: Vec<_> = msgs.iter().map(|(c, m)| (*c, m, Variant::Genuine)).collect();
-                judge::replay(&self.deliver(&plan).await, t.deadline, t.scheme, tolerance)
+                (self.deliver(&plan).await, Vec::new())
             }
             WebhookPlan::Duplicate => {
                 let m = self.message(now, 1);
                 let plan = [(Case::First, &m, Variant::Genuine), (Case::Redelivery, &m, Variant::Genuine)];
-                let r = judge::duplicate(&self.deliver(&plan).await, t.deadline);
-                judge::observed(r, &self.processed(&[&m]).await)
+                let obs = self.deliver(&plan).await;
+                (obs, self.processed(&[&m]).await)
             }
             WebhookPlan::Ordering => {
                 let msgs: Vec<(Case, Message)> = judge::ORDERING_CASES
@@ -174,16 +194,16 @@ impl Run<'_> {
                     })
                     .collect();
                 let plan: Vec<_> = msgs.iter().map(|(c, m)| (*c, m, Variant::Genuine)).collect();
-                let r = judge::ordering(&self.deliver(&plan).await, t.deadline);
+                let obs = self.deliver(&plan).await;
                 let delivered: Vec<&Message> = msgs.iter().map(|(_, m)| m).collect();
-                judge::observed(r, &self.processed(&delivered).await)
+                (obs, self.processed(&delivered).await)
             }
             WebhookPlan::Deadline => {
                 let n = t.deliveries.max(1);
                 let msgs: Vec<Message> = (0..n).map(|_| self.message(now, 1)).collect();
                 let plan: Vec<_> =
                     msgs.iter().enumerate().map(|(i, m)| (Case::Timed(i + 1), m, Variant::Genuine)).collect();
-                judge::deadline(&self.deliver(&plan).await, t.deadline, n)
+                (self.deliver(&plan).await, Vec::new())
             }
         }
     }
@@ -305,6 +325,22 @@ impl Redactor {
             Figure::List(items) => items.iter_mut().for_each(|i| self.figure(i)),
             _ => {}
         }
+    }
+}
+
+/// Judges a webhook check's deliveries: the pure half of a check, and what `certcockpit verify`
+/// runs again on the deliveries kept in the dossier's sidecar.
+pub fn judge_deliveries(plan: WebhookPlan, kept: &KeptWebhook) -> CheckResult {
+    let (obs, deadline, scheme) = (kept.deliveries.as_slice(), kept.deadline, kept.scheme);
+    match plan {
+        WebhookPlan::Delivery => judge::delivery(obs, deadline),
+        WebhookPlan::Signature => judge::signature(obs, deadline, scheme),
+        WebhookPlan::Rotation => judge::rotation(obs, deadline, scheme),
+        WebhookPlan::Replay if !scheme.signs_timestamp() => judge::replay_unsupported(scheme, deadline),
+        WebhookPlan::Replay => judge::replay(obs, deadline, scheme, kept.tolerance_secs),
+        WebhookPlan::Duplicate => judge::observed(judge::duplicate(obs, deadline), &kept.processed),
+        WebhookPlan::Ordering => judge::observed(judge::ordering(obs, deadline), &kept.processed),
+        WebhookPlan::Deadline => judge::deadline(obs, deadline, kept.planned),
     }
 }
 

@@ -7,7 +7,8 @@ use std::str::FromStr;
 use std::time::Duration;
 
 /// How deliveries are authenticated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Scheme {
     /// Standard Webhooks / Svix (Okendo): `webhook-id`, `webhook-timestamp`,
     /// `webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`.

@@ -122,7 +122,7 @@ pub const ROTATION_ENTRIES: usize = 3;
 
 /// Ways a signature header can be malformed (each a real verifier's crash: the Python
 /// `standardwebhooks` package raises `ValueError` / `binascii.Error` on the first three).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Malformation {
     /// The separator between version and signature left out (`v1<base64>`, `sha256<hex>`,
     /// `t=<unix>v1=<hex>`).

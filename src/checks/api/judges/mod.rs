@@ -28,7 +28,7 @@ pub const RETRY_AFTER_TOLERANCE_MS: f64 = 50.0;
 const MAX_OBSERVATIONS: usize = 60;
 
 /// How the client's run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RunOutcome {
     /// The command exited by itself with this status (headless); -1 when killed by a signal
     /// it did not get from us.
@@ -47,7 +47,7 @@ pub enum RunOutcome {
 }
 
 /// When and how the run ended (journal clock, µs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RunEnd {
     pub at_us: u64,
     pub outcome: RunOutcome,

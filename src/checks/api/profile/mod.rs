@@ -17,7 +17,7 @@ pub use parse::{ProfileError, load, parse};
 pub use template::{PathTemplate, Segment};
 
 /// How the API authenticates a client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AuthKind {
     /// OAuth 2 client credentials at `token_path`; bearer access tokens that expire.
     OAuth2ClientCredentials,
