@@ -131,7 +131,12 @@ pub fn file_results(
         }
     });
     Ok(match result {
-        Ok(()) => Exit::Pass,
+        Ok(note) => {
+            if let Some(note) = note {
+                eprintln!("certcockpit: {}", text::line(&note));
+            }
+            Exit::Pass
+        }
         Err(e) => {
             let code = match e {
                 DossierError::Parse { .. } | DossierError::NewerFormat { .. } => Exit::Usage,

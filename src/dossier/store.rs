@@ -362,19 +362,21 @@ pub fn update(
     questionnaire: &Questionnaire,
     change: impl FnOnce(&mut Dossier),
 ) -> Result<(), DossierError> {
-    update_within(path, questionnaire, Duration::ZERO, change)
+    update_within(path, questionnaire, Duration::ZERO, change).map(drop)
 }
 
 /// [`update`], waiting up to `wait` for a cockpit that has the dossier open to close it.
+/// Returns what the save had to do beyond writing (a retry), for the caller to say.
 pub fn update_within(
     path: &Path,
     questionnaire: &Questionnaire,
     wait: Duration,
     change: impl FnOnce(&mut Dossier),
-) -> Result<(), DossierError> {
+) -> Result<Option<String>, DossierError> {
     let (mut store, mut dossier, _) = DossierStore::open_waiting(path, questionnaire, wait)?;
     change(&mut dossier);
-    store.save(&dossier)
+    store.save(&dossier)?;
+    Ok(store.take_note())
 }
 
 #[cfg(test)]

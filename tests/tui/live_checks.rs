@@ -35,6 +35,8 @@ async fn r_runs_the_linked_webhook_checks_and_files_their_evidence() {
     dossier.settings.webhook.secret_env = SECRET_VAR.into();
     dossier.settings.webhook.deadline_secs = 3.0;
     let mut app = App::new(q, dossier, "d.toml", created);
+    // The secret is in memory (with_secret), not from the environment: nothing to ask.
+    app.consent.remember(&listener.url(), SECRET_VAR, true);
     let launcher = LiveChecks::new().with_secret(SECRET_VAR, Secret::new(SECRET));
     let mut runner = Runner::new(Terminal::new(TestBackend::new(120, 40)).expect("terminal"), store)
         .with_launcher(Arc::new(launcher));
