@@ -10,6 +10,7 @@ mod init;
 mod questionnaires;
 mod report;
 mod review;
+mod verify;
 
 pub use check::{human as human_results, json as json_results};
 pub use exit::Exit;
@@ -51,6 +52,8 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Write a new dossier with every question present and commented, ready to fill in by hand.
     Init(init::InitArgs),
+    /// Re-run each evidence record's judge on its kept observations (exit 0 all verified, 1 not).
+    Verify(verify::VerifyArgs),
 }
 
 /// Parses the command line, runs it, and turns errors into a message and an exit code.
@@ -67,6 +70,7 @@ pub fn main() -> ExitCode {
         Some(Command::Check(cmd)) => check::run(cmd),
         Some(Command::Report(args)) => report::run(&args),
         Some(Command::Init(args)) => init::run(&args),
+        Some(Command::Verify(args)) => verify::run(&args),
         Some(Command::Demo(args)) => demo::run(args),
     };
     match result {

@@ -61,6 +61,7 @@ pub mod provenance;
 pub mod sidecar;
 mod store;
 mod template;
+pub mod verify;
 mod webhook;
 
 pub use lock::{DossierLock, LockFailure};

@@ -39,3 +39,4 @@ mod webhook_verifiers;
 // Across every check and output.
 mod partner_text;
 mod secrets_sweep;
+mod verify;

@@ -1,0 +1,114 @@
+//! `certcockpit verify`: each evidence record's judge run again on the observations kept in
+//! the sidecar. A record is verified when its observations are there, match the digest it
+//! names, and today's judge gives the verdict (and every figure it computes) the record says.
+
+use std::path::Path;
+
+use super::model::{Dossier, Evidence};
+use super::sidecar::{self, SidecarError};
+use crate::checks::{CheckId, JUDGE_VERSION, Run, Verdict};
+
+/// What re-judging one record found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum State {
+    Verified,
+    /// The observations give another verdict or figure than the record says.
+    Differs {
+        recorded: Verdict,
+        observed: Verdict,
+        detail: String,
+    },
+    /// The record names observations the sidecar does not have.
+    Missing {
+        path: String,
+    },
+    /// The sidecar file no longer matches the digest the record names (edited).
+    DigestMismatch {
+        path: String,
+    },
+    /// The observations could not be read (not gzip, malformed lines).
+    Unreadable {
+        reason: String,
+    },
+    /// Judged by another judge version: re-judged with today's, both verdicts shown.
+    JudgeChanged {
+        version: u32,
+        recorded: Verdict,
+        today: Verdict,
+    },
+    /// The record kept no observations (an older build).
+    NoObservations,
+    /// A record of what was served or a person's verdict: there is no judge's verdict to check.
+    NothingToJudge,
+}
+
+impl State {
+    /// Verified, or nothing to verify (counts as fine for `verify`'s exit status).
+    pub fn is_verified(&self) -> bool {
+        matches!(self, State::Verified | State::NothingToJudge)
+    }
+
+    /// One line for people: `verified`, `verdict differs: the record says pass, the observations give fail`.
+    pub fn describe(&self) -> String {
+        match self {
+            State::Verified => "verified".into(),
+            State::Differs { recorded, observed, detail } if recorded != observed => {
+                format!("verdict differs: the record says {recorded}, the observations give {observed}")
+            }
+            State::Differs { detail, .. } => format!("figures differ: {detail}"),
+            State::Missing { path } => format!("observations missing ({path})"),
+            State::DigestMismatch { path } => {
+                format!("observations do not match their digest ({path} was changed)")
+            }
+            State::Unreadable { reason } => format!("observations unreadable: {reason}"),
+            State::JudgeChanged { version, recorded, today } => format!(
+                "judge changed since (version {version}, today {JUDGE_VERSION}): the record says {recorded}, today's judge gives {today}"
+            ),
+            State::NoObservations => "no observations kept".into(),
+            State::NothingToJudge => "a record or a person's verdict: nothing to re-judge".into(),
+        }
+    }
+}
+
+/// Re-judges one record of the dossier at `path`.
+pub fn verify_record(path: &Path, e: &Evidence) -> State {
+    let judged = CheckId::parse(&e.check)
+        .is_some_and(|c| !c.descriptor().person_judged && !matches!(c.descriptor().run, Run::Record));
+    let Some(digest) = &e.observations_sha256 else {
+        return if judged { State::NoObservations } else { State::NothingToJudge };
+    };
+    let kept = match sidecar::read(&sidecar::folder_of(path), digest) {
+        Ok(k) => k,
+        Err(SidecarError::Missing { path }) => return State::Missing { path },
+        Err(SidecarError::Digest { path, .. }) => return State::DigestMismatch { path },
+        Err(other) => return State::Unreadable { reason: other.to_string() },
+    };
+    if kept.check() != e.check || CheckId::parse(&e.check).is_none() {
+        return State::Unreadable {
+            reason: format!("the observations are of {}, not {}", kept.check(), e.check),
+        };
+    }
+    let today = kept.rejudge();
+    let version = e.judge_version.unwrap_or(0);
+    if version != JUDGE_VERSION {
+        return State::JudgeChanged { version, recorded: e.verdict, today: today.verdict };
+    }
+    let figures: Vec<String> = today
+        .figures
+        .iter()
+        .filter(|(name, value)| e.figures.get(*name) != Some(value))
+        .map(|(name, value)| {
+            let was = e.figures.get(name).map_or_else(|| "absent".to_owned(), ToString::to_string);
+            format!("{name} is {was} in the record, {value} from the observations")
+        })
+        .collect();
+    if today.verdict != e.verdict || !figures.is_empty() {
+        return State::Differs { recorded: e.verdict, observed: today.verdict, detail: figures.join("; ") };
+    }
+    State::Verified
+}
+
+/// Every record of `dossier` (loaded from `path`) with its state, in file order.
+pub fn verify(path: &Path, dossier: &Dossier) -> Vec<(usize, State)> {
+    dossier.evidence.iter().enumerate().map(|(i, e)| (i, verify_record(path, e))).collect()
+}
