@@ -12,6 +12,7 @@
 //! Domain and check code never imports ratatui; only `ui` and `tui` do.
 
 pub mod checks;
+pub mod ci;
 pub mod cli;
 pub mod demo;
 pub mod dossier;

@@ -125,6 +125,9 @@ impl<T: Into<Figure>> From<Vec<T>> for Figure {
     }
 }
 
+/// The figure that says the environment, not the partner, decided a result.
+pub const ENVIRONMENT_FIGURE: &str = "environment";
+
 /// Named figures, sorted by name so output and dossier diffs are stable.
 pub type Figures = BTreeMap<String, Figure>;
 
@@ -165,6 +168,24 @@ impl CheckResult {
     pub fn figure(mut self, name: &str, value: impl Into<Figure>) -> Self {
         self.figures.insert(name.to_owned(), value.into());
         self
+    }
+
+    /// Marks the result as decided by the environment, not the partner (a listener that cannot
+    /// be reached, a TLS handshake that fails, an upstream sandbox down): the verdict is
+    /// inconclusive and `reason` goes in the [`ENVIRONMENT_FIGURE`] figure, which CI reads
+    /// for exit code 3 and JUnit's `<error>`.
+    pub fn environment(mut self, reason: impl Into<String>) -> Self {
+        self.verdict = Verdict::Inconclusive;
+        self.figures.insert(ENVIRONMENT_FIGURE.to_owned(), Figure::Text(reason.into()));
+        self
+    }
+
+    /// Why the environment decided this result, if it did (see [`CheckResult::environment`]).
+    pub fn environment_error(&self) -> Option<&str> {
+        match self.figures.get(ENVIRONMENT_FIGURE) {
+            Some(Figure::Text(t)) if self.verdict == Verdict::Inconclusive => Some(t),
+            _ => None,
+        }
     }
 
     /// Adds an observation line (builder style).

@@ -1,16 +1,25 @@
-//! `certcockpit check webhook …` and `certcockpit check api …`: the live checks, headless.
-//! Shared here: how results are printed (human or `--json`), the exit code, and filing the
-//! results as evidence in a dossier.
+//! `certcockpit check`: the live checks, headless, as a CI gate. `check webhook …` and `check
+//! api …` run one family; `check --dossier d.toml` runs every check the dossier's settings
+//! configure (flags override them); `check --list` prints the catalogue. Shared here: the
+//! flags every run takes (outputs, baseline, colour), running the families, the outputs
+//! (human, `--json`, `--junit`, `--har`, GitHub's step summary), filing the results as
+//! evidence, and the exit code (see `exit.rs`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Subcommand;
-use serde::Serialize;
+use clap::{Args, Subcommand};
 
-use super::{Exit, check_api, check_webhook};
-use crate::checks::{CheckResult, Verdict};
+use super::Exit;
+use super::check_api::{self, ApiArgs, ApiFlags};
+use super::check_webhook::{self, WebhookArgs, WebhookFlags};
+use crate::checks::api::scenario_ids;
+use crate::checks::webhook::{DeliveryLog, UnknownWebhookCheck, webhook_check_ids};
+use crate::checks::{CheckId, CheckResult};
+use crate::ci::baseline::{self, Baseline};
+use crate::ci::colour::{self, ColorChoice};
+use crate::ci::{self, GateRun, har, junit, summary};
 use crate::dossier::{self, Dossier, DossierError, DossierLock, LockFailure};
 use crate::questionnaire;
 use crate::text;
@@ -18,61 +27,316 @@ use crate::text;
 #[derive(Debug, Subcommand)]
 pub enum CheckCommand {
     /// Probe a webhook listener: delivery, signatures, replay, duplicates, ordering, deadline.
-    Webhook(check_webhook::WebhookArgs),
+    Webhook(WebhookArgs),
     /// Serve the evidence API on loopback and judge a client command's traffic.
-    Api(check_api::ApiArgs),
+    Api(ApiArgs),
 }
 
-pub fn run(cmd: CheckCommand) -> color_eyre::Result<ExitCode> {
-    match cmd {
-        CheckCommand::Webhook(args) => check_webhook::run(args),
-        CheckCommand::Api(args) => check_api::run(args),
+/// `certcockpit check`: a family's subcommand, or every check the dossier configures.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, after_help = Exit::HELP)]
+pub struct CheckArgs {
+    #[command(subcommand)]
+    pub command: Option<CheckCommand>,
+    /// Print every check with its id, family and pass bar, and exit.
+    #[arg(long)]
+    pub list: bool,
+    #[command(flatten)]
+    pub webhook: WebhookFlags,
+    #[command(flatten)]
+    pub api: ApiFlags,
+    #[command(flatten)]
+    pub common: CommonFlags,
+}
+
+/// What every check run takes: the selection, the dossier, and the outputs.
+#[derive(Debug, Args, Default)]
+pub struct CommonFlags {
+    /// Run only these check ids (comma separated).
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// The dossier: its settings configure the run (flags override them) and the results are
+    /// filed in it as evidence (`check webhook` and `check api` create it if missing).
+    #[arg(long)]
+    pub dossier: Option<PathBuf>,
+    /// Print one JSON object (schema_version 2) instead of human output.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the results as JUnit XML to this file (one testsuite per family).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Expected failures (TOML, [[expected]] check/reason/until): listed failures exit 0,
+    /// unlisted or expired ones 1, a listed check that passes 1 (stale), an unknown id 2.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write the run's failures to the --baseline file (keeping reasons already there).
+    #[arg(long, requires = "baseline")]
+    pub update_baseline: bool,
+    /// Write the traffic (API requests and webhook deliveries) as HAR 1.2 to this file.
+    #[arg(long, value_name = "FILE")]
+    pub har: Option<PathBuf>,
+    /// Colour the human output: auto honours NO_COLOR, FORCE_COLOR, TERM=dumb and whether
+    /// stdout is a terminal.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// Which families a run covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Families {
+    Webhook,
+    Api,
+    /// `check --dossier`: whatever the settings configure.
+    Configured,
+}
+
+pub fn run(args: CheckArgs) -> color_eyre::Result<ExitCode> {
+    match args.command {
+        Some(CheckCommand::Webhook(a)) => {
+            gate(Families::Webhook, &a.webhook, &ApiFlags::default(), &a.common)
+        }
+        Some(CheckCommand::Api(a)) => gate(Families::Api, &WebhookFlags::default(), &a.api, &a.common),
+        None if args.list => Ok(list()),
+        None if args.common.dossier.is_none() => Ok(usage_error(
+            "check needs --dossier FILE (run every check its settings configure), --list, or a subcommand: webhook, api",
+        )),
+        None => gate(Families::Configured, &args.webhook, &args.api, &args.common),
     }
 }
 
-#[derive(Serialize)]
-struct JsonOut<'a> {
-    checks: &'a [CheckResult],
-}
-
-/// Renders results for a terminal: one line per check, `symbol id  summary`.
-pub fn human(results: &[CheckResult]) -> String {
-    let width = results.iter().map(|r| r.id.len()).max().unwrap_or(0);
-    let mut out = String::new();
-    for r in results {
-        // Results are neutralised when a check ends; this guards the terminal against any
-        // result that reached here another way.
-        let (id, summary) = (text::short(&r.id), text::neutralise(&r.summary, 2 * text::LINE));
-        out.push_str(&format!("{} {:<width$}  {}\n", r.verdict.symbol(), id, summary));
+/// `check --list`: id, family and pass bar of every check.
+fn list() -> ExitCode {
+    let width = CheckId::ALL.iter().map(|c| c.as_str().len()).max().unwrap_or(0);
+    for c in CheckId::ALL {
+        let d = c.descriptor();
+        println!("{:<width$}  {:<7}  {}", c.as_str(), ci::family_name(d.family()), d.pass_when);
     }
-    let failed = results.iter().filter(|r| r.verdict == Verdict::Fail).count();
-    let passed = results.iter().filter(|r| r.verdict == Verdict::Pass).count();
-    let na = results.iter().filter(|r| r.verdict == Verdict::NotApplicable).count();
-    let unsure = results.len() - failed - passed - na;
-    let na_text = if na > 0 { format!(", {na} not applicable") } else { String::new() };
-    out.push_str(&format!("{passed} passed, {failed} failed, {unsure} inconclusive{na_text}\n"));
-    out
+    Exit::Pass.into()
 }
 
-/// Renders results as the documented JSON object `{"checks": [...]}`.
-pub fn json(results: &[CheckResult]) -> String {
-    // Serializing plain strings and numbers cannot fail; fall back to an empty list if it did.
-    serde_json::to_string_pretty(&JsonOut { checks: results }).unwrap_or_else(|_| "{\"checks\": []}".into())
+/// The ids of `--only`, split by family; an id that names no runnable check is a usage error.
+fn split_only(only: &[String], families: Families) -> Result<(Vec<String>, Vec<&'static str>), String> {
+    let (hooks, apis) = (webhook_check_ids(), scenario_ids());
+    let (mut w, mut a) = (Vec::new(), Vec::new());
+    for wanted in only.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        if let Some(id) = hooks.iter().find(|id| **id == wanted).filter(|_| families != Families::Api) {
+            if !w.iter().any(|x: &String| x == id) {
+                w.push((*id).to_owned());
+            }
+        } else if let Some(id) =
+            apis.iter().find(|id| **id == wanted).filter(|_| families != Families::Webhook)
+        {
+            if !a.contains(id) {
+                a.push(*id);
+            }
+        } else if families == Families::Webhook {
+            return Err(format!("--only: {}", UnknownWebhookCheck(text::short(wanted))));
+        } else {
+            let (allowed, what): (Vec<&str>, _) = match families {
+                Families::Api => (apis.clone(), "an evidence API check"),
+                _ => (hooks.iter().chain(apis.iter()).copied().collect(), "a check"),
+            };
+            return Err(format!(
+                "--only: {:?} is not {what} (one of: {})",
+                text::short(wanted),
+                allowed.join(", ")
+            ));
+        }
+    }
+    if !only.is_empty() && w.is_empty() && a.is_empty() {
+        return Err("--only names no check".into());
+    }
+    Ok((w, a))
 }
 
-/// Prints results and returns the exit code: 0 when nothing failed, 1 when a check failed,
-/// combined with `filed` (what filing them in a dossier came to; see [`file_results`]).
-pub fn print_results(results: &[CheckResult], as_json: bool, filed: Exit) -> ExitCode {
-    if as_json {
-        println!("{}", json(results));
+/// Runs one family or every configured one, and writes every output asked for.
+fn gate(
+    families: Families,
+    webhook_flags: &WebhookFlags,
+    api_flags: &ApiFlags,
+    common: &CommonFlags,
+) -> color_eyre::Result<ExitCode> {
+    // Everything the user gave is checked before anything runs: mistakes are usage errors.
+    // `check --dossier` needs the dossier's settings; `check webhook|api --dossier` only files
+    // into it, so a dossier it cannot read still gets its run (filing then keeps the results
+    // beside it and gives the dossier's exit code).
+    let settings: Option<Dossier> = match &common.dossier {
+        Some(path) if path.exists() => match dossier::load(path) {
+            Ok(d) => Some(d),
+            Err(e) if families == Families::Configured => return Ok(usage_error(&e.to_string())),
+            Err(_) => None,
+        },
+        Some(path) if families == Families::Configured => {
+            return Ok(usage_error(&format!(
+                "--dossier {}: no such file (check --dossier reads the settings of an existing dossier)",
+                path.display()
+            )));
+        }
+        _ => None,
+    };
+    let (hook_ids, api_ids) = match split_only(&common.only, families) {
+        Ok(ids) => ids,
+        Err(e) => return Ok(usage_error(&e)),
+    };
+    let named = !common.only.is_empty();
+    let want_hooks = families == Families::Webhook || (named && !hook_ids.is_empty());
+    let want_api = families == Families::Api || (named && !api_ids.is_empty());
+    let hook_plan = if families == Families::Api || (named && hook_ids.is_empty()) {
+        None
     } else {
-        print!("{}", human(results));
+        match check_webhook::resolve(
+            webhook_flags,
+            settings.as_ref().map(|d| &d.settings.webhook),
+            want_hooks,
+        ) {
+            Ok(p) => p,
+            Err(e) => return Ok(usage_error(&e)),
+        }
+    };
+    let api_plan = if families == Families::Webhook || (named && api_ids.is_empty()) {
+        None
+    } else {
+        match check_api::resolve(api_flags, settings.as_ref().map(|d| &d.settings.api), want_api) {
+            Ok(p) => p,
+            Err(e) => return Ok(usage_error(&e)),
+        }
+    };
+    if hook_plan.is_none() && api_plan.is_none() {
+        return Ok(usage_error(
+            "the dossier configures no check: set url and secret_env in [settings.webhook] or exec in [settings.api] (or pass --url/--secret-env or --exec)",
+        ));
     }
-    exit_code(results).combine(filed).into()
+    let base = match common.baseline.as_deref() {
+        Some(path) if common.update_baseline && !path.exists() => Some(Baseline::default()),
+        Some(path) => match baseline::load(path) {
+            Ok(b) => Some(b),
+            Err(e) => return Ok(usage_error(&e.to_string())),
+        },
+        None => None,
+    };
+
+    let mut run = GateRun::default();
+    let deliveries = DeliveryLog::default();
+    if let Some(plan) = &hook_plan {
+        let (checks, interrupted) = check_webhook::execute(plan, &hook_ids, common.json, &deliveries)?;
+        run.checks.extend(checks);
+        run.interrupted = interrupted;
+    }
+    let api_outcome = match &api_plan {
+        Some(plan) if !run.interrupted => {
+            let ids = if api_ids.is_empty() { scenario_ids() } else { api_ids.clone() };
+            let outcome = check_api::execute(plan, &ids)?;
+            run.checks.extend(outcome.checks.iter().cloned());
+            run.environment.extend(outcome.environment.iter().cloned());
+            run.interrupted = outcome.interrupted;
+            Some(outcome)
+        }
+        _ => None,
+    };
+    run.properties = properties(settings.as_ref(), hook_plan.as_ref(), api_plan.as_ref());
+    let results: Vec<CheckResult> = run.checks.iter().map(|t| t.result.clone()).collect();
+
+    let today = chrono::Local::now().date_naive();
+    let base = match (base, &common.baseline) {
+        (Some(b), Some(path)) if common.update_baseline => {
+            let text = b.updated(&results);
+            dossier::save_atomic(path, text.as_bytes())?;
+            eprintln!("certcockpit: wrote the run's failures to the baseline {}", path.display());
+            Some(baseline::parse(path, &text)?)
+        }
+        (b, _) => b,
+    };
+    let judgement = base.as_ref().map(|b| b.judge(&results, today));
+    let mut exit = run.exit(judgement.as_ref());
+
+    // An interrupted run files nothing (it was stopped, not finished); its results still print.
+    if let Some(path) = common.dossier.as_ref().filter(|_| !run.interrupted) {
+        let filed = file_results(path, &results, |d| {
+            if let Some(p) = &hook_plan {
+                d.settings.webhook.record(&p.target, &p.secret_env);
+            }
+            if let Some(p) = &api_plan {
+                d.settings.api.listen = p.listen.clone();
+                d.settings.api.profile = p.profile_name.clone();
+                d.settings.api.upstream = p.upstream.clone();
+                d.settings.api.tls = p.tls;
+            }
+        })?;
+        exit = exit.combine(filed);
+    }
+    if let Some(path) = &common.junit {
+        write_output(path, "--junit", &junit::render(&run, judgement.as_ref()))?;
+    }
+    if let Some(path) = &common.har {
+        let traffic = api_outcome.as_ref().map(|o| har::ApiTraffic {
+            journal: &o.journal,
+            windows: &o.windows,
+            origin: o.origin.clone(),
+            trace_header: o.trace_header.clone(),
+            clock_zero: o.clock_zero,
+        });
+        write_output(path, "--har", &har::render(&deliveries.take(), traffic.as_ref()))?;
+    }
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        let md = summary::render(&run, judgement.as_ref(), exit.code());
+        if let Err(e) = summary::append(Path::new(&path), &md) {
+            eprintln!("certcockpit: cannot append to GITHUB_STEP_SUMMARY: {e}");
+        }
+    }
+    let watch = api_outcome.as_ref().and_then(|o| o.watch.as_ref());
+    if common.json {
+        let watch = watch.and_then(|w| serde_json::to_value(w).ok());
+        println!("{}", ci::json::render_with(&run, judgement.as_ref(), exit.code(), watch));
+    } else {
+        if let Some(w) = watch {
+            print!("{}", text::neutralise_lines(&w.schedule(), 8_000));
+        }
+        print!("{}", colour::human(&run, judgement.as_ref(), colour::for_stdout(common.color)));
+    }
+    if let Some(j) = &judgement {
+        for id in &j.stale {
+            eprintln!("certcockpit: stale baseline: {id} now passes; remove it from the baseline");
+        }
+        for id in &j.expired {
+            eprintln!("certcockpit: the baseline entry for {id} has expired; its failure counts");
+        }
+    }
+    if let Some(reason) = run.exit_reason(exit) {
+        eprintln!("certcockpit: {reason}");
+    }
+    Ok(exit.into())
 }
 
-pub fn exit_code(results: &[CheckResult]) -> Exit {
-    if results.iter().any(|r| r.verdict == Verdict::Fail) { Exit::Fail } else { Exit::Pass }
+/// The run's descriptive properties for JUnit: never a secret (the secret's *variable* is not
+/// even named), the target without credentials (a webhook URL holding any is refused).
+fn properties(
+    settings: Option<&Dossier>,
+    hook: Option<&check_webhook::Plan>,
+    api: Option<&check_api::Plan>,
+) -> Vec<(String, String)> {
+    let mut p = vec![("certcockpit.version".to_owned(), env!("CARGO_PKG_VERSION").to_owned())];
+    let q = settings.map_or_else(
+        || questionnaire::BUILTIN[0].name.to_owned(),
+        |d| format!("{} {}", d.dossier.questionnaire, d.dossier.questionnaire_version),
+    );
+    p.push(("questionnaire".to_owned(), text::line(q.trim())));
+    if let Some(h) = hook {
+        p.push(("webhook.target".to_owned(), text::line(h.target.url.as_str())));
+        p.push(("webhook.scheme".to_owned(), h.target.scheme.as_str().to_owned()));
+    }
+    if let Some(a) = api {
+        p.push(("api.profile".to_owned(), text::line(a.profile_name.as_deref().unwrap_or("generic"))));
+        if let Some(up) = &a.upstream {
+            p.push(("api.upstream".to_owned(), text::line(up)));
+        }
+    }
+    p
+}
+
+/// Writes an output file atomically, naming the flag when it cannot.
+fn write_output(path: &Path, flag: &str, text: &str) -> color_eyre::Result<()> {
+    dossier::save_atomic(path, text.as_bytes())
+        .map_err(|e| color_eyre::eyre::eyre!("{flag} {}: cannot write it: {e}", path.display()))
 }
 
 /// How long `--dossier` waits for a cockpit that has the dossier open, unless
@@ -154,9 +418,12 @@ fn set_aside(path: &Path, results: &[CheckResult], why: &str, code: Exit) -> Exi
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
     let aside = path.with_file_name(format!("{stem}.results-{stamp}-{}.json", std::process::id()));
     let shown = |p: &Path| text::line(&p.display().to_string());
+    // Plain strings and numbers always serialise.
+    let json = serde_json::to_string_pretty(&serde_json::json!({ "checks": results }))
+        .unwrap_or_else(|_| "{\"checks\": []}".into());
     // A new file, never through a symlink planted at the name (`O_EXCL|O_NOFOLLOW`).
     let saved = crate::files::create_new(&aside).and_then(|mut f| {
-        std::io::Write::write_all(&mut f, json(results).as_bytes())?;
+        std::io::Write::write_all(&mut f, json.as_bytes())?;
         f.sync_all()
     });
     match saved {

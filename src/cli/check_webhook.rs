@@ -1,12 +1,16 @@
-//! `certcockpit check webhook`: probe a partner's webhook listener headlessly.
-
-use std::process::ExitCode;
+//! `certcockpit check webhook`: probe a partner's webhook listener headlessly. The flags here
+//! also serve `certcockpit check --dossier`, where each overrides `[settings.webhook]`.
 
 use clap::{Args, ValueEnum};
 
-use super::check::{file_results, print_results, usage_error};
-use crate::checks::webhook::{Event, Scheme, Signer, WebhookTarget, run_checks, select_checks};
-use crate::checks::{CheckEvent, Secret};
+use super::check::CommonFlags;
+use crate::checks::webhook::{
+    DEFAULT_TOLERANCE, DeliveryLog, Event, Scheme, Signer, WebhookTarget, run_checks_logged,
+};
+use crate::checks::{CheckEvent, NoProgress, ProgressSink, Secret};
+use crate::ci::Timed;
+use crate::ci::timing::Recorder;
+use crate::dossier::WebhookSettings;
 use crate::text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -21,27 +25,30 @@ pub enum SchemeArg {
     TimestampedHmacSha256,
 }
 
-#[derive(Debug, Args)]
-pub struct WebhookArgs {
-    /// The listener's URL.
+/// Where and how to deliver; each flag overrides the dossier's `[settings.webhook]`.
+#[derive(Debug, Args, Default)]
+pub struct WebhookFlags {
+    /// The listener's URL [settings.webhook.url].
     #[arg(long)]
-    pub url: String,
-    #[arg(long, value_enum, default_value = "standard-webhooks")]
-    pub scheme: SchemeArg,
+    pub url: Option<String>,
+    /// The signature scheme [settings.webhook.scheme; default: standard-webhooks].
+    #[arg(long, value_enum)]
+    pub scheme: Option<SchemeArg>,
     /// Header carrying the signature or secret: hmac-sha256 defaults to X-Hub-Signature-256,
     /// static-header needs it, standard-webhooks ignores it (its headers are fixed).
     #[arg(long)]
     pub header: Option<String>,
-    /// Name of the environment variable holding the secret (the secret is never an argument).
+    /// Name of the environment variable holding the secret (the secret is never an argument)
+    /// [settings.webhook.secret_env].
     #[arg(long)]
-    pub secret_env: String,
-    /// Response deadline in seconds.
-    #[arg(long, default_value_t = 15.0)]
-    pub deadline: f64,
+    pub secret_env: Option<String>,
+    /// Response deadline in seconds [settings.webhook.deadline_secs; default: 15].
+    #[arg(long)]
+    pub deadline: Option<f64>,
     /// The provider's timestamp tolerance in seconds: webhook.replay probes 10 s inside and
-    /// outside it on both sides (Standard Webhooks and Stripe: 300).
-    #[arg(long, default_value_t = 300)]
-    pub tolerance: u64,
+    /// outside it on both sides [default: 300, as Standard Webhooks and Stripe].
+    #[arg(long)]
+    pub tolerance: Option<u64>,
     /// The event delivered: a sample (okhi-address-verification, okendo-review, wiseflow-flow,
     /// stripe-event, generic) or a JSON file with {{event_id}}, {{sequence}}, {{occurred_at}},
     /// {{status}} placeholders. Default: the sample of the scheme's provider.
@@ -52,15 +59,14 @@ pub struct WebhookArgs {
     /// processed an event twice.
     #[arg(long, value_name = "URL")]
     pub observer: Option<String>,
-    /// Run only these check ids (comma separated).
-    #[arg(long, value_delimiter = ',')]
-    pub only: Vec<String>,
-    /// File the results as evidence in this dossier (created if missing).
-    #[arg(long)]
-    pub dossier: Option<std::path::PathBuf>,
-    /// Print one JSON object instead of human output.
-    #[arg(long)]
-    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WebhookArgs {
+    #[command(flatten)]
+    pub webhook: WebhookFlags,
+    #[command(flatten)]
+    pub common: CommonFlags,
 }
 
 impl From<SchemeArg> for Scheme {
@@ -74,43 +80,66 @@ impl From<SchemeArg> for Scheme {
     }
 }
 
-/// Validates everything a user typed before a single delivery is sent, so every mistake is a
-/// usage error (exit 2) naming what is wrong; then runs the checks and prints or files them.
-pub fn run(args: WebhookArgs) -> color_eyre::Result<ExitCode> {
-    let scheme = Scheme::from(args.scheme);
-    let target = match WebhookTarget::new(&args.url, scheme, args.header.as_deref(), args.deadline)
-        .and_then(|t| t.with_tolerance(args.tolerance))
-        .and_then(|t| match &args.observer {
+/// A validated webhook run: the target, the secret, and the variable it came from.
+pub struct Plan {
+    pub target: WebhookTarget,
+    pub secret: Secret,
+    pub secret_env: String,
+}
+
+fn nonempty(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+/// Validates everything a user typed (flags over `settings`) before a single delivery is
+/// sent, so every mistake is a usage error naming what is wrong. `Ok(None)`: no URL anywhere
+/// and the webhook checks were not asked for by name (`required` false).
+pub fn resolve(
+    flags: &WebhookFlags,
+    settings: Option<&WebhookSettings>,
+    required: bool,
+) -> Result<Option<Plan>, String> {
+    let Some(url) = flags.url.clone().or_else(|| settings.and_then(|s| nonempty(&s.url))) else {
+        return if required {
+            Err("--url is required (the listener's URL, or url in the --dossier's [settings.webhook])".into())
+        } else {
+            Ok(None)
+        };
+    };
+    let scheme = match (flags.scheme, settings) {
+        (Some(s), _) => Scheme::from(s),
+        (None, Some(s)) => s.scheme.parse().map_err(|e| format!("[settings.webhook] scheme: {e}"))?,
+        (None, None) => Scheme::StandardWebhooks,
+    };
+    let header = flags.header.clone().or_else(|| settings.and_then(|s| nonempty(&s.header)));
+    let deadline = flags.deadline.or(settings.map(|s| s.deadline_secs)).unwrap_or(15.0);
+    let target = WebhookTarget::new(&url, scheme, header.as_deref(), deadline)
+        .and_then(|t| t.with_tolerance(flags.tolerance.unwrap_or(DEFAULT_TOLERANCE.as_secs())))
+        .and_then(|t| match &flags.observer {
             Some(url) => t.with_observer(url),
             None => Ok(t),
-        }) {
-        Ok(t) => t,
-        Err(e) => return Ok(usage_error(&e.to_string())),
+        })
+        .map_err(|e| e.to_string())?;
+    let target = match flags.event.as_deref().map(Event::from_arg).transpose().map_err(|e| e.to_string())? {
+        Some(event) => WebhookTarget { event, ..target },
+        None => target,
     };
-    let target = match args.event.as_deref().map(Event::from_arg).transpose() {
-        Ok(Some(event)) => WebhookTarget { event, ..target },
-        Ok(None) => target,
-        Err(e) => return Ok(usage_error(&e.to_string())),
-    };
-    let ids: Vec<String> = args.only.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
-    if let Err(e) = select_checks(&ids) {
-        return Ok(usage_error(&format!("--only: {e}")));
-    }
-    let secret = match Secret::from_env(&args.secret_env) {
-        Ok(s) => s,
-        Err(e) => return Ok(usage_error(&format!("--secret-env: {e}"))),
-    };
-    if let Err(e) = Signer::new(scheme, target.effective_header(), &secret) {
-        return Ok(usage_error(&format!("the secret in {}: {e}", args.secret_env)));
-    }
+    let secret_env =
+        flags.secret_env.clone().or_else(|| settings.and_then(|s| nonempty(&s.secret_env))).ok_or_else(
+            || "--secret-env is required (the name of the variable holding the webhook secret)".to_owned(),
+        )?;
+    let secret = Secret::from_env(&secret_env).map_err(|e| format!("--secret-env: {e}"))?;
+    Signer::new(scheme, target.effective_header(), &secret)
+        .map_err(|e| format!("the secret in {secret_env}: {e}"))?;
+    Ok(Some(Plan { target, secret, secret_env }))
+}
 
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let quiet = args.json;
-    // Progress goes to stderr (one line per delivery) so stdout stays the result alone.
-    let progress = move |event: CheckEvent| {
-        if quiet {
-            return;
-        }
+/// Prints one line per delivery on stderr, so stdout stays the result alone.
+struct StderrProgress;
+
+impl ProgressSink for StderrProgress {
+    fn send(&self, event: CheckEvent) {
         match event {
             CheckEvent::Started { id } => eprintln!("{} …", text::short(&id)),
             CheckEvent::Progress { id, message } => {
@@ -118,12 +147,27 @@ pub fn run(args: WebhookArgs) -> color_eyre::Result<ExitCode> {
             }
             CheckEvent::Finished(_) => {}
         }
-    };
-    let results = runtime.block_on(run_checks(&target, &secret, &ids, &progress));
+    }
+}
 
-    let filed = match &args.dossier {
-        Some(path) => file_results(path, &results, |d| d.settings.webhook.record(&target, &args.secret_env))?,
-        None => super::Exit::Pass,
-    };
-    Ok(print_results(&results, args.json, filed))
+/// Runs the webhook checks `ids` (empty: all), timing each and recording the deliveries in
+/// `log`. Progress goes to stderr unless `quiet`. Ctrl-C stops the run: the checks finished
+/// before it are returned, with `true`.
+pub fn execute(
+    plan: &Plan,
+    ids: &[String],
+    quiet: bool,
+    log: &DeliveryLog,
+) -> color_eyre::Result<(Vec<Timed>, bool)> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let progress: &dyn ProgressSink = if quiet { &NoProgress } else { &StderrProgress };
+    let recorder = Recorder::new(progress);
+    let results = runtime.block_on(async {
+        tokio::select! {
+            results = run_checks_logged(&plan.target, &plan.secret, ids, &recorder, Some(log)) => Some(results),
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    });
+    let interrupted = results.is_none();
+    Ok((recorder.timed(results.unwrap_or_else(|| recorder.finished())), interrupted))
 }

@@ -12,7 +12,6 @@ mod report;
 mod review;
 mod verify;
 
-pub use check::{human as human_results, json as json_results};
 pub use exit::Exit;
 
 use std::process::ExitCode;
@@ -42,9 +41,9 @@ pub enum Command {
     Questionnaires,
     /// Check a questionnaire file: syntax, unknown keys, duplicate ids, unknown check ids.
     Validate(questionnaires::ValidateArgs),
-    /// Run live evidence checks headlessly (exit 0 pass, 1 fail, 2 usage error).
-    #[command(subcommand)]
-    Check(check::CheckCommand),
+    /// Run live evidence checks headlessly, as a CI gate: `check webhook`, `check api`, or
+    /// `check --dossier FILE` for every check its settings configure; `check --list`.
+    Check(Box<check::CheckArgs>),
     /// Write the readable report of a dossier (Markdown or HTML) with its remediation list.
     Report(report::ReportArgs),
     /// Open the cockpit on a built-in sample integration (webhook listener + API client, good or
@@ -67,7 +66,7 @@ pub fn main() -> ExitCode {
         Some(Command::Review(args)) => review::run(args),
         Some(Command::Questionnaires) => questionnaires::list(),
         Some(Command::Validate(args)) => questionnaires::validate(&args),
-        Some(Command::Check(cmd)) => check::run(cmd),
+        Some(Command::Check(args)) => check::run(*args),
         Some(Command::Report(args)) => report::run(&args),
         Some(Command::Init(args)) => init::run(&args),
         Some(Command::Verify(args)) => verify::run(&args),
@@ -78,7 +77,47 @@ pub fn main() -> ExitCode {
         Err(e) => {
             // Errors quote file contents (a dossier or questionnaire someone else wrote).
             eprintln!("certcockpit: {}", crate::text::neutralise_lines(&format!("{e:#}"), 8_000));
-            ExitCode::FAILURE
+            exit_for_error(&e).into()
         }
     }
+}
+
+/// The exit code of a run that ended in an error: bad input (a dossier, questionnaire,
+/// profile or baseline that does not parse) is a usage error (2); anything else (a file that
+/// cannot be written, a dossier locked by another cockpit, a runtime that cannot start) is
+/// the environment's (3). Never 1: that says the partner's integration failed.
+pub fn exit_for_error(e: &color_eyre::Report) -> Exit {
+    use crate::checks::api::ApiError;
+    use crate::dossier::DossierError;
+    use crate::report::ReportError;
+    let dossier = |d: &DossierError| match d {
+        // A dossier that is missing, not a regular file, too big, newer or broken: bad input.
+        DossierError::Parse { .. } | DossierError::Read { .. } | DossierError::NewerFormat { .. } => {
+            Exit::Usage
+        }
+        _ => Exit::Environment,
+    };
+    for cause in e.chain() {
+        if let Some(d) = cause.downcast_ref::<DossierError>() {
+            return dossier(d);
+        }
+        if let Some(r) = cause.downcast_ref::<ReportError>() {
+            return match r {
+                ReportError::Dossier(d) => dossier(d),
+                _ => Exit::Usage,
+            };
+        }
+        if cause.is::<crate::questionnaire::QuestionnaireError>()
+            || cause.is::<crate::ci::baseline::BaselineError>()
+        {
+            return Exit::Usage;
+        }
+        if let Some(a) = cause.downcast_ref::<ApiError>() {
+            return match a {
+                ApiError::BadAddress(_) | ApiError::UnknownCheck(_) | ApiError::BadUpstream(_) => Exit::Usage,
+                _ => Exit::Environment,
+            };
+        }
+    }
+    Exit::Environment
 }

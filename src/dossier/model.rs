@@ -249,6 +249,11 @@ pub struct ApiSettings {
     /// Serve HTTPS with a certificate from the local CA (`--tls`). Written only when on.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tls: bool,
+    /// The partner's client command for `certcockpit check --dossier` (run through `sh -c`).
+    /// Written by hand, never by the cockpit: a command line may hold a credential, and the
+    /// dossier never does unless its author puts it there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exec: Option<String>,
     #[serde(flatten)]
     pub extra: toml::Table,
 }
@@ -264,6 +269,7 @@ impl Default for ApiSettings {
             profile: None,
             upstream: None,
             tls: false,
+            exec: None,
             extra: toml::Table::new(),
         }
     }

@@ -156,7 +156,8 @@ fn a_broken_command_is_inconclusive_and_says_why() {
     let v = verdicts(&out);
     assert_eq!(v["polling.rate"].0, "inconclusive");
     assert!(v["polling.rate"].1.contains("status 7: no such client"), "{}", v["polling.rate"].1);
-    assert_eq!(out.status.code(), Some(0));
+    // Nothing could be judged (issue 11 item 10): exit 4, not a pass.
+    assert_eq!(out.status.code(), Some(4));
 }
 
 #[test]

@@ -37,6 +37,7 @@ mod webhook_signing;
 mod webhook_verifiers;
 
 // Across every check and output.
+mod ci_gate;
 mod partner_text;
 mod secrets_sweep;
 mod verify;

@@ -193,12 +193,12 @@ fn hmac_sha256_and_static_header_listeners_pass_with_replay_inconclusive() {
 }
 
 #[test]
-fn connection_refused_is_a_clear_fail_with_exit_1() {
+fn connection_refused_is_an_environment_error_with_exit_3() {
     let port = support::free_loopback_port();
     let url = format!("http://127.0.0.1:{port}/hook");
     let out = certcockpit(&["--url", &url, "--secret-env", "HOOK_SECRET", "--deadline", "1"], SECRET);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(out.status.code(), Some(3), "{stdout}");
     assert!(stdout.contains("could not be reached") && stdout.contains("refused"), "{stdout}");
 }
 

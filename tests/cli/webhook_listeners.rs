@@ -189,14 +189,15 @@ async fn a_redirect_is_reported_not_followed() {
 }
 
 #[tokio::test]
-async fn connection_refused_is_a_clear_fail() {
+async fn connection_refused_is_the_environment_not_a_fail() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
     let url = format!("http://127.0.0.1:{port}/hook");
     let results =
         run_checks(&target(&url, 2.0), &Secret::new(SECRET), &[], &certcockpit::checks::NoProgress).await;
     assert_eq!(results.len(), webhook_check_ids().len());
     for r in &results {
-        assert_eq!(r.verdict, Verdict::Fail, "{}", r.id);
+        assert_eq!(r.verdict, Verdict::Inconclusive, "{}", r.id);
+        assert!(r.environment_error().is_some(), "{}", r.id);
         assert!(r.summary.contains("could not be reached") && r.summary.contains("refused"), "{}", r.summary);
     }
 }
@@ -218,14 +219,14 @@ async fn a_secret_that_is_not_base64_makes_every_check_inconclusive() {
 }
 
 #[tokio::test]
-async fn a_tls_failure_is_a_clear_fail() {
+async fn a_tls_failure_is_the_environment_not_a_fail() {
     // https:// to a plain-HTTP listener: the TLS handshake fails.
     let url = listen(Behaviour::Correct).await.replacen("http://", "https://", 1);
     let ids = vec!["webhook.delivery".to_owned()];
     let results =
         run_checks(&target(&url, 2.0), &Secret::new(SECRET), &ids, &certcockpit::checks::NoProgress).await;
     let (v, s) = verdict(&results, "webhook.delivery");
-    assert_eq!(v, Verdict::Fail, "{s}");
+    assert_eq!(v, Verdict::Inconclusive, "{s}");
     assert!(s.contains("could not be reached (TLS handshake failed: "), "{s}");
 }
 

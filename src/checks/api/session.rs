@@ -283,6 +283,12 @@ impl EvidenceApi {
         self.state.journal.since(since)
     }
 
+    /// Every entry the journal still holds (its newest 20,000), in arrival order: the whole
+    /// session's traffic, for a HAR file.
+    pub fn session_journal(&self) -> Vec<JournalEntry> {
+        self.state.journal.since(0)
+    }
+
     /// Attempt times (ms since arming) against the status served, for the retry chart.
     pub fn timeline(&self) -> Vec<TimelinePoint> {
         let since = self.state.arm().since_us;
@@ -400,6 +406,7 @@ pub(crate) fn upstream_fairness(mut result: CheckResult, trouble: &[String]) -> 
             if trouble.len() > 1 { format!("; {} problems in all", trouble.len()) } else { String::new() },
             result.summary
         );
+        result = result.environment(format!("the upstream sandbox misbehaved ({first})"));
     }
     result = result.figure("upstream_problems", trouble.len());
     for t in trouble.iter().take(10) {

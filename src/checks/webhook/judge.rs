@@ -102,19 +102,27 @@ fn not_sent(expected: &[Case], obs: &[Observation]) -> String {
 
 /// A delivery that never reached the listener (refused, unresolvable, TLS failure) or got no
 /// usable HTTP answer back (garbage, a head too large, cut off, a body that stalled or never
-/// ended) decides the check the same way everywhere: a fail that says why, whatever the case
-/// was (a broken answer to a forged signature is no refusal).
+/// ended) decides the check the same way everywhere, whatever the case was. Unreachable is the
+/// environment's fault (the listener is down or the URL wrong, nothing the listener decided):
+/// inconclusive, with the reason as the `environment` figure, so CI exits 3 and not 1. A
+/// broken answer is the listener's own doing: a fail that says why (a broken answer to a
+/// forged signature is no refusal).
 fn unreachable(id: &str, obs: &[Observation], deadline: Duration, planned: usize) -> Option<CheckResult> {
-    let what = obs.iter().find_map(|o| match &o.outcome {
-        super::Outcome::Unreachable(reason) => Some(format!("the listener could not be reached ({reason})")),
-        super::Outcome::Broken(reason) => Some(format!("the listener gave no usable answer ({reason})")),
+    let (what, environment) = obs.iter().find_map(|o| match &o.outcome {
+        super::Outcome::Unreachable(reason) => {
+            Some((format!("the listener could not be reached ({reason})"), true))
+        }
+        super::Outcome::Broken(reason) => {
+            Some((format!("the listener gave no usable answer ({reason})"), false))
+        }
         _ => None,
     })?;
     let summary = format!(
         "{what}; {} of {planned} deliveries answered",
         obs.iter().filter(|o| matches!(o.outcome, super::Outcome::Answered { .. })).count()
     );
-    Some(base(id, Verdict::Fail, summary, obs, deadline))
+    let result = base(id, Verdict::Fail, summary, obs, deadline);
+    Some(if environment { result.environment(what) } else { result })
 }
 
 fn ms(o: &Observation) -> String {
@@ -645,9 +653,11 @@ pub fn deadline(obs: &[Observation], limit: Duration, planned: usize) -> CheckRe
     let missed = obs.iter().filter(|o| matches!(o.treatment(limit), Treatment::Late | Treatment::NoAnswer));
     let missed: Vec<&Observation> = missed.collect();
     let figures = format!("p50 {p50} ms, p95 {p95} ms, max {max} ms");
+    let mut environment = None;
     let (verdict, summary) = if obs.is_empty() {
         (Verdict::Inconclusive, "nothing was delivered".to_owned())
     } else if let Some(r) = unreachable(DEADLINE, obs, limit, planned) {
+        environment = r.environment_error().map(str::to_owned);
         (r.verdict, r.summary)
     } else if let Some(first) = missed.first() {
         let cut = if n < planned { format!("; {} not sent after that", planned - n) } else { String::new() };
@@ -695,7 +705,10 @@ pub fn deadline(obs: &[Observation], limit: Duration, planned: usize) -> CheckRe
     for o in obs {
         r = r.observe(o.line());
     }
-    r
+    match environment {
+        Some(e) => r.environment(e),
+        None => r,
+    }
 }
 
 fn capitalize(s: &str) -> String {

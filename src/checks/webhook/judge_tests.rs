@@ -39,14 +39,6 @@ fn delivery_passes_on_2xx_and_names_every_failure() {
         (
             Observation::new(
                 Case::Genuine,
-                Outcome::Unreachable("could not connect: Connection refused".into()),
-                D,
-            ),
-            "Connection refused",
-        ),
-        (
-            Observation::new(
-                Case::Genuine,
                 Outcome::Answered { status: 301, detail: "https://x/new".into() },
                 Duration::from_millis(1),
             ),
@@ -206,7 +198,7 @@ fn ordering_rules() {
 }
 
 #[test]
-fn unreachable_is_the_same_clear_fail_everywhere() {
+fn unreachable_is_the_same_environment_error_everywhere() {
     let refused = |c: Case| {
         Observation::new(c, Outcome::Unreachable("could not connect: Connection refused".into()), D)
     };
@@ -219,7 +211,8 @@ fn unreachable_is_the_same_clear_fail_everywhere() {
         deadline(&[refused(Case::Timed(1))], D, 10),
     ];
     for r in results {
-        assert_eq!(r.verdict, Verdict::Fail, "{}", r.id);
+        assert_eq!(r.verdict, Verdict::Inconclusive, "{}", r.id);
+        assert!(r.environment_error().is_some_and(|e| e.contains("refused")), "{}", r.id);
         assert!(
             r.summary
                 .starts_with("the listener could not be reached (could not connect: Connection refused)"),
@@ -262,7 +255,8 @@ fn deadline_reports_percentiles_and_misses() {
 }
 
 /// A garbled or cut-off answer is no refusal: a forged signature answered with garbage fails
-/// the signature check with the reason, like an unreachable listener, and counts as no answer.
+/// the signature check with the reason and counts as no answer (an unreachable listener, by
+/// contrast, is the environment's fault).
 #[test]
 fn a_broken_answer_fails_every_check_with_its_reason() {
     let broken = |case| Observation::new(case, Outcome::Broken("invalid HTTP version parsed".into()), D);

@@ -8,6 +8,7 @@
 
 pub mod events;
 pub mod judge;
+mod log;
 mod observe;
 mod run;
 mod scheme;
@@ -16,10 +17,11 @@ pub mod signing;
 mod target;
 
 pub use events::{Event, EventError, SampleEvent};
+pub use log::{Delivery, DeliveryLog, REDACTED};
 pub use observe::{Case, Observation, Outcome, Treatment};
 pub use run::{
-    UnknownWebhookCheck, WebhookPlan, judge_deliveries, run_checks, select_checks, webhook_check_ids,
-    webhook_checks, worst_case,
+    UnknownWebhookCheck, WebhookPlan, judge_deliveries, run_checks, run_checks_logged, select_checks,
+    webhook_check_ids, webhook_checks, worst_case,
 };
 pub use scheme::{BadDeadline, DEFAULT_DEADLINE, MAX_DEADLINE, Scheme, UnknownScheme, deadline_from_secs};
 pub use send::{MAX_BODY, MAX_DRAIN, Sender};

@@ -8,6 +8,7 @@ use rand::Rng;
 use rand::distr::Alphanumeric;
 
 use super::judge;
+use super::log::{Delivery, DeliveryLog, redact_headers};
 use super::observe::{Case, Observation, Treatment};
 use super::send::Sender;
 use super::signing::{Message, Signer, Variant};
@@ -83,6 +84,17 @@ pub async fn run_checks(
     ids: &[String],
     sink: &dyn ProgressSink,
 ) -> Vec<CheckResult> {
+    run_checks_logged(target, secret, ids, sink, None).await
+}
+
+/// [`run_checks`], recording every delivery in `log` (for a HAR file) when one is given.
+pub async fn run_checks_logged(
+    target: &WebhookTarget,
+    secret: &Secret,
+    ids: &[String],
+    sink: &dyn ProgressSink,
+    log: Option<&DeliveryLog>,
+) -> Vec<CheckResult> {
     let selected = selected(ids);
     let prepared = Signer::new(target.scheme, target.effective_header(), secret)
         .map_err(|e| format!("cannot sign deliveries: {e}"))
@@ -98,7 +110,7 @@ pub async fn run_checks(
         sink.send(CheckEvent::Started { id: id.to_owned() });
         let result = match (&prepared, plan_of(check)) {
             (Ok((signer, sender)), Some(plan)) => {
-                let run = Run { target, signer, sender, sink, id, plan, redactor: &redactor };
+                let run = Run { target, signer, sender, sink, id, plan, redactor: &redactor, log };
                 run.check().await
             }
             (Err(reason), _) => CheckResult::new(id, Verdict::Inconclusive, reason.clone()),
@@ -119,6 +131,7 @@ struct Run<'a> {
     id: &'static str,
     plan: WebhookPlan,
     redactor: &'a Redactor,
+    log: Option<&'a DeliveryLog>,
 }
 
 impl Run<'_> {
@@ -244,8 +257,23 @@ impl Run<'_> {
     async fn deliver(&self, plan: &[(Case, &Message, Variant)]) -> Vec<Observation> {
         let mut out = Vec::with_capacity(plan.len());
         for (case, msg, variant) in plan {
-            let obs =
-                self.redactor.observation(self.sender.send(*case, self.signer.wire(msg, *variant)).await);
+            let wire = self.signer.wire(msg, *variant);
+            let sent =
+                self.log.map(|_| (chrono::Utc::now(), redact_headers(&wire.headers), wire.body.clone()));
+            let obs = self.redactor.observation(self.sender.send(*case, wire).await);
+            if let (Some(log), Some((started, headers, body))) = (self.log, sent) {
+                log.push(Delivery {
+                    check: self.id,
+                    case: case.key(),
+                    url: self.target.url.to_string(),
+                    started,
+                    headers,
+                    body,
+                    status: obs.status(),
+                    latency_ms: obs.latency_ms(),
+                    outcome: crate::text::line(&obs.line()),
+                });
+            }
             self.sink.send(CheckEvent::Progress { id: self.id.to_owned(), message: obs.line() });
             let stop = obs.treatment(self.target.deadline) == Treatment::NoAnswer;
             out.push(obs);
