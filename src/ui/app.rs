@@ -142,6 +142,8 @@ pub struct Armed {
     /// the times shown.
     pub started: Instant,
     pub origin_us: u64,
+    /// When the fault came into force (wall clock, shown as "since HH:MM:SS").
+    pub since: chrono::DateTime<chrono::Utc>,
     /// Requests since arming, oldest first (the newest
     /// [`LIVE_JOURNAL_LINES`](super::live_journal::LIVE_JOURNAL_LINES)), and how far
     /// the reviewer has scrolled back.

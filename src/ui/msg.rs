@@ -24,7 +24,7 @@ pub enum Msg {
     /// A running check reported something; `at` is when the runner received it.
     Check { event: CheckEvent, at: chrono::DateTime<chrono::Utc> },
     /// A scenario was armed on the evidence API (`origin_us`: the journal clock at arming).
-    Armed { check: String, describe: String, origin_us: u64 },
+    Armed { check: String, describe: String, origin_us: u64, at: chrono::DateTime<chrono::Utc> },
     /// A request reached the evidence API; `check` is the scenario armed when it was journaled.
     Journal { check: Option<String>, entry: Box<JournalEntry> },
     /// The journal feed fell behind and skipped this many entries (they are in the API's own

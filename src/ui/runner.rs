@@ -99,6 +99,7 @@ impl CheckSink {
             check: check.to_owned(),
             describe: armed.describe,
             origin_us: armed.origin_us,
+            at: chrono::Utc::now(),
         });
     }
 

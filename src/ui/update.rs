@@ -40,7 +40,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Saved(result) => on_saved(app, result, &mut fx),
         Msg::Check { event, at } => on_check(app, event, at),
-        Msg::Armed { check, describe, origin_us } => {
+        Msg::Armed { check, describe, origin_us, at } => {
             let how = if app.demo_flawed.is_some() {
                 "the demo client runs now"
             } else {
@@ -52,6 +52,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 describe,
                 started: app.now,
                 origin_us,
+                since: at,
                 journal: LiveJournal::default(),
                 seen: 0,
             });

@@ -304,7 +304,12 @@ fn r_runs_webhook_checks_and_arms_the_first_api_check_not_yet_passed() {
 }
 
 fn armed(check: &str) -> Msg {
-    Msg::Armed { check: check.into(), describe: format!("{check}: normal traffic"), origin_us: 1_000 }
+    Msg::Armed {
+        check: check.into(),
+        describe: format!("{check}: normal traffic"),
+        origin_us: 1_000,
+        at: chrono::DateTime::from_timestamp(1_764_640_000, 0).unwrap_or_default(),
+    }
 }
 
 fn entry(seq: u64, at_us: u64, status: u16) -> crate::checks::api::JournalEntry {

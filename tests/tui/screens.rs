@@ -213,7 +213,8 @@ fn armed_app(question: &str, check: &str, describe: &str, entries: Vec<JournalEn
     while a.current_question().map(|q| q.id.as_str()) != Some(question) {
         key(&mut a, KeyCode::Char('j'));
     }
-    update(&mut a, Msg::Armed { check: check.into(), describe: describe.into(), origin_us: 1_000_000 });
+    let at = chrono::DateTime::from_timestamp(1_764_640_987, 0).unwrap_or_default();
+    update(&mut a, Msg::Armed { check: check.into(), describe: describe.into(), origin_us: 1_000_000, at });
     for e in entries {
         update(&mut a, Msg::Journal { check: Some(check.into()), entry: Box::new(e) });
     }

@@ -81,7 +81,12 @@ fn block(app: &App, armed: &Armed) -> Block<'static> {
     Block::bordered()
         .border_style(Style::new().fg(Color::LightMagenta))
         .title(Line::styled(
-            format!(" ◉ ARMED {} {:>5.1}s ", armed.check, elapsed.as_secs_f64()),
+            format!(
+                " ◉ ARMED {} {:>5.1}s since {} UTC ",
+                armed.check,
+                elapsed.as_secs_f64(),
+                armed.since.format("%H:%M:%S")
+            ),
             Style::new().fg(Color::LightMagenta).add_modifier(Modifier::BOLD),
         ))
         .title_bottom(Line::styled(keys, theme::key()).right_aligned())

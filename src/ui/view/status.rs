@@ -124,6 +124,15 @@ fn segments(app: &App) -> Vec<Segment> {
             MUST,
             true,
             vec![
+                vec![Span::styled(
+                    format!(
+                        " ◉ {} in force since {} ({:.0}s) ",
+                        armed.check,
+                        armed.since.format("%H:%M:%S"),
+                        elapsed.as_secs_f64()
+                    ),
+                    style,
+                )],
                 vec![Span::styled(format!(" ◉ {} {:.0}s ", armed.check, elapsed.as_secs_f64()), style)],
                 vec![Span::styled(format!(" ◉ {} ", armed.check), style)],
                 vec![Span::styled(" ◉ armed ", style)],
