@@ -20,7 +20,8 @@ const env = require("./env");
 const axiosRetry = axiosRetryModule.default || axiosRetryModule;
 const defaultDelay = process.argv.includes("--default-delay");
 
-const http = axios.create({ timeout: 10000, headers: { "X-Client-Name": "acme-node-sync/2.1 (axios)" } });
+const NAME = "acme-node-sync/2.1 (axios)";
+const http = axios.create({ timeout: 10000, headers: { "X-Client-Name": NAME } });
 axiosRetry(http, defaultDelay ? {} : { retryDelay: axiosRetryModule.exponentialDelay });
 
 let token = null;
@@ -28,18 +29,7 @@ let token = null;
 let renewals = 0;
 
 async function newToken() {
-  const resp = await axios.post(
-    env.tokenUrl,
-    new URLSearchParams({ grant_type: "client_credentials" }).toString(),
-    {
-      headers: {
-        Authorization: env.basic(),
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Client-Name": "acme-node-sync/2.1 (axios)",
-      },
-      timeout: 10000,
-    },
-  );
+  const resp = await axios.post(...env.axiosGrant(NAME));
   token = resp.data.access_token;
   return token;
 }
@@ -61,14 +51,7 @@ http.interceptors.response.use(undefined, async (error) => {
 });
 
 async function main() {
-  let url = `${env.baseUrl}/items`;
-  let items = 0;
-  while (url) {
-    const resp = await http.get(url);
-    items += (resp.data.data || []).length;
-    url = resp.data.next || null;
-  }
-  console.log(`fetched ${items} items`);
+  await env.walk(async (url) => (await http.get(url)).data);
 }
 
 main().catch((e) => {

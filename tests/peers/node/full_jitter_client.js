@@ -17,31 +17,15 @@ const NAME = "acme-node-sync/4.0 (exponential-backoff)";
 const RETRY = new Set([429, 500, 502, 503, 504]);
 
 async function main() {
-  const grant = await axios.post(
-    env.tokenUrl,
-    new URLSearchParams({ grant_type: "client_credentials" }).toString(),
-    {
-      headers: {
-        Authorization: env.basic(),
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Client-Name": NAME,
-      },
-      timeout: 10000,
-    },
-  );
+  const grant = await axios.post(...env.axiosGrant(NAME));
   const headers = { Authorization: `Bearer ${grant.data.access_token}`, "X-Client-Name": NAME };
-  let url = `${env.baseUrl}/items`;
-  let items = 0;
-  while (url) {
-    const target = url;
-    const resp = await backOff(() => axios.get(target, { headers, timeout: 10000 }), {
+  await env.walk(async (url) => {
+    const resp = await backOff(() => axios.get(url, { headers, timeout: 10000 }), {
       jitter: "full",
       retry: (e) => Boolean(e.response && RETRY.has(e.response.status)),
     });
-    items += (resp.data.data || []).length;
-    url = resp.data.next || null;
-  }
-  console.log(`fetched ${items} items`);
+    return resp.data;
+  });
 }
 
 main().catch((e) => {

@@ -66,14 +66,7 @@ async function main() {
 
   let failed = null;
   try {
-    let url = `${env.baseUrl}/items`;
-    let items = 0;
-    while (url) {
-      const body = await api.get(url).json();
-      items += (body.data || []).length;
-      url = body.next || null;
-    }
-    console.log(`fetched ${items} items`);
+    await env.walk((url) => api.get(url).json());
   } catch (e) {
     failed = e;
     console.error(`giving up this cycle: ${e.message}`);

@@ -108,9 +108,15 @@ impl Traffic {
         if let Some(kind) = self.auth {
             scenario.auth = kind;
         }
+        self.judge_scenario(&scenario, end_ms, outcome)
+    }
+
+    /// Judges this traffic under `scenario` (one changed from its check's, say), the run ending
+    /// at `end_ms` with `outcome`.
+    pub fn judge_scenario(&self, scenario: &Scenario, end_ms: f64, outcome: RunOutcome) -> CheckResult {
         let input = JudgeInput {
             entries: &self.entries,
-            scenario: &scenario,
+            scenario,
             session: &self.entries,
             provoked: 0,
             armed_at_us: 0,

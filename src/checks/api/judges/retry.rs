@@ -8,10 +8,10 @@
 //!
 //! - **Repeatable** gaps (every retry's gap agrees across bursts within 20 % + 20 ms, or
 //!   only one burst was seen) are a deterministic policy, judged on the per-retry medians
-//!   after any immediate first retries: about equal is a constant interval (fail); steps that
-//!   grow (some later step ≥ 1.5 × the first, and the last gap ≥ 1.5 × the first) is
-//!   exponential (pass); gaps that rise by about the same step each time are a linear ramp
-//!   (fail). Two gaps can only show a ratio (≥ 1.5 passes).
+//!   after any immediate first retries: about equal is a constant interval (fail); gaps that
+//!   rise by about the same step each time (steps within 20 % + 20 ms) are a linear ramp
+//!   (fail); steps that grow (some later step larger than the first, and the last gap ≥ 1.5 ×
+//!   the first) is exponential (pass). Two gaps can only show a ratio (≥ 1.5 passes).
 //! - **Random** gaps are judged on the envelope: the largest gap at each retry across the
 //!   bursts. It passes when some later retry's envelope reaches 1.5 × the first retry's
 //!   (and 50 ms); otherwise it is inconclusive ("vary without clear growth"), never a
@@ -124,7 +124,12 @@ fn deterministic(gaps: &[f64]) -> Option<Shape> {
         return (last >= GROWTH * first).then(|| Shape::Growing(ratio(last, first)));
     }
     let steps: Vec<f64> = waits.windows(2).map(|w| w[1] - w[0]).collect();
-    if steps[0] > 0.0 && max_of(&steps[1..]) >= GROWTH * steps[0] && last >= GROWTH * first {
+    // Equal steps are a linear ramp; steps that grow are a factor at work, even when jitter
+    // (axios-retry's 0-20 %) shrinks 200, 400, 800 ms to steps of 250 and 350.
+    if steps.iter().all(|s| *s > 0.0) && about_equal(&steps) {
+        return Some(Shape::Linear(median(&steps)));
+    }
+    if steps[0] > 0.0 && max_of(&steps[1..]) > steps[0] && last >= GROWTH * first {
         return Some(Shape::Growing(ratio(max_of(waits), first)));
     }
     if steps.iter().all(|s| *s > 0.0) {
@@ -434,6 +439,16 @@ mod tests {
         let r = bursts_of(&[ramp, ramp, ramp]).judge_exited("retry.backoff");
         assert_eq!(r.verdict, Verdict::Fail, "{}", r.summary);
         assert!(r.summary.contains("linear ramp"), "{}", r.summary);
+    }
+
+    /// axios-retry's exponentialDelay (200, 400, 800 ms, each plus 0-20 %) in one burst: the
+    /// jitter can make the steps 250 and 350 ms, which is still a factor at work, not a ramp.
+    #[test]
+    fn axios_retry_jittered_doubling_is_not_a_linear_ramp() {
+        for gaps in [[230.0, 480.0, 830.0], [240.0, 400.0, 960.0], [219.0, 429.0, 820.0]] {
+            let r = burst(&times(&gaps), &[503, 500, 503, 500]).judge_exited("retry.backoff");
+            assert_eq!(r.verdict, Verdict::Pass, "{gaps:?}: {}", r.summary);
+        }
     }
 
     #[test]

@@ -448,15 +448,7 @@ mod tests {
         let mut scenario =
             crate::checks::api::scenario::Scenario::for_check("polling.rate").expect("scenario");
         scenario.rate_limit_per_second = None;
-        let input = JudgeInput {
-            entries: &burst.entries,
-            scenario: &scenario,
-            session: &burst.entries,
-            provoked: 0,
-            armed_at_us: 0,
-            end: super::super::RunEnd { at_us: 600_000, outcome: RunOutcome::Exited(0) },
-        };
-        let r = polling_rate(&input);
+        let r = burst.judge_scenario(&scenario, 600.0, RunOutcome::Exited(0));
         assert_eq!(r.verdict, Verdict::Inconclusive, "{}", r.summary);
         assert!(r.summary.contains("in a second (no limit stated)"), "{}", r.summary);
         assert!(!r.figures.contains_key("limit_per_second"));
