@@ -39,6 +39,8 @@ pub enum Mode {
     /// One pane takes the whole body and scrolls (`z`): for reading long guidance or the
     /// retry chart over a screen share.
     Zoom(super::zoom::Zoom),
+    /// Typing a search query (`/`); the matches are listed in a popup.
+    Search,
 }
 
 /// Whether the credentials popup shows the client secret. Presenter-safe by default: masked
@@ -199,6 +201,8 @@ pub struct App {
     /// How far the zoomed pane can scroll at the latest draw (set by the runner, like
     /// `live_rows`), so the scroll keys stop at the last line.
     pub zoom_max_scroll: u16,
+    /// The search query, kept after `Enter` so `]` / `[` step through its matches.
+    pub search: super::search::Search,
 }
 
 impl App {
@@ -236,6 +240,7 @@ impl App {
             live_rows: 0,
             consent: SecretConsent::default(),
             zoom_max_scroll: 0,
+            search: super::search::Search::default(),
         }
     }
 

@@ -40,6 +40,7 @@ const BROWSE: &[KeyHelp] = &[
     k("y N", "trace id found/not"),
     k("d", "demo good/flawed"),
     k("z", "zoom pane"),
+    k("/ ] [", "search ] [ step"),
     k("?", "help"),
     k("q", "quit"),
 ];
@@ -72,6 +73,9 @@ const ZOOM: &[KeyHelp] = &[
     k("?", "help"),
     k("q", "quit"),
 ];
+
+const SEARCH: &[KeyHelp] =
+    &[k("Enter", "keep (] [ step)"), k("↑↓", "match"), k("Esc", "clear"), k("Ctrl-C", "quit")];
 
 const CREDENTIALS: &[KeyHelp] = &[k("v", "reveal secret (30 s)"), k("Esc c", "close")];
 
@@ -115,6 +119,7 @@ pub fn help_for(mode: Mode) -> &'static [KeyHelp] {
         Mode::Credentials(_) => CREDENTIALS,
         Mode::ConfirmSecret => CONFIRM_SECRET,
         Mode::Zoom(_) => ZOOM,
+        Mode::Search => SEARCH,
     }
 }
 

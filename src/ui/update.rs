@@ -160,6 +160,7 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             }
         }
         Mode::ConfirmSecret => confirm_secret_key(app, key, fx),
+        Mode::Search => super::search::typing_key(app, key),
         Mode::Zoom(zoom) => {
             if !super::zoom::key(app, zoom, key) {
                 browse_key(app, key, fx);
@@ -217,7 +218,18 @@ fn browse_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         KeyCode::Char('?') => open_help(app),
         KeyCode::Char('q') => request_quit(app, fx),
         KeyCode::Char('z') => app.mode = Mode::Zoom(super::zoom::Zoom::open(app)),
-        KeyCode::Esc => app.notice = None,
+        KeyCode::Char('/') => {
+            app.search = super::search::Search::default();
+            app.mode = Mode::Search;
+        }
+        KeyCode::Char(c @ (']' | '[')) if !super::search::step(app, c == ']') => {
+            app.notice =
+                Some(Notice::info("no search kept: / searches, then ] and [ step through the matches"));
+        }
+        KeyCode::Esc => {
+            app.notice = None;
+            app.search = super::search::Search::default();
+        }
         _ => {}
     }
 }

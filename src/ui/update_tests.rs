@@ -742,3 +742,41 @@ fn z_zooms_the_evidence_scrolls_within_its_bounds_and_keeps_the_browsing_keys() 
     press(&mut a, KeyCode::Char('z'));
     assert_eq!(a.mode, Mode::Browse);
 }
+
+#[test]
+fn slash_searches_across_sections_brackets_step_and_esc_clears() {
+    let mut a = app();
+    a.dossier.answer_mut("retries.mechanism").note = "Uses TENACITY with jitter".into();
+    press(&mut a, KeyCode::Char('/'));
+    assert_eq!(a.mode, Mode::Search);
+    // By note, case-insensitive: the selection follows the first match, in another section.
+    typ(&mut a, "tenacity");
+    assert_eq!(id(&a), "retries.mechanism");
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.mode, Mode::Browse);
+    assert_eq!(a.search.query, "tenacity");
+    // By id: several matches; ] and [ step and wrap, and n still opens the note editor elsewhere.
+    press(&mut a, KeyCode::Char('/'));
+    typ(&mut a, "webhooks.");
+    let hits = crate::ui::search_matches(&a, "webhooks.");
+    assert!(hits.len() >= 3, "{hits:?}");
+    assert_eq!(id(&a), "webhooks.events");
+    press(&mut a, KeyCode::Enter);
+    press(&mut a, KeyCode::Char(']'));
+    assert_eq!((a.section, a.question), hits[1]);
+    press(&mut a, KeyCode::Char('['));
+    press(&mut a, KeyCode::Char('['));
+    assert_eq!((a.section, a.question), hits[hits.len() - 1], "wraps backwards");
+    // Esc clears the kept query: ] then says how to search.
+    press(&mut a, KeyCode::Esc);
+    assert!(a.search.query.is_empty());
+    let here = (a.section, a.question);
+    press(&mut a, KeyCode::Char(']'));
+    assert_eq!((a.section, a.question), here);
+    assert!(a.notice.as_ref().is_some_and(|n| n.text.contains("/ searches")));
+    // Esc while typing clears too.
+    press(&mut a, KeyCode::Char('/'));
+    typ(&mut a, "x");
+    press(&mut a, KeyCode::Esc);
+    assert_eq!((a.mode, a.search.query.as_str()), (Mode::Browse, ""));
+}

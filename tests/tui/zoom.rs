@@ -139,3 +139,18 @@ fn no_screen_holds_the_client_secret_until_revealed() {
     key(&mut a, KeyCode::Down);
     assert!(!render(&a, 80, 24).backend().to_string().contains(SECRET), "masked by the next key");
 }
+
+/// `/` then "retry": the popup lists every question that mentions it, across sections.
+#[test]
+fn search_results_80x24() {
+    let mut a = app();
+    key(&mut a, KeyCode::Char('/'));
+    for c in "retry".chars() {
+        key(&mut a, KeyCode::Char(c));
+    }
+    let t = render(&a, 80, 24);
+    let s = t.backend().to_string();
+    assert!(s.contains("/retry") && s.contains("matches") && s.contains("SEARCH"), "{s}");
+    assert!(s.contains("retries.mechanism"), "{s}");
+    insta::assert_snapshot!(t.backend());
+}

@@ -36,7 +36,7 @@ impl Widget for HelpPopup<'_> {
         let _ = self.0;
         let [(browse_mode, browse_title), rest @ ..] = ALL_MODES;
         let mut left = section(browse_title, browse_mode);
-        left.push(Line::default());
+        // No blank line before it: the column must fit 80×24.
         left.push(Line::styled("While a scenario is armed", theme::title().fg(Color::Cyan)));
         // The armed keys not already listed above (the popup must fit 80×24).
         for k in ARMED.iter().filter(|k| help_for(browse_mode).iter().all(|b| b.keys != k.keys)) {

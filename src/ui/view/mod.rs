@@ -9,6 +9,7 @@ mod help;
 mod live;
 mod question;
 mod retry_chart;
+mod search;
 mod sections;
 mod settings;
 mod status;
@@ -28,6 +29,7 @@ pub use help::HelpPopup;
 pub use live::LivePane;
 pub use question::QuestionPane;
 pub use retry_chart::RetryChart;
+pub use search::SearchPopup;
 pub use sections::SectionsPane;
 pub use settings::SettingsPopup;
 pub use status::StatusLine;
@@ -120,6 +122,7 @@ impl Widget for &App {
             Mode::Help => HelpPopup(self).render(a.body, buf),
             Mode::Credentials(_) => CredentialsPopup(self).render(a.body, buf),
             Mode::ConfirmSecret => ConsentPopup(self).render(a.body, buf),
+            Mode::Search => SearchPopup(self).render(a.body, buf),
             Mode::Settings | Mode::EditSetting => SettingsPopup(self).render(a.body, buf),
             _ => {}
         }

@@ -47,6 +47,7 @@ fn mode_label(mode: Mode) -> &'static str {
         Mode::Credentials(_) => " CREDENTIALS ",
         Mode::ConfirmSecret => " SEND SECRET? ",
         Mode::Zoom(_) => " ZOOM ",
+        Mode::Search => " SEARCH ",
     }
 }
 
