@@ -197,7 +197,9 @@ impl Scenario {
 /// policy (RetryMax 4, waits 1, 2, 4, 8 s) retries for 15 s and then needs 16 s of quiet
 /// (twice its longest gap) before `retry.limit` can call it stopped; got's stock doubling
 /// from 1 s is shorter. 45 s covers both with room for the token request and a slow start. The
-/// headless runner ends such a run as soon as the quiet has been seen, so a client that exits
+/// headless runner ends such a run once it has seen three times the longest gap of quiet
+/// (24 s here, 39 s in all, still inside 45 s; a run cut at 45 s is judged on the 16 s
+/// anyway), so a client that exits
 /// or settles early does not wait the whole time.
 pub fn default_run_timeout(fault: &Fault) -> Duration {
     match fault {
