@@ -17,7 +17,7 @@ use super::client_env::ClientEnv;
 use super::client_output::{read_bounded, redact_output, tail_lines};
 use super::error::ApiError;
 use super::judges::RunOutcome;
-use super::judges::retry::quiet_seen;
+use super::judges::retry::quiet_seen_with_margin;
 use super::reaper::{GroupGuard, become_subreaper, signal_group};
 use super::scenario::{Fault, default_run_timeout};
 use super::session::EvidenceApi;
@@ -186,7 +186,7 @@ async fn run_one(
             _ = poll.tick(), if ends_when_quiet => {
                 let journal = api.journal();
                 let gets: Vec<_> = journal.iter().filter(|e| e.is_items()).collect();
-                if quiet_seen(&gets, api.now_us()) {
+                if quiet_seen_with_margin(&gets, api.now_us()) {
                     terminate(pgid, &mut child).await;
                     break RunOutcome::Settled;
                 }

@@ -8,7 +8,7 @@
 //! fault comes a random lead-in of normal traffic, and the fault begins only once the client
 //! is between calls (nothing completed for [`IDLE`]), so a judge that reads whole cycles
 //! (`pagination.complete`) never starts in the middle of one. A fault's window ends when the
-//! client has been seen quiet after it ([`quiet_seen`]: three times its longest gap, at least 2 s;
+//! client has been seen quiet after it ([`quiet_seen`]: twice its longest gap, at least 2 s;
 //! for `retry.limit` this is the quiet that shows it stopped), or when its share of the watch
 //! is used up. Each judge reads the traffic from its fault's start to its end, and only that.
 

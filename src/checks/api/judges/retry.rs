@@ -41,7 +41,7 @@ const MAX_REASONABLE_ATTEMPTS: usize = 10;
 const MIN_QUIET_MS: f64 = 2000.0;
 /// …and at least this multiple of its longest gap.
 const QUIET_GAPS: f64 = 2.0;
-/// A run (or a watch window) is ended early only after this multiple of the longest gap, a
+/// A headless run is ended early only after this multiple of the longest gap, a
 /// margin over [`QUIET_GAPS`]: a doubling client's next gap is exactly twice its last (got:
 /// 1 s then 2 s + 0–100 ms; go-retryablehttp: 4 s then 8 s), so ending at twice the gap
 /// raced the client's next attempt and could cut it off. Judging still asks for twice.
@@ -283,14 +283,24 @@ pub fn quiet_needed_ms(gaps: &[f64]) -> f64 {
     (QUIET_GAPS * max_of(gaps)).max(MIN_QUIET_MS)
 }
 
-/// Whether `gets` (at least one) have been followed by enough quiet at `now_us` to end the
-/// run early: three times the longest gap ([`EARLY_END_GAPS`]), at least 2 s, so the judge's
-/// own bar ([`quiet_needed_ms`], twice) is met with a margin. The headless runner ends a
-/// `retry.limit` run as soon as this holds.
+/// Whether `gets` (at least one) have been followed by the quiet the judge asks for at
+/// `now_us` ([`quiet_needed_ms`]: twice the longest gap, at least 2 s). A watch ends a fault's
+/// window as soon as this holds (a running service's next sync cycle may come sooner than a
+/// margin would allow).
 pub fn quiet_seen(gets: &[&JournalEntry], now_us: u64) -> bool {
-    let Some(last) = gets.last() else { return false };
-    let quiet_ms = now_us.saturating_sub(last.at_us) as f64 / 1000.0;
-    quiet_ms >= (EARLY_END_GAPS * max_of(&gaps_ms(gets))).max(MIN_QUIET_MS)
+    quiet_for(gets, now_us) >= quiet_needed_ms(&gaps_ms(gets))
+}
+
+/// Whether a headless run can end early: three times the longest gap of quiet
+/// ([`EARLY_END_GAPS`]), at least 2 s, a margin over the judge's own bar so that a doubling
+/// client's next attempt (due at exactly twice its last gap) is never cut off.
+pub fn quiet_seen_with_margin(gets: &[&JournalEntry], now_us: u64) -> bool {
+    quiet_for(gets, now_us) >= (EARLY_END_GAPS * max_of(&gaps_ms(gets))).max(MIN_QUIET_MS)
+}
+
+/// Milliseconds since the last of `gets` (0 when there is none: nothing to be quiet after).
+fn quiet_for(gets: &[&JournalEntry], now_us: u64) -> f64 {
+    gets.last().map_or(0.0, |last| now_us.saturating_sub(last.at_us) as f64 / 1000.0)
 }
 
 /// `retry.limit`: every GET fails for good; the client must stop after a bounded number of
@@ -529,8 +539,10 @@ mod tests {
         let gets: Vec<_> = t.entries.iter().filter(|e| e.is_items()).collect();
         // The runner ends early only at three times the longest gap (24 s), a margin over the
         // judge's 16 s.
-        assert!(!quiet_seen(&gets, ((last_ms + 23_000.0) * 1000.0) as u64));
-        assert!(quiet_seen(&gets, ((last_ms + 24_100.0) * 1000.0) as u64));
+        assert!(!quiet_seen(&gets, ((last_ms + 15_000.0) * 1000.0) as u64));
+        assert!(quiet_seen(&gets, ((last_ms + 16_100.0) * 1000.0) as u64));
+        assert!(!quiet_seen_with_margin(&gets, ((last_ms + 23_000.0) * 1000.0) as u64));
+        assert!(quiet_seen_with_margin(&gets, ((last_ms + 24_100.0) * 1000.0) as u64));
     }
 
     /// A watched service (urllib3 Retry, total 5, backoff 0.1: 0, 0.2, 0.4, 0.8 s) that gave
