@@ -79,6 +79,12 @@ pub struct CommonFlags {
     /// stdout is a terminal.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Use the --dossier's own webhook URL (with the secret it names) and client command.
+    /// Without it those two settings are refused: a dossier may come from someone else, and
+    /// they would send a secret to a target or run a command nobody here chose. Give --url or
+    /// --exec instead, or set this for a dossier you wrote (a CI job's own).
+    #[arg(long, env = "CERTCOCKPIT_TRUST_DOSSIER")]
+    pub trust_dossier: bool,
 }
 
 /// Which families a run covers.
@@ -102,6 +108,43 @@ pub fn run(args: CheckArgs) -> color_eyre::Result<ExitCode> {
         )),
         None => gate(Families::Configured, &args.webhook, &args.api, &args.common),
     }
+}
+
+/// Why the run refuses settings the dossier alone supplies (issue: a dossier is data, not
+/// instructions): a webhook URL the secret would be sent to, and a client command to run.
+/// Either given on the command line is the user's own choice and is used; the rest of the
+/// settings (scheme, profile, upstream, deadline) only shape the run and are always read.
+#[allow(clippy::too_many_arguments)]
+fn untrusted(
+    d: &Dossier,
+    path: &Path,
+    webhook_flags: &WebhookFlags,
+    api_flags: &ApiFlags,
+    families: Families,
+    named: bool,
+    hook_ids: &[String],
+    api_ids: &[&str],
+) -> Option<String> {
+    let runs_hooks = families != Families::Api && !(named && hook_ids.is_empty());
+    let runs_api = families != Families::Webhook && !(named && api_ids.is_empty());
+    let file = path.display();
+    let how = "pass --trust-dossier (or CERTCOCKPIT_TRUST_DOSSIER=1) if you wrote this dossier";
+    let hook = &d.settings.webhook;
+    if runs_hooks && webhook_flags.url.is_none() && !hook.url.trim().is_empty() {
+        let var = webhook_flags.secret_env.as_deref().unwrap_or(hook.secret_env.as_str());
+        return Some(format!(
+            "{file}: [settings.webhook] url = \"{}\" comes from the dossier, and the webhook secret in ${var} would be sent there; a dossier may come from someone else: give the target yourself with --url, or {how}",
+            text::short(&hook.url),
+        ));
+    }
+    let exec = d.settings.api.exec.as_deref().map(str::trim).filter(|e| !e.is_empty());
+    if let (true, None, Some(exec)) = (runs_api, api_flags.exec.as_deref(), exec) {
+        return Some(format!(
+            "{file}: [settings.api] exec = \"{}\" comes from the dossier, and certcockpit would run that command; a dossier may come from someone else: give the command yourself with --exec, or {how}",
+            text::short(exec),
+        ));
+    }
+    None
 }
 
 /// `check --list`: id, family and pass bar of every check.
@@ -181,6 +224,12 @@ fn gate(
     let named = !common.only.is_empty();
     let want_hooks = families == Families::Webhook || (named && !hook_ids.is_empty());
     let want_api = families == Families::Api || (named && !api_ids.is_empty());
+    if let (Some(d), Some(path), false) = (&settings, &common.dossier, common.trust_dossier)
+        && let Some(refusal) =
+            untrusted(d, path, webhook_flags, api_flags, families, named, &hook_ids, &api_ids)
+    {
+        return Ok(usage_error(&refusal));
+    }
     let hook_plan = if families == Families::Api || (named && hook_ids.is_empty()) {
         None
     } else {

@@ -30,6 +30,7 @@ fn run(args: &[&str]) -> Output {
         .args(args)
         .env("HOOK_SECRET", SECRET)
         .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("CERTCOCKPIT_TRUST_DOSSIER")
         .output()
         .expect("run certcockpit")
 }
@@ -137,6 +138,39 @@ fn dossier_with_settings(dir: &Path, hook_url: &str, exec: &str) -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// A dossier from someone else names a webhook URL (where the secret would go) and a client
+/// command: `check --dossier` runs neither without --trust-dossier, says which setting and
+/// why, and exits 2; the collector receives nothing and the command leaves no trace. Given
+/// on the command line (or trusted), the same settings run.
+#[test]
+fn a_dossier_from_someone_else_neither_gets_the_secret_nor_runs_its_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let collector = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    collector.set_nonblocking(true).expect("nonblocking");
+    let url = format!("http://127.0.0.1:{}/steal", collector.local_addr().expect("addr").port());
+    let pwned = dir.path().join("PWNED");
+    let d = dossier_with_settings(dir.path(), &url, &format!("touch {}", pwned.display()));
+
+    let out = run(&["check", "--dossier", &d]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    let err = support::text(&out.stderr);
+    assert!(err.contains("[settings.webhook] url") && err.contains("--trust-dossier"), "{err}");
+    assert!(collector.accept().is_err(), "the dossier's target was contacted");
+
+    let out = run(&["check", "--dossier", &d, "--only", "auth.token_reuse"]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert!(support::text(&out.stderr).contains("[settings.api] exec"), "{}", show(&out));
+    assert!(!pwned.exists(), "the dossier's command ran");
+
+    // The user's own choice on the command line is used.
+    let out = run(&["check", "--dossier", &d, "--only", "auth.token_reuse", "--exec", "true"]);
+    assert_ne!(out.status.code(), Some(2), "{}", show(&out));
+    assert!(!pwned.exists(), "the dossier's command ran instead of --exec");
+    let out = run(&["check", "--dossier", &d, "--only", "auth.token_reuse", "--trust-dossier"]);
+    assert_ne!(out.status.code(), Some(2), "{}", show(&out));
+    assert!(pwned.exists(), "--trust-dossier runs the dossier's own command");
+}
+
 #[test]
 fn junit_of_a_pass_a_fail_an_inconclusive_and_an_environment_error_validates() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -148,6 +182,7 @@ fn junit_of_a_pass_a_fail_an_inconclusive_and_an_environment_error_validates() {
         "check",
         "--dossier",
         &d,
+        "--trust-dossier",
         "--only",
         "webhook.delivery,auth.token_reuse,headers.client_name",
         "--junit",

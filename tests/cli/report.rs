@@ -127,7 +127,7 @@ fn malformed_dossier_is_a_located_error() {
         "[dossier]\nquestionnaire = \"uniwise-wiseflow\"\n\n[answers.\"a.b\"]\nstatus = \"maybe\"\n";
     std::fs::write(&path, original).expect("write");
     let out = certcockpit(&["report", &path.display().to_string()]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a bad dossier is an input error (exit 2)");
     let err = text(&out.stderr);
     assert!(err.contains(&format!("{}:5:10:", path.display())), "{err}");
     assert!(err.contains("maybe"), "{err}");
