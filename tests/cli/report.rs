@@ -141,7 +141,7 @@ fn unknown_questionnaire_is_a_clear_error() {
     let path = dir.path().join("d.toml");
     std::fs::write(&path, "[dossier]\nquestionnaire = \"acme-internal\"\n").expect("write");
     let out = certcockpit(&["report", &path.display().to_string()]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "an unknown questionnaire is an input error");
     let err = text(&out.stderr);
     assert!(err.contains("names questionnaire 'acme-internal', which is not built in"), "{err}");
     assert!(err.contains("okendo-webhooks"), "lists the built-ins: {err}");
@@ -192,7 +192,7 @@ fn init_with_an_unknown_questionnaire_writes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("d.toml");
     let out = certcockpit(&["init", &path.display().to_string(), "-q", "nope"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "an unknown questionnaire is an input error");
     assert!(text(&out.stderr).contains("unknown questionnaire 'nope'"), "{}", text(&out.stderr));
     assert!(!path.exists());
 }
