@@ -61,6 +61,9 @@ pub fn main() -> ExitCode {
     // Every command but the listings may hold a secret (generated, or read from the
     // environment); none needs a core dump.
     crate::checks::forbid_core_dumps();
+    if cli.command.as_ref().is_some_and(Command::only_reads) {
+        end_quietly_on_a_closed_pipe();
+    }
     let result = match cli.command {
         None => review::run(review::ReviewArgs::default()),
         Some(Command::Review(args)) => review::run(args),
@@ -79,6 +82,30 @@ pub fn main() -> ExitCode {
             eprintln!("certcockpit: {}", crate::text::neutralise_lines(&format!("{e:#}"), 8_000));
             exit_for_error(&e).into()
         }
+    }
+}
+
+impl Command {
+    /// Commands that only read and print (nothing to save, no secret, no child): a reader that
+    /// closes the pipe early (`certcockpit questionnaires | head`) may end them.
+    fn only_reads(&self) -> bool {
+        match self {
+            Command::Questionnaires | Command::Validate(_) | Command::Report(_) => true,
+            Command::Check(args) => args.list && args.command.is_none(),
+            _ => false,
+        }
+    }
+}
+
+/// Rust ignores SIGPIPE, so a write to a closed pipe fails and `println!` panics. For the
+/// read-only listings, end as every Unix filter does instead: the default action, a quiet
+/// exit. Commands that run checks or save keep ignoring it, so a closed stdout never cuts
+/// a dossier's save short.
+fn end_quietly_on_a_closed_pipe() {
+    // SAFETY: setting a signal's disposition to the default has no preconditions, and runs
+    // before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -117,3 +117,23 @@ fn missing_file_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("cannot read questionnaire /nonexistent/q.toml"));
 }
+
+/// `certcockpit questionnaires | head -0`: the reader closes the pipe before the listing is
+/// written. The listing ends quietly (SIGPIPE's default action, as any Unix filter), never
+/// with a panic on stderr.
+#[test]
+fn a_closed_pipe_ends_the_listing_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    let mut child = crate::support::command()
+        .arg("questionnaires")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let err = text(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.status.success() || out.status.signal() == Some(libc::SIGPIPE), "{:?}", out.status);
+}
