@@ -8,7 +8,8 @@
 //!
 //! - **Repeatable** gaps (every retry's gap agrees across bursts within 20 % + 20 ms, or
 //!   only one burst was seen) are a deterministic policy, judged on the per-retry medians
-//!   after any immediate first retries: about equal is a constant interval (fail); gaps that
+//!   after any immediate first retries: about equal is a constant interval (fail); gaps each
+//!   at least 1.6 × the one before are exponential (pass; jittered doubling); gaps that
 //!   rise by about the same step each time (steps within 20 % + 20 ms) are a linear ramp
 //!   (fail); steps that grow (some later step larger than the first, and the last gap ≥ 1.5 ×
 //!   the first) is exponential (pass). Two gaps can only show a ratio (≥ 1.5 passes).
@@ -35,6 +36,8 @@ use crate::checks::{CheckId, CheckResult, Verdict};
 
 /// Later gaps must reach this multiple of earlier ones to count as growth.
 const GROWTH: f64 = 1.5;
+/// Every gap this multiple of the one before is growth by a factor, never a linear ramp.
+const EVERY_GAP_FACTOR: f64 = 1.6;
 /// Stopping after more attempts than this hammers a failing service.
 const MAX_REASONABLE_ATTEMPTS: usize = 10;
 /// `retry.limit` calls a client stopped after this much quiet at least…
@@ -127,6 +130,13 @@ fn deterministic(gaps: &[f64]) -> Option<Shape> {
     let last = waits[waits.len() - 1];
     if waits.len() == 2 {
         return (last >= GROWTH * first).then(|| Shape::Growing(ratio(last, first)));
+    }
+    // Every gap at least 1.6 × the one before is a factor at work, whatever its steps look
+    // like: a linear ramp's ratio falls to n/(n-1) ≤ 1.5 by its third gap (200, 400, 600),
+    // while doubling under axios-retry's 0-20 % jitter stays ≥ 800/480 = 1.67 (its 211, 482,
+    // 829 ms has steps 271 and 347, which read as "about equal").
+    if waits.windows(2).all(|w| w[1] >= EVERY_GAP_FACTOR * w[0]) {
+        return Some(Shape::Growing(ratio(last, first)));
     }
     let steps: Vec<f64> = waits.windows(2).map(|w| w[1] - w[0]).collect();
     // Equal steps are a linear ramp; steps that grow are a factor at work, even when jitter
@@ -462,6 +472,9 @@ mod tests {
     /// jitter can make the steps 250 and 350 ms, which is still a factor at work, not a ramp.
     #[test]
     fn axios_retry_jittered_doubling_is_not_a_linear_ramp() {
+        // Recorded in CI: axios-retry exponentialDelay's one burst, steps 271 and 347 ms.
+        assert!(matches!(deterministic(&[211.0, 482.0, 829.0]), Some(Shape::Growing(_))));
+        assert!(matches!(deterministic(&[200.0, 400.0, 600.0]), Some(Shape::Linear(_))));
         for gaps in [[230.0, 480.0, 830.0], [240.0, 400.0, 960.0], [219.0, 429.0, 820.0]] {
             let r = burst(&times(&gaps), &[503, 500, 503, 500]).judge_exited("retry.backoff");
             assert_eq!(r.verdict, Verdict::Pass, "{gaps:?}: {}", r.summary);
