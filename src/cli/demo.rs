@@ -100,7 +100,7 @@ fn run_cockpit(dossier: Option<PathBuf>, flawed: bool) -> color_eyre::Result<Exi
     if d.dossier.partner.is_empty() {
         d.dossier.partner = "certcockpit demo".into();
     }
-    app.dirty = Some((app.now, app.now));
+    app.mark_changed();
     app.demo_flawed = Some(flawed);
 
     let mut launcher = LiveChecks::new().with_secret(WEBHOOK_SECRET_VAR, secret).with_demo(behaviour);

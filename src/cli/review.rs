@@ -75,7 +75,7 @@ pub(super) fn apply_api_flags(app: &mut App, profile: Option<&str>, upstream: Op
         changed = true;
     }
     if changed {
-        app.dirty = Some((app.now, app.now));
+        app.mark_changed();
     }
 }
 
@@ -174,7 +174,7 @@ pub(super) fn run_tui(
 ) -> color_eyre::Result<ExitCode> {
     let launcher: Arc<dyn CheckLauncher> = Arc::new(launcher);
     runtime.block_on(crate::tui::run(app, store, Some(launcher)))?;
-    if let Some(e) = &app.save_error {
+    if let Some(e) = app.save.error() {
         eprintln!("certcockpit: quit without saving the latest changes: {e}");
         return Ok(ExitCode::FAILURE);
     }
@@ -216,11 +216,11 @@ mod tests {
         apply_api_flags(&mut a, Some("uniwise-wiseflow"), Some("https://sandbox.example.com/v1"));
         assert_eq!(a.dossier.settings.api.profile.as_deref(), Some("uniwise-wiseflow"));
         assert_eq!(a.dossier.settings.api.upstream.as_deref(), Some("https://sandbox.example.com/v1"));
-        assert!(a.dirty.is_some(), "saved soon");
+        assert!(a.save.unsaved(), "saved soon");
         let mut b = app();
         apply_api_flags(&mut b, None, None);
         assert_eq!(b.dossier.settings.api.profile.as_deref(), Some("generic"), "no flag: the setting");
-        assert!(b.dirty.is_none());
+        assert!(!b.save.unsaved());
     }
 
     #[test]

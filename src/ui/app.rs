@@ -12,6 +12,7 @@ use crate::questionnaire::{Question, Questionnaire, Section};
 
 use super::consent::SecretConsent;
 use super::fields::Field;
+use super::lifecycle::{QuitState, SaveState};
 use super::live_journal::LiveJournal;
 
 /// What the keys currently drive.
@@ -82,19 +83,6 @@ impl Notice {
     pub fn error(text: impl Into<String>) -> Self {
         Self { text: text.into(), error: true }
     }
-}
-
-/// The save state shown in the header.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SaveState {
-    /// Everything is on disk.
-    Saved,
-    /// Changes wait for the debounce.
-    Unsaved,
-    /// A save is in flight.
-    Saving,
-    /// The last save failed; the text says why. Changes stay in memory and are retried.
-    Failed(String),
 }
 
 /// A check that is running, as the evidence pane shows it.
@@ -174,15 +162,10 @@ pub struct App {
     pub notice: Option<Notice>,
     /// The clock as of the latest tick.
     pub now: Instant,
-    /// First and latest unsaved change (for the debounce), `None` when nothing is pending.
-    pub dirty: Option<(Instant, Instant)>,
-    pub save_in_flight: bool,
-    /// The last save's error, until a save succeeds.
-    pub save_error: Option<String>,
-    /// `q` was pressed: quit as soon as the final save is done.
-    pub quitting: bool,
-    /// The final save failed: a second `q` quits without saving.
-    pub quit_armed: bool,
+    /// Whether the dossier in memory is on disk (clean, dirty, saving, failed).
+    pub save: SaveState,
+    /// Whether the reviewer is leaving (staying, after the final save, armed to quit unsaved).
+    pub quit: QuitState,
     pub running: BTreeMap<String, RunningCheck>,
     /// The evidence API, when one runs for this session.
     pub api: Option<ApiInfo>,
@@ -227,11 +210,8 @@ impl App {
             setting: 0,
             notice: None,
             now,
-            dirty: created.then_some((now, now)),
-            save_in_flight: false,
-            save_error: None,
-            quitting: false,
-            quit_armed: false,
+            save: SaveState::new(created, now),
+            quit: QuitState::Staying,
             running: BTreeMap::new(),
             api: None,
             armed: None,
@@ -262,16 +242,9 @@ impl App {
         (done, section.questions.len())
     }
 
-    pub fn save_state(&self) -> SaveState {
-        if self.save_in_flight {
-            SaveState::Saving
-        } else if let Some(e) = &self.save_error {
-            SaveState::Failed(e.clone())
-        } else if self.dirty.is_some() {
-            SaveState::Unsaved
-        } else {
-            SaveState::Saved
-        }
+    /// Records a change to the dossier, as of the latest tick: the autosave picks it up.
+    pub fn mark_changed(&mut self) {
+        self.save.changed(self.now);
     }
 
     /// Sets the session's evidence API (shown in the status line and the credentials popup).

@@ -8,6 +8,7 @@ mod app;
 mod consent;
 mod fields;
 mod keys;
+mod lifecycle;
 mod live_journal;
 mod msg;
 mod runner;
@@ -16,12 +17,11 @@ mod update;
 pub mod view;
 mod zoom;
 
-pub use app::{
-    ApiInfo, App, Armed, Mode, Notice, REVEAL_FOR, REVEAL_KEY, Reveal, RunningCheck, SaveState, masked,
-};
+pub use app::{ApiInfo, App, Armed, Mode, Notice, REVEAL_FOR, REVEAL_KEY, Reveal, RunningCheck, masked};
 pub use consent::{PendingSecret, SecretConsent};
 pub use fields::Field;
 pub use keys::{KeyHelp, help_for};
+pub use lifecycle::{Changes, QuitState, SaveState};
 pub use live_journal::{JOURNAL_PAGE, LIVE_JOURNAL_LINES, LiveJournal, LiveLine};
 pub use msg::{Effect, Msg};
 pub use runner::{ArmedScenario, CheckLauncher, CheckSink, RunError, Runner};

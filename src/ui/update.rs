@@ -15,6 +15,7 @@ use crate::text;
 use super::app::{App, Armed, Mode, Notice, REVEAL_FOR, REVEAL_KEY, Reveal, RunningCheck};
 use super::consent::PendingSecret;
 use super::fields::Field;
+use super::lifecycle::QuitState;
 use super::live_journal::{LiveJournal, page};
 use super::msg::{Effect, Msg};
 
@@ -68,65 +69,53 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     fx
 }
 
-fn mark_changed(app: &mut App) {
-    let first = app.dirty.map_or(app.now, |(first, _)| first);
-    app.dirty = Some((first, app.now));
-}
-
 fn start_save(app: &mut App, fx: &mut Vec<Effect>) {
     fx.push(Effect::Save(Box::new(app.dossier.clone())));
-    app.save_in_flight = true;
-    app.dirty = None;
+    app.save.begin();
 }
 
 /// At most one save in flight; a change during a save is picked up by a later tick.
 fn autosave(app: &mut App, fx: &mut Vec<Effect>) {
-    if app.save_in_flight {
-        return;
-    }
-    if let Some((first, last)) = app.dirty {
-        let quiet = app.now.saturating_duration_since(last) >= DEBOUNCE;
-        let overdue = app.now.saturating_duration_since(first) >= MAX_UNSAVED;
-        if quiet || overdue {
-            start_save(app, fx);
-        }
+    if app.save.waiting().is_some_and(|c| c.due(app.now, DEBOUNCE, MAX_UNSAVED)) {
+        start_save(app, fx);
     }
 }
 
 fn on_saved(app: &mut App, result: Result<(), String>, fx: &mut Vec<Effect>) {
-    app.save_in_flight = false;
-    match result {
-        Ok(()) => {
-            app.save_error = None;
-            if app.quitting {
-                if app.dirty.is_some() { start_save(app, fx) } else { fx.push(Effect::Quit) }
+    let ok = result.is_ok();
+    app.save.finished(result);
+    match (ok, app.quit) {
+        (true, QuitState::AfterSave) => {
+            if app.save.unsaved() {
+                start_save(app, fx)
+            } else {
+                fx.push(Effect::Quit)
             }
         }
-        Err(e) => {
-            if app.quitting {
-                app.quitting = false;
-                app.quit_armed = true;
-                app.notice = Some(Notice::error(
-                    "could not save on quit (see above): press q again to quit WITHOUT saving, or keep working",
-                ));
-            }
-            app.save_error = Some(e);
+        // Saved after all: the next `q` saves again rather than dropping newer changes.
+        (true, QuitState::Armed) => app.quit = QuitState::Staying,
+        (false, QuitState::AfterSave) => {
+            app.quit = QuitState::Armed;
+            app.notice = Some(Notice::error(
+                "could not save on quit (see above): press q again to quit WITHOUT saving, or keep working",
+            ));
         }
+        (true | false, _) => {}
     }
 }
 
 fn request_quit(app: &mut App, fx: &mut Vec<Effect>) {
-    if app.quit_armed {
+    if app.quit == QuitState::Armed {
         fx.push(Effect::Quit);
         return;
     }
-    app.quitting = true;
+    app.quit = QuitState::AfterSave;
     if matches!(app.mode, Mode::EditAnswer | Mode::EditNote) {
         app.mode = Mode::Browse;
     }
-    if app.save_in_flight {
+    if app.save.in_flight() {
         app.notice = Some(Notice::info("saving before quitting…"));
-    } else if app.dirty.is_some() || app.save_error.is_some() {
+    } else if app.save.unsaved() {
         app.notice = Some(Notice::info("saving before quitting…"));
         start_save(app, fx);
     } else {
@@ -146,7 +135,7 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         request_quit(app, fx);
         return;
     }
-    if !app.quit_armed && app.notice.as_ref().is_some_and(|n| !n.error) {
+    if app.quit != QuitState::Armed && app.notice.as_ref().is_some_and(|n| !n.error) {
         app.notice = None;
     }
     match app.mode {
@@ -281,7 +270,7 @@ fn cycle_status(app: &mut App) {
     let Some(id) = app.current_question().map(|q| q.id.clone()) else { return };
     let a = app.dossier.answer_mut(&id);
     a.status = a.status.next();
-    mark_changed(app);
+    app.mark_changed();
 }
 
 fn run_checks(app: &mut App, fx: &mut Vec<Effect>) {
@@ -504,7 +493,7 @@ fn edit_key(app: &mut App, key: KeyEvent) {
             _ => {}
         }
     }
-    mark_changed(app);
+    app.mark_changed();
 }
 
 fn settings_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
@@ -516,7 +505,7 @@ fn settings_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             let field = app.current_field();
             if field.is_cycled() {
                 field.cycle(&mut app.dossier);
-                mark_changed(app);
+                app.mark_changed();
             } else {
                 let mut t = TextArea::new(vec![field.get(&app.dossier)]);
                 t.move_cursor(ratatui_textarea::CursorMove::End);
@@ -545,7 +534,7 @@ fn commit_setting(app: &mut App) -> bool {
                 let w = &app.dossier.settings.webhook;
                 app.consent.remember(&w.url.clone(), &w.secret_env.clone(), true);
             }
-            mark_changed(app);
+            app.mark_changed();
             true
         }
         Err(e) => {
@@ -617,7 +606,7 @@ fn file_result(app: &mut App, result: CheckResult, at: chrono::DateTime<chrono::
     }
     app.notice = Some(Notice::info(text));
     app.dossier.file_evidence_in_cockpit(result, at);
-    mark_changed(app);
+    app.mark_changed();
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::*;
 use crate::checks::{CheckResult, Verdict};
 use crate::dossier::Dossier;
-use crate::ui::{JOURNAL_PAGE, SaveState};
+use crate::ui::{JOURNAL_PAGE, QuitState, SaveState};
 
 fn app() -> App {
     let q = crate::questionnaire::load("uniwise-wiseflow").expect("builtin");
@@ -100,7 +100,7 @@ fn enter_edits_the_answer_and_esc_keeps_the_text() {
     let answer = &a.dossier.answers["overview.use_case"];
     assert_eq!(answer.answer, "Grades sync\njkq nightly");
     assert_eq!(answer.status, ReviewStatus::Answered, "typing answers an open question");
-    assert!(a.dirty.is_some());
+    assert!(matches!(a.save, SaveState::Dirty(_)));
 
     // Reopening the editor starts from the stored text.
     press(&mut a, KeyCode::Enter);
@@ -141,7 +141,7 @@ fn s_cycles_the_review_status_through_every_value() {
             ReviewStatus::Open
         ]
     );
-    assert!(a.dirty.is_some(), "a status change is a change to save");
+    assert!(matches!(a.save, SaveState::Dirty(_)), "a status change is a change to save");
 }
 
 #[test]
@@ -169,17 +169,17 @@ fn autosave_waits_for_a_quiet_moment_and_keeps_one_save_in_flight() {
         Effect::Save(d) => assert_eq!(d.status("overview.use_case"), ReviewStatus::Answered),
         other => panic!("expected a save, got {other:?}"),
     }
-    assert_eq!(a.save_state(), SaveState::Saving);
+    assert_eq!(a.save, SaveState::Saving { changed: None, retrying: None });
 
     // A change during the save waits for it, then gets its own save.
     press(&mut a, KeyCode::Char('s'));
     assert!(tick(&mut a, DEBOUNCE * 3).is_empty(), "never two saves in flight");
     assert!(update(&mut a, Msg::Saved(Ok(()))).is_empty());
-    assert_eq!(a.save_state(), SaveState::Unsaved);
+    assert!(matches!(a.save, SaveState::Dirty(_)), "{:?}", a.save);
     let fx = tick(&mut a, Duration::from_millis(100));
     assert_eq!(saves(&fx), 1, "the pending change is saved once the first save is done");
     update(&mut a, Msg::Saved(Ok(())));
-    assert_eq!(a.save_state(), SaveState::Saved);
+    assert_eq!(a.save, SaveState::Clean);
     assert!(tick(&mut a, DEBOUNCE * 3).is_empty());
 }
 
@@ -211,13 +211,16 @@ fn a_failed_save_is_shown_and_the_text_kept() {
     press(&mut a, KeyCode::Esc);
     tick(&mut a, DEBOUNCE);
     update(&mut a, Msg::Saved(Err("d.toml was changed by someone else".into())));
-    assert_eq!(a.save_state(), SaveState::Failed("d.toml was changed by someone else".into()));
+    assert_eq!(
+        a.save,
+        SaveState::Failed { error: "d.toml was changed by someone else".into(), changed: None }
+    );
     assert_eq!(a.dossier.answers["overview.use_case"].answer, "precious");
     // The next change retries, and a success clears the error.
     press(&mut a, KeyCode::Char('s'));
     assert_eq!(saves(&tick(&mut a, DEBOUNCE)), 1);
     update(&mut a, Msg::Saved(Ok(())));
-    assert_eq!(a.save_state(), SaveState::Saved);
+    assert_eq!(a.save, SaveState::Clean);
 }
 
 #[test]
@@ -260,9 +263,57 @@ fn a_failed_final_save_does_not_quit_until_asked_again() {
     assert_eq!(saves(&press(&mut a, KeyCode::Char('q'))), 1);
     let fx = update(&mut a, Msg::Saved(Err("disk full".into())));
     assert!(fx.is_empty(), "{fx:?}");
-    assert!(!a.quitting);
+    assert_eq!(a.quit, QuitState::Armed);
     assert!(a.notice.as_ref().is_some_and(|n| n.error && n.text.contains("q again")));
     let fx = press(&mut a, KeyCode::Char('q'));
+    assert!(matches!(fx.as_slice(), [Effect::Quit]), "{fx:?}");
+}
+
+#[test]
+fn a_save_that_succeeds_after_an_armed_quit_disarms_it() {
+    let mut a = app();
+    press(&mut a, KeyCode::Char('s'));
+    press(&mut a, KeyCode::Char('q'));
+    update(&mut a, Msg::Saved(Err("disk full".into())));
+    assert_eq!(a.quit, QuitState::Armed);
+    // The reviewer keeps working; the disk recovers and the next save succeeds.
+    press(&mut a, KeyCode::Char('s'));
+    assert_eq!(saves(&tick(&mut a, DEBOUNCE)), 1);
+    assert_eq!(a.save.error(), Some("disk full"), "the error stays shown while the retry runs");
+    update(&mut a, Msg::Saved(Ok(())));
+    assert_eq!((a.quit, &a.save), (QuitState::Staying, &SaveState::Clean));
+    // A newer change must not be dropped by the old armed quit.
+    press(&mut a, KeyCode::Char('s'));
+    let fx = press(&mut a, KeyCode::Char('q'));
+    assert_eq!(saves(&fx), 1, "q saves again: {fx:?}");
+    assert_eq!(a.quit, QuitState::AfterSave);
+}
+
+#[test]
+fn quitting_retries_a_failed_save_even_without_a_new_change() {
+    let mut a = app();
+    press(&mut a, KeyCode::Char('s'));
+    tick(&mut a, DEBOUNCE);
+    update(&mut a, Msg::Saved(Err("disk full".into())));
+    assert!(tick(&mut a, DEBOUNCE * 3).is_empty(), "a failure alone is not retried in a loop");
+    let fx = press(&mut a, KeyCode::Char('q'));
+    assert_eq!(saves(&fx), 1, "{fx:?}");
+    assert_eq!((a.quit, a.save.in_flight()), (QuitState::AfterSave, true));
+    let fx = update(&mut a, Msg::Saved(Ok(())));
+    assert!(matches!(fx.as_slice(), [Effect::Quit]), "{fx:?}");
+}
+
+#[test]
+fn a_change_during_the_final_save_is_saved_before_quitting() {
+    let mut a = app();
+    press(&mut a, KeyCode::Char('s'));
+    assert_eq!(saves(&press(&mut a, KeyCode::Char('q'))), 1);
+    // Filed evidence (a check ending) may change the dossier while the final save runs.
+    let r = CheckResult::new("webhook.signature", Verdict::Pass, "all rejected");
+    update(&mut a, Msg::Check { event: CheckEvent::Finished(r), at: chrono::Utc::now() });
+    let fx = update(&mut a, Msg::Saved(Ok(())));
+    assert_eq!(saves(&fx), 1, "saved again, not quit: {fx:?}");
+    let fx = update(&mut a, Msg::Saved(Ok(())));
     assert!(matches!(fx.as_slice(), [Effect::Quit]), "{fx:?}");
 }
 
@@ -480,7 +531,7 @@ fn settings_edit_the_cover_and_the_webhook_target() {
     assert!((a.dossier.settings.webhook.deadline_secs - 7.5).abs() < f64::EPSILON);
     press(&mut a, KeyCode::Esc);
     assert_eq!(a.mode, Mode::Browse);
-    assert!(a.dirty.is_some());
+    assert!(matches!(a.save, SaveState::Dirty(_)));
 }
 
 #[test]

@@ -156,7 +156,7 @@ async fn checks_run_while_the_reviewer_keeps_working_and_their_evidence_is_filed
     send(&tx, KeyCode::Esc);
     until(&mut runner, &mut app, |a| {
         a.dossier.answer("webhooks.signature").is_some_and(|x| x.answer == "svix verifies them")
-            && a.save_state() == SaveState::Saved
+            && a.save == SaveState::Clean
     })
     .await;
     assert_eq!(app.running.len(), 2, "checks still running");
@@ -167,7 +167,7 @@ async fn checks_run_while_the_reviewer_keeps_working_and_their_evidence_is_filed
     // Let them finish: evidence is filed, shown and autosaved.
     release.add_permits(2);
     until(&mut runner, &mut app, |a| {
-        a.running.is_empty() && a.dossier.evidence.len() == 2 && a.save_state() == SaveState::Saved
+        a.running.is_empty() && a.dossier.evidence.len() == 2 && a.save == SaveState::Clean
     })
     .await;
     let s = screen(&runner);

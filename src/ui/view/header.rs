@@ -3,7 +3,8 @@
 use ratatui::prelude::*;
 
 use super::theme;
-use crate::ui::app::{App, SaveState};
+use crate::ui::SaveState;
+use crate::ui::app::App;
 
 pub struct Header<'a>(pub &'a App);
 
@@ -11,11 +12,11 @@ impl Widget for Header<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.0;
         buf.set_style(area, theme::header());
-        let (symbol, label, style) = match app.save_state() {
-            SaveState::Saved => ("●", "saved".to_owned(), Style::new().fg(Color::LightGreen)),
-            SaveState::Unsaved => ("✎", "unsaved".to_owned(), Style::new().fg(Color::LightYellow)),
-            SaveState::Saving => ("…", "saving…".to_owned(), Style::new().fg(Color::LightYellow)),
-            SaveState::Failed(_) => ("✘", "SAVE FAILED".to_owned(), theme::error()),
+        let (symbol, label, style) = match &app.save {
+            SaveState::Clean => ("●", "saved".to_owned(), Style::new().fg(Color::LightGreen)),
+            SaveState::Dirty(_) => ("✎", "unsaved".to_owned(), Style::new().fg(Color::LightYellow)),
+            SaveState::Saving { .. } => ("…", "saving…".to_owned(), Style::new().fg(Color::LightYellow)),
+            SaveState::Failed { .. } => ("✘", "SAVE FAILED".to_owned(), theme::error()),
         };
         let right = Line::from(vec![
             Span::raw(format!("{} ", app.dossier_name)),

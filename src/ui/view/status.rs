@@ -22,7 +22,7 @@ impl StatusLine<'_> {
     /// Rows the status area needs at this width.
     pub fn height(app: &App, width: u16) -> u16 {
         let mut h = 1;
-        if let Some(e) = &app.save_error {
+        if let Some(e) = app.save.error() {
             h += wrapped_rows(&save_error_text(e), width, 3);
         }
         if let Some(n) = &app.notice {
@@ -242,7 +242,7 @@ impl Widget for StatusLine<'_> {
         let app = self.0;
         let mut y = area.y;
         let bottom = area.y + area.height.saturating_sub(1);
-        if let Some(e) = &app.save_error {
+        if let Some(e) = app.save.error() {
             let h = wrapped_rows(&save_error_text(e), area.width, 3).min(bottom - y);
             let r = Rect { y, height: h, ..area };
             Paragraph::new(save_error_text(e)).style(theme::error()).wrap(Wrap { trim: true }).render(r, buf);
