@@ -61,6 +61,8 @@ pub enum SidecarError {
     Read { path: String, cause: String },
     #[error("observations do not match their digest: {path} holds lines of SHA-256 {found}")]
     Digest { path: String, found: String },
+    #[error("the record's observations_sha256 is not a SHA-256 in lowercase hex: {digest}")]
+    NotADigest { digest: String },
     #[error("{path}: line {line}: not a kept observation: {message}")]
     Malformed { path: String, line: usize, message: String },
 }
@@ -73,6 +75,11 @@ pub fn folder_of(dossier: &Path) -> PathBuf {
 /// The file holding the observations of digest `digest`.
 pub fn file_in(folder: &Path, digest: &str) -> PathBuf {
     folder.join(format!("{digest}.jsonl.gz"))
+}
+
+/// Whether `s` is a SHA-256 in lowercase hex, as the sidecar names its files.
+pub fn is_digest(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// SHA-256 of `bytes`, lowercase hex.
@@ -130,6 +137,11 @@ pub fn write(folder: &Path, file: &SidecarFile) -> std::io::Result<()> {
 
 /// Reads back the observations of digest `digest` from `folder`, checking the digest.
 pub fn read(folder: &Path, digest: &str) -> Result<Kept, SidecarError> {
+    // The digest comes from the dossier, which the partner may have written: anything but a
+    // SHA-256 in hex could name a file outside the sidecar (`../…`).
+    if !is_digest(digest) {
+        return Err(SidecarError::NotADigest { digest: crate::text::short(digest) });
+    }
     let path = file_in(folder, digest);
     let name = path.display().to_string();
     let gz = files::read_regular(&path, MAX_SIDECAR_BYTES).map_err(|e| match e {
@@ -292,5 +304,19 @@ mod tests {
         let err = read(dir.path(), &file.digest).expect_err("missing");
         assert!(matches!(err, SidecarError::Missing { .. }), "{err}");
         assert!(err.to_string().starts_with("observations missing"), "{err}");
+    }
+
+    #[test]
+    fn a_digest_that_is_not_sha256_hex_names_no_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let folder = dir.path().join("review.evidence");
+        std::fs::create_dir_all(&folder).expect("folder");
+        // A file outside the sidecar that a planted "digest" would reach.
+        std::fs::write(dir.path().join("x.jsonl.gz"), b"").expect("plant");
+        for bad in ["../x", "ABCDEF", &"A".repeat(64), &format!("{}/", "a".repeat(63))] {
+            assert!(matches!(read(&folder, bad), Err(SidecarError::NotADigest { .. })), "{bad}");
+        }
+        assert!(is_digest(&sha256_hex(b"lines")));
+        assert!(matches!(read(&folder, &sha256_hex(b"lines")), Err(SidecarError::Missing { .. })));
     }
 }

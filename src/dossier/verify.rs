@@ -102,6 +102,22 @@ pub fn verify_record(path: &Path, e: &Evidence) -> State {
             format!("{name} is {was} in the record, {value} from the observations")
         })
         .collect();
+    let mut figures = figures;
+    // The summary is the judge's words, a pure function of the observations too: a record
+    // whose words were edited ("passed" written over "failed on page 3") does not verify.
+    // A headless run may have added how the client ended, from its output, which is not kept
+    // (`checks::api::headless`: " (the client exited with status …)", " (… was killed …)").
+    let ended = e.summary.strip_prefix(today.summary.as_str()).is_some_and(|rest| {
+        rest.starts_with(" (the client exited with status ")
+            || rest.starts_with(" (the client was killed after ")
+    });
+    if today.summary != e.summary && !ended {
+        figures.push(format!(
+            "the summary reads \"{}\" in the record, \"{}\" from the observations",
+            crate::text::short(&e.summary),
+            crate::text::short(&today.summary)
+        ));
+    }
     if today.verdict != e.verdict || !figures.is_empty() {
         return State::Differs { recorded: e.verdict, observed: today.verdict, detail: figures.join("; ") };
     }

@@ -70,6 +70,19 @@ fn filed_evidence_verifies_and_every_tampering_is_named() {
     );
     std::fs::write(&dossier, &text).expect("restore");
 
+    // The judge's words edited, the verdict left alone.
+    let summary = &loaded.evidence[backoff].summary;
+    let toml_summary = toml::Value::String(summary.clone()).to_string();
+    assert!(text.contains(&toml_summary), "the summary is stored as a plain TOML string");
+    std::fs::write(&dossier, text.replacen(&toml_summary, "\"backs off exactly as documented\"", 1))
+        .expect("edit");
+    let (ok, out) = verify(d);
+    assert!(
+        !ok && out.contains("the summary reads \"backs off exactly as documented\" in the record"),
+        "{out}"
+    );
+    std::fs::write(&dossier, &text).expect("restore");
+
     // An observation edited in the sidecar, then the file deleted.
     let sig = loaded.evidence.iter().find(|e| e.check == "webhook.signature").expect("filed");
     let file = certcockpit::dossier::sidecar::file_in(
