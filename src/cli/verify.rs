@@ -20,18 +20,18 @@ pub fn run(args: &VerifyArgs) -> color_eyre::Result<ExitCode> {
     let d = dossier::load(&args.dossier)?;
     let states = verify::verify(&args.dossier, &d);
     let mut unverified = 0;
-    for (i, state) in &states {
-        let e = &d.evidence[*i];
-        let mark = if state.is_verified() { "✔" } else { "✘" };
-        if !state.is_verified() {
+    for checked in &states {
+        let e = &d.evidence[checked.index];
+        let mark = if checked.is_verified() { "✔" } else { "✘" };
+        if !checked.is_verified() {
             unverified += 1;
         }
         println!(
             "{mark} #{} {} at {}: {}",
-            i + 1,
+            checked.index + 1,
             text::short(&e.check),
             text::short(&e.at),
-            text::line(&state.describe())
+            text::line(&checked.state.describe())
         );
     }
     println!(

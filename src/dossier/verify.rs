@@ -1,6 +1,8 @@
 //! `certcockpit verify`: each evidence record's judge run again on the observations kept in
 //! the sidecar. A record is verified when its observations are there, match the digest it
 //! names, and today's judge gives the verdict (and every figure it computes) the record says.
+//! With reviewer keys given (`verify --key`), each record's signature is checked too
+//! ([`Signature`]); without, signatures are not looked at.
 
 use std::path::Path;
 
@@ -124,7 +126,68 @@ pub fn verify_record(path: &Path, e: &Evidence) -> State {
     State::Verified
 }
 
-/// Every record of `dossier` (loaded from `path`) with its state, in file order.
-pub fn verify(path: &Path, dossier: &Dossier) -> Vec<(usize, State)> {
-    dossier.evidence.iter().enumerate().map(|(i, e)| (i, verify_record(path, e))).collect()
+/// Whether a record's signature holds (`crate::signing`), checked against the public keys
+/// given to `verify --key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signature {
+    /// No key was given: the signature (if any) was not checked.
+    NotChecked,
+    /// Signed by one of the keys given, and every signed byte is as signed.
+    Valid { fingerprint: String },
+    /// Signed by a key that is not one of those given (fingerprint as the record says).
+    UnknownKey { fingerprint: String },
+    /// Signed by a key given, but the signature does not hold: a signed byte changed (or the
+    /// signature itself is malformed; `why` says which).
+    Invalid { fingerprint: String, why: String },
+    /// The record carries no signature.
+    Unsigned,
+}
+
+impl Signature {
+    /// Valid, or not asked for (counts as fine for `verify`'s exit status).
+    pub fn is_verified(&self) -> bool {
+        matches!(self, Signature::NotChecked | Signature::Valid { .. })
+    }
+
+    /// One line for people: `signed by 1a2b…, valid`, `unsigned`.
+    pub fn describe(&self) -> String {
+        match self {
+            Signature::NotChecked => "signature not checked (no --key)".into(),
+            Signature::Valid { fingerprint } => format!("signed by {fingerprint}, valid"),
+            Signature::UnknownKey { fingerprint } => {
+                format!("signed by an unknown key {fingerprint} (not one given with --key)")
+            }
+            Signature::Invalid { fingerprint, why } => {
+                format!("signature by {fingerprint} invalid: {why}")
+            }
+            Signature::Unsigned => "unsigned".into(),
+        }
+    }
+}
+
+/// What `verify` found for one record: its re-judging and its signature.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    /// The record's position in the dossier's `[[evidence]]` list.
+    pub index: usize,
+    pub state: State,
+    pub signature: Signature,
+}
+
+impl Checked {
+    /// Both the re-judging and the signature hold.
+    pub fn is_verified(&self) -> bool {
+        self.state.is_verified() && self.signature.is_verified()
+    }
+}
+
+/// Every record of `dossier` (loaded from `path`) with its state, in file order; signatures
+/// are not checked ([`Signature::NotChecked`]).
+pub fn verify(path: &Path, dossier: &Dossier) -> Vec<Checked> {
+    dossier
+        .evidence
+        .iter()
+        .enumerate()
+        .map(|(index, e)| Checked { index, state: verify_record(path, e), signature: Signature::NotChecked })
+        .collect()
 }
