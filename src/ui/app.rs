@@ -155,6 +155,8 @@ pub struct App {
     pub mode: Mode,
     /// The mode to return to when the help popup closes.
     pub help_return: Mode,
+    /// The help popup's page (`←`/`→`; the view wraps it to the pages that fit).
+    pub help_page: usize,
     /// The editor for the answer, the note or a settings field (whichever `mode` says).
     pub editor: TextArea<'static>,
     /// The selected settings field.
@@ -206,6 +208,7 @@ impl App {
             question: 0,
             mode: Mode::Browse,
             help_return: Mode::Browse,
+            help_page: 0,
             editor: TextArea::default(),
             setting: 0,
             notice: None,

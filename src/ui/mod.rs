@@ -4,6 +4,7 @@
 //! batch of messages. The runner is generic over the ratatui backend, so tests drive the
 //! whole loop with `TestBackend` and synthetic keys; `crate::tui` wires it to a real terminal.
 
+mod action;
 mod app;
 mod consent;
 mod fields;
@@ -17,10 +18,11 @@ mod update;
 pub mod view;
 mod zoom;
 
+pub use action::{Action, JournalScroll};
 pub use app::{ApiInfo, App, Armed, Mode, Notice, REVEAL_FOR, REVEAL_KEY, Reveal, RunningCheck, masked};
 pub use consent::{PendingSecret, SecretConsent};
 pub use fields::Field;
-pub use keys::{KeyHelp, help_for};
+pub use keys::{Key, KeyHelp, help_for};
 pub use lifecycle::{Changes, QuitState, SaveState};
 pub use live_journal::{JOURNAL_PAGE, LIVE_JOURNAL_LINES, LiveJournal, LiveLine};
 pub use msg::{Effect, Msg};

@@ -5,7 +5,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{App, Mode};
+use super::app::App;
 
 /// The query and which match is highlighted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,30 +47,29 @@ fn select(app: &mut App, hit: Hit) {
     app.question = hit.1;
 }
 
-/// Keys while typing the query.
+/// A key typed into the query (the table binds `Enter`, `Esc` and the arrows).
 pub fn typing_key(app: &mut App, key: KeyEvent) {
     match key.code {
-        KeyCode::Esc => {
-            app.search = Search::default();
-            app.mode = Mode::Browse;
-            return;
-        }
-        KeyCode::Enter => {
-            app.mode = Mode::Browse;
-            return;
-        }
-        KeyCode::Down | KeyCode::Tab => app.search.current += 1,
-        KeyCode::Up | KeyCode::BackTab => app.search.current = app.search.current.saturating_sub(1),
         KeyCode::Backspace => {
             app.search.query.pop();
-            app.search.current = 0;
         }
         KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
             app.search.query.push(c);
-            app.search.current = 0;
         }
         _ => return,
     }
+    app.search.current = 0;
+    follow(app);
+}
+
+/// `↓`/`↑` while typing: the next or previous match is highlighted and selected.
+pub fn move_selection(app: &mut App, down: bool) {
+    app.search.current = if down { app.search.current + 1 } else { app.search.current.saturating_sub(1) };
+    follow(app);
+}
+
+/// Keeps the highlight on a match and selects its question.
+fn follow(app: &mut App) {
     let hits = matches(app, &app.search.query);
     app.search.current = app.search.current.min(hits.len().saturating_sub(1));
     if let Some(hit) = hits.get(app.search.current) {

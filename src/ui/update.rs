@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 use ratatui_textarea::TextArea;
 
 use crate::checks::api::observed_client_name;
@@ -12,9 +12,11 @@ use crate::checks::{CheckEvent, CheckFamily, CheckResult, Verdict, family_of, is
 use crate::dossier::ReviewStatus;
 use crate::text;
 
-use super::app::{App, Armed, Mode, Notice, REVEAL_FOR, REVEAL_KEY, Reveal, RunningCheck};
+use super::action::{Action, JournalScroll};
+use super::app::{App, Armed, Mode, Notice, REVEAL_FOR, Reveal, RunningCheck};
 use super::consent::PendingSecret;
 use super::fields::Field;
+use super::keys;
 use super::lifecycle::QuitState;
 use super::live_journal::{LiveJournal, page};
 use super::msg::{Effect, Msg};
@@ -123,12 +125,10 @@ fn request_quit(app: &mut App, fx: &mut Vec<Effect>) {
     }
 }
 
-fn is_ctrl_c(key: &KeyEvent) -> bool {
-    key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c' | 'C'))
-}
-
+/// Dispatch goes through the key table (`keys.rs`): the action bound to the key in this mode.
 fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
-    if is_ctrl_c(&key) {
+    let Some(action) = keys::action(app.mode, &key) else { return };
+    if action == Action::Quit {
         if app.mode == Mode::EditSetting {
             commit_setting(app);
         }
@@ -138,88 +138,114 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     if app.quit != QuitState::Armed && app.notice.as_ref().is_some_and(|n| !n.error) {
         app.notice = None;
     }
-    match app.mode {
-        Mode::Browse => browse_key(app, key, fx),
-        Mode::EditAnswer | Mode::EditNote => edit_key(app, key),
-        Mode::Settings => settings_key(app, key, fx),
-        Mode::EditSetting => edit_setting_key(app, key),
-        Mode::Help => {
-            if matches!(key.code, KeyCode::Esc | KeyCode::Char('?' | 'q')) {
-                app.mode = app.help_return;
-            }
-        }
-        Mode::ConfirmSecret => confirm_secret_key(app, key, fx),
-        Mode::Search => super::search::typing_key(app, key),
-        Mode::Zoom(zoom) => {
-            if !super::zoom::key(app, zoom, key) {
-                browse_key(app, key, fx);
-            }
-        }
-        Mode::Credentials(reveal) => {
-            if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('c' | 'q')) {
-                app.mode = Mode::Browse;
-            } else if key.code == KeyCode::Char(REVEAL_KEY) && reveal == Reveal::Masked {
-                app.mode = Mode::Credentials(Reveal::Shown { until: app.now + REVEAL_FOR });
-            } else {
-                // Any other key (the reveal key again among them) masks it again.
-                app.mode = Mode::Credentials(Reveal::Masked);
-            }
-        }
+    if let Mode::Zoom(zoom) = app.mode
+        && super::zoom::act(app, zoom, action)
+    {
+        return;
     }
+    perform(app, action, key, fx);
 }
 
-fn browse_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
-    match key.code {
-        KeyCode::Down | KeyCode::Char('j') => next_question(app),
-        KeyCode::Up | KeyCode::Char('k') => prev_question(app),
-        KeyCode::Right | KeyCode::Char('l') => select_section(app, (app.section + 1).min(last_section(app))),
-        KeyCode::Left | KeyCode::Char('h') => select_section(app, app.section.saturating_sub(1)),
-        KeyCode::Tab => {
+/// Performs one action of the key table (`key` is the press, for the editors that take it).
+fn perform(app: &mut App, action: Action, key: KeyEvent, fx: &mut Vec<Effect>) {
+    match action {
+        Action::NextQuestion => next_question(app),
+        Action::PrevQuestion => prev_question(app),
+        Action::NextSection => select_section(app, (app.section + 1).min(last_section(app))),
+        Action::PrevSection => select_section(app, app.section.saturating_sub(1)),
+        Action::NextSectionWrap => {
             let n = app.questionnaire.sections.len().max(1);
             select_section(app, (app.section + 1) % n);
         }
-        KeyCode::BackTab => {
+        Action::PrevSectionWrap => {
             let n = app.questionnaire.sections.len().max(1);
             select_section(app, (app.section + n - 1) % n);
         }
-        KeyCode::Enter => start_edit(app, Mode::EditAnswer),
-        KeyCode::Char('n') => start_edit(app, Mode::EditNote),
-        KeyCode::Char('s') => cycle_status(app),
-        KeyCode::Char('r') => run_checks(app, fx),
-        KeyCode::Char('a') => arm_next(app, fx),
-        KeyCode::Char('f') => finish_armed(app, fx),
-        KeyCode::Char('x') => disarm(app, fx),
-        KeyCode::Char('y') => mark_trace(app, true, fx),
-        KeyCode::Char('N') => mark_trace(app, false, fx),
-        KeyCode::Char('c') => {
+        Action::EditAnswer => start_edit(app, Mode::EditAnswer),
+        Action::EditNote => start_edit(app, Mode::EditNote),
+        Action::CycleStatus => cycle_status(app),
+        Action::RunChecks => run_checks(app, fx),
+        Action::ArmNext => arm_next(app, fx),
+        Action::Finish => finish_armed(app, fx),
+        Action::Disarm => disarm(app, fx),
+        Action::MarkTrace { found } => mark_trace(app, found, fx),
+        Action::Credentials => {
             if app.api.is_some() {
                 app.mode = Mode::Credentials(Reveal::Masked);
             } else {
                 app.notice = Some(Notice::info("the evidence API is not running in this session"));
             }
         }
-        KeyCode::PageUp => scroll_journal(app, |j, rows| j.scroll_up(page(rows), rows)),
-        KeyCode::PageDown => scroll_journal(app, |j, rows| j.scroll_down(page(rows))),
-        KeyCode::Home => scroll_journal(app, |j, rows| j.oldest(rows)),
-        KeyCode::End => scroll_journal(app, |j, _| j.follow()),
-        KeyCode::Char('d') => toggle_demo(app, fx),
-        KeyCode::Char(',' | 'S') => app.mode = Mode::Settings,
-        KeyCode::Char('?') => open_help(app),
-        KeyCode::Char('q') => request_quit(app, fx),
-        KeyCode::Char('z') => app.mode = Mode::Zoom(super::zoom::Zoom::open(app)),
-        KeyCode::Char('/') => {
+        Action::Journal(how) => scroll_journal(app, how),
+        Action::ToggleDemo => toggle_demo(app, fx),
+        Action::Settings => app.mode = Mode::Settings,
+        Action::Help => open_help(app),
+        Action::Quit => request_quit(app, fx),
+        Action::Zoom => app.mode = Mode::Zoom(super::zoom::Zoom::open(app)),
+        Action::Search => {
             app.search = super::search::Search::default();
             app.mode = Mode::Search;
         }
-        KeyCode::Char(c @ (']' | '[')) if !super::search::step(app, c == ']') => {
-            app.notice =
-                Some(Notice::info("no search kept: / searches, then ] and [ step through the matches"));
+        Action::SearchStep { forward } => {
+            if !super::search::step(app, forward) {
+                app.notice =
+                    Some(Notice::info("no search kept: / searches, then ] and [ step through the matches"));
+            }
         }
-        KeyCode::Esc => {
+        Action::Dismiss => {
             app.notice = None;
             app.search = super::search::Search::default();
         }
-        _ => {}
+        // Zoom actions outside the zoom (none are bound there) do nothing.
+        Action::Unzoom
+        | Action::ZoomOtherPane
+        | Action::ZoomScroll { .. }
+        | Action::ZoomPage { .. }
+        | Action::ZoomEdge { .. } => {}
+        Action::Type => match app.mode {
+            Mode::EditAnswer | Mode::EditNote => edit_key(app, key),
+            Mode::EditSetting => {
+                app.editor.input(key);
+            }
+            Mode::Search => super::search::typing_key(app, key),
+            _ => {}
+        },
+        Action::EditDone => match app.mode {
+            Mode::EditSetting => {
+                if commit_setting(app) {
+                    app.mode = Mode::Settings;
+                }
+            }
+            // The text is already in the dossier.
+            _ => app.mode = Mode::Browse,
+        },
+        Action::NextField => app.setting = (app.setting + 1) % Field::ALL.len(),
+        Action::PrevField => app.setting = (app.setting + Field::ALL.len() - 1) % Field::ALL.len(),
+        Action::EditField => edit_field(app),
+        Action::CloseSettings => app.mode = Mode::Browse,
+        Action::CloseHelp => app.mode = app.help_return,
+        Action::HelpPage { forward } => {
+            app.help_page =
+                if forward { app.help_page.wrapping_add(1) } else { app.help_page.wrapping_sub(1) }
+        }
+        Action::SearchKeep => app.mode = Mode::Browse,
+        Action::SearchMove { down } => super::search::move_selection(app, down),
+        Action::SearchClear => {
+            app.search = super::search::Search::default();
+            app.mode = Mode::Browse;
+        }
+        Action::Reveal => {
+            // The reveal key again masks it.
+            app.mode = match app.mode {
+                Mode::Credentials(Reveal::Masked) => {
+                    Mode::Credentials(Reveal::Shown { until: app.now + REVEAL_FOR })
+                }
+                _ => Mode::Credentials(Reveal::Masked),
+            }
+        }
+        Action::Mask => app.mode = Mode::Credentials(Reveal::Masked),
+        Action::CloseCredentials => app.mode = Mode::Browse,
+        Action::Consent { send } => confirm_secret(app, send, fx),
     }
 }
 
@@ -252,6 +278,7 @@ fn prev_question(app: &mut App) {
 
 fn open_help(app: &mut App) {
     app.help_return = app.mode;
+    app.help_page = 0;
     app.mode = Mode::Help;
 }
 
@@ -336,12 +363,7 @@ fn run_with_consent(app: &mut App, ids: Vec<String>, fx: &mut Vec<Effect>) {
 }
 
 /// `y` sends (and remembers it for the session), `n` or `Esc` refuses (remembered too).
-fn confirm_secret_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let yes = match key.code {
-        KeyCode::Char('y' | 'Y') => true,
-        KeyCode::Char('n' | 'N') | KeyCode::Esc => false,
-        _ => return,
-    };
+fn confirm_secret(app: &mut App, yes: bool, fx: &mut Vec<Effect>) {
     app.mode = Mode::Browse;
     let Some(p) = app.consent.pending.take() else { return };
     app.consent.remember(&p.url, &p.var, yes);
@@ -456,7 +478,7 @@ fn on_journal(app: &mut App, check: Option<String>, entry: JournalEntry) {
 }
 
 /// `PgUp`/`PgDn`/`Home`/`End` scroll the live journal when the selected question shows it.
-fn scroll_journal(app: &mut App, scroll: impl FnOnce(&mut LiveJournal, usize)) {
+pub(super) fn scroll_journal(app: &mut App, how: JournalScroll) {
     if app.armed_here().is_none() {
         app.notice = Some(Notice::info(
             "PgUp/PgDn/Home/End scroll the live journal, shown while a scenario of this question is armed",
@@ -465,16 +487,18 @@ fn scroll_journal(app: &mut App, scroll: impl FnOnce(&mut LiveJournal, usize)) {
     }
     let rows = usize::from(app.live_rows);
     if let Some(armed) = app.armed.as_mut() {
-        scroll(&mut armed.journal, rows);
+        let j = &mut armed.journal;
+        match how {
+            JournalScroll::PageUp => j.scroll_up(page(rows), rows),
+            JournalScroll::PageDown => j.scroll_down(page(rows)),
+            JournalScroll::Oldest => j.oldest(rows),
+            JournalScroll::Follow => j.follow(),
+        }
     }
 }
 
-/// Keys go to the textarea only; `Esc` leaves it, keeping the text (already in the dossier).
+/// Keys go to the textarea (`Esc`, bound in the table, leaves it keeping the text).
 fn edit_key(app: &mut App, key: KeyEvent) {
-    if key.code == KeyCode::Esc {
-        app.mode = Mode::Browse;
-        return;
-    }
     if !app.editor.input(key) {
         return;
     }
@@ -496,27 +520,17 @@ fn edit_key(app: &mut App, key: KeyEvent) {
     app.mark_changed();
 }
 
-fn settings_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let n = Field::ALL.len();
-    match key.code {
-        KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => app.setting = (app.setting + 1) % n,
-        KeyCode::Up | KeyCode::Char('k') | KeyCode::BackTab => app.setting = (app.setting + n - 1) % n,
-        KeyCode::Enter => {
-            let field = app.current_field();
-            if field.is_cycled() {
-                field.cycle(&mut app.dossier);
-                app.mark_changed();
-            } else {
-                let mut t = TextArea::new(vec![field.get(&app.dossier)]);
-                t.move_cursor(ratatui_textarea::CursorMove::End);
-                app.editor = t;
-                app.mode = Mode::EditSetting;
-            }
-        }
-        KeyCode::Esc | KeyCode::Char(',' | 'S') => app.mode = Mode::Browse,
-        KeyCode::Char('?') => open_help(app),
-        KeyCode::Char('q') => request_quit(app, fx),
-        _ => {}
+/// `Enter` on a settings field: cycles a choice, or opens the editor on a text field.
+fn edit_field(app: &mut App) {
+    let field = app.current_field();
+    if field.is_cycled() {
+        field.cycle(&mut app.dossier);
+        app.mark_changed();
+    } else {
+        let mut t = TextArea::new(vec![field.get(&app.dossier)]);
+        t.move_cursor(ratatui_textarea::CursorMove::End);
+        app.editor = t;
+        app.mode = Mode::EditSetting;
     }
 }
 
@@ -540,19 +554,6 @@ fn commit_setting(app: &mut App) -> bool {
         Err(e) => {
             app.notice = Some(Notice::error(e));
             false
-        }
-    }
-}
-
-fn edit_setting_key(app: &mut App, key: KeyEvent) {
-    match key.code {
-        KeyCode::Enter | KeyCode::Esc => {
-            if commit_setting(app) {
-                app.mode = Mode::Settings;
-            }
-        }
-        _ => {
-            app.editor.input(key);
         }
     }
 }

@@ -831,3 +831,30 @@ fn slash_searches_across_sections_brackets_step_and_esc_clears() {
     press(&mut a, KeyCode::Esc);
     assert_eq!((a.mode, a.search.query.as_str()), (Mode::Browse, ""));
 }
+
+#[test]
+fn a_key_the_table_does_not_bind_changes_nothing() {
+    let mut a = app();
+    for code in [KeyCode::F(5), KeyCode::Insert, KeyCode::Char('Q'), KeyCode::Char('~')] {
+        let before = (a.mode, a.section, a.question, a.notice.clone(), a.save.clone());
+        assert!(press(&mut a, code).is_empty(), "{code:?}");
+        assert_eq!((a.mode, a.section, a.question, a.notice.clone(), a.save.clone()), before, "{code:?}");
+    }
+    // Alt with a bound key is not the key.
+    let fx = update(&mut a, Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT)));
+    assert!(fx.is_empty(), "Alt-q does not quit: {fx:?}");
+}
+
+#[test]
+fn the_help_pages_with_the_arrows_and_opens_on_its_first_page() {
+    let mut a = app();
+    press(&mut a, KeyCode::Char('?'));
+    press(&mut a, KeyCode::Right);
+    assert_eq!((a.mode, a.help_page), (Mode::Help, 1));
+    press(&mut a, KeyCode::Left);
+    press(&mut a, KeyCode::Left);
+    assert_eq!(a.help_page, usize::MAX, "wraps; the view shows it modulo its pages");
+    press(&mut a, KeyCode::Esc);
+    press(&mut a, KeyCode::Char('?'));
+    assert_eq!(a.help_page, 0);
+}

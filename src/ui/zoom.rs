@@ -3,8 +3,7 @@
 //! armed, or the question with its whole guidance, answer and note. The zoomed pane scrolls.
 //! Pure state and key handling; the view is `view::zoom`.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
-
+use super::action::{Action, JournalScroll};
 use super::app::{App, Mode};
 
 /// Which pane is zoomed.
@@ -36,38 +35,46 @@ impl Zoom {
 /// Rows a page key moves: the visible rows less one, so a line of context stays.
 const PAGE: u16 = 8;
 
-/// Handles a key while zoomed; `false` when the key is not a zoom key (the caller then treats
-/// it as in browsing: run, arm, finish, help, quit all work zoomed).
+/// Performs an action while zoomed; `false` when it is not a zoom action (the caller then
+/// performs it as in browsing: run, arm, finish, help, quit all work zoomed).
 ///
 /// While the live pane is zoomed, PgUp/PgDn/Home/End keep scrolling its journal (as unzoomed);
 /// the arrows scroll the other panes.
-pub fn key(app: &mut App, zoom: Zoom, key: KeyEvent) -> bool {
+pub fn act(app: &mut App, zoom: Zoom, action: Action) -> bool {
     let live = zoom.pane == ZoomPane::Evidence && app.armed_here().is_some();
     let max = app.zoom_max_scroll;
     let scroll = |by: i32| {
         let s = (i32::from(zoom.scroll) + by).clamp(0, i32::from(max));
         u16::try_from(s).unwrap_or(0)
     };
-    let next = match key.code {
-        KeyCode::Char('z') | KeyCode::Esc => {
+    let page = i32::from(PAGE);
+    let next = match action {
+        Action::Unzoom => {
             app.mode = Mode::Browse;
             return true;
         }
-        KeyCode::Tab | KeyCode::BackTab => {
+        Action::ZoomOtherPane => {
             let pane = match zoom.pane {
                 ZoomPane::Evidence => ZoomPane::Question,
                 ZoomPane::Question => ZoomPane::Evidence,
             };
             Zoom { pane, scroll: 0 }
         }
-        KeyCode::Down | KeyCode::Char('j') => Zoom { scroll: scroll(1), ..zoom },
-        KeyCode::Up | KeyCode::Char('k') => Zoom { scroll: scroll(-1), ..zoom },
-        KeyCode::PageDown if !live => Zoom { scroll: scroll(i32::from(PAGE)), ..zoom },
-        KeyCode::PageUp if !live => Zoom { scroll: scroll(-i32::from(PAGE)), ..zoom },
-        KeyCode::Home if !live => Zoom { scroll: 0, ..zoom },
-        KeyCode::End if !live => Zoom { scroll: max, ..zoom },
+        Action::ZoomScroll { down } => Zoom { scroll: scroll(if down { 1 } else { -1 }), ..zoom },
+        Action::ZoomPage { down } if live => {
+            let how = if down { JournalScroll::PageDown } else { JournalScroll::PageUp };
+            super::update::scroll_journal(app, how);
+            return true;
+        }
+        Action::ZoomEdge { end } if live => {
+            let how = if end { JournalScroll::Follow } else { JournalScroll::Oldest };
+            super::update::scroll_journal(app, how);
+            return true;
+        }
+        Action::ZoomPage { down } => Zoom { scroll: scroll(if down { page } else { -page }), ..zoom },
+        Action::ZoomEdge { end } => Zoom { scroll: if end { max } else { 0 }, ..zoom },
         // Another section: the pane shows other content, from its top.
-        KeyCode::Left | KeyCode::Right | KeyCode::Char('h' | 'l') => {
+        Action::NextSection | Action::PrevSection => {
             app.mode = Mode::Zoom(Zoom { scroll: 0, ..zoom });
             return false;
         }

@@ -7,6 +7,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme;
 use crate::checks::is_person_judged;
+use crate::ui::action::Action;
 use crate::ui::app::{App, Mode};
 use crate::ui::keys::{ARMED, ARMED_TRACE, KeyHelp, help_for, relevant};
 
@@ -163,13 +164,13 @@ fn segments(app: &App) -> Vec<Segment> {
         .iter()
         .chain(help_for(app.mode).iter().filter(|k| armed_keys.iter().all(|a| a.keys != k.keys)))
         .filter(|k| relevant(app, k))
-        .partition(|k| matches!(k.action, "help" | "quit"));
+        .partition(|k| matches!(k.does(), Some(Action::Help | Action::Quit)));
     for (i, k) in others.into_iter().enumerate() {
         let priority = if i < TOP_KEY_COUNT { TOP_KEYS } else { OTHER_KEYS } + u16::try_from(i).unwrap_or(99);
         left.push(key_hint(priority, k));
     }
     for k in pinned {
-        let priority = if k.action == "help" { MUST } else { QUIT };
+        let priority = if k.does() == Some(Action::Help) { MUST } else { QUIT };
         let form = vec![Span::styled(k.main_key(), theme::key()), Span::raw(format!(" {} ", k.brief()))];
         right.push(Segment::new(priority, true, vec![form]));
     }
