@@ -1,4 +1,6 @@
 //! `certcockpit report DOSSIER [--format md|html] [--output FILE]`: the readable report.
+//! Each record is verified first (its judge run again on the observations in the sidecar), and
+//! the report shows the result.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,7 +9,7 @@ use clap::{Args, ValueEnum};
 use color_eyre::eyre::WrapErr;
 
 use crate::dossier::save_atomic;
-use crate::report::{self, Report};
+use crate::report;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
@@ -35,7 +37,7 @@ pub struct ReportArgs {
 
 pub fn run(args: &ReportArgs) -> color_eyre::Result<ExitCode> {
     let (q, d) = report::load(&args.dossier, args.questionnaire.as_deref())?;
-    let r = Report::build(&q, &d);
+    let r = report::verified(&args.dossier, &q, &d);
     let text = match args.format {
         Format::Md => report::markdown::render(&r),
         Format::Html => report::html::render(&r),

@@ -191,3 +191,19 @@ pub fn verify(path: &Path, dossier: &Dossier) -> Vec<Checked> {
         .map(|(index, e)| Checked { index, state: verify_record(path, e), signature: Signature::NotChecked })
         .collect()
 }
+
+impl State {
+    /// A symbol for the state, so it reads without colour (report, screen): `✔` verified, `–`
+    /// nothing to re-judge, `○` no observations kept, `◐` judge changed since, `✘` anything
+    /// that does not hold (a verdict or figure differs, observations missing, edited or
+    /// unreadable).
+    pub fn mark(&self) -> &'static str {
+        match self {
+            State::Verified => "✔",
+            State::NothingToJudge => "–",
+            State::NoObservations => "○",
+            State::JudgeChanged { .. } => "◐",
+            _ => "✘",
+        }
+    }
+}

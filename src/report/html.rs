@@ -9,8 +9,10 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use super::markdown::MAX_OBSERVATIONS;
 use super::model::{CheckEvidence, ReadinessLevel, Remediation, RemediationSource, Report, figure_pairs};
 use super::svg::timeline_svg;
+use super::verification::{Verification, ran_label};
 use crate::checks::{RetryTimeline, Verdict};
 use crate::dossier::ReviewStatus;
+use crate::dossier::verify::State;
 
 /// Verdicts and statuses carry colour *and* a symbol and a word, so they survive a black and
 /// white printer. `print-color-adjust` keeps the colours when printing to PDF.
@@ -45,6 +47,12 @@ ul.evidence li { margin: .25rem 0; }
 .figures, .when { color: var(--muted); font-size: .9em; }
 .chart { margin: .4rem 0; break-inside: avoid; page-break-inside: avoid; }
 .chart svg { max-width: 100%; height: auto; }
+table.records { border-collapse: collapse; font-size: .9em; margin: .6rem 0; }
+table.records th, table.records td { border: 1px solid var(--line); padding: .2rem .45rem; text-align: left;
+  vertical-align: top; }
+.verification { font-size: .9em; }
+.vs-ok { color: var(--pass); } .vs-bad { color: var(--fail); font-weight: 700; } .vs-old { color: var(--unsure); }
+.vs-none { color: var(--muted); }
 ol.remediation > li { margin: .9rem 0; break-inside: avoid; page-break-inside: avoid; }
 ol.remediation .req { font-weight: 700; }
 ol.remediation ul { margin: .3rem 0; }
@@ -88,6 +96,12 @@ pub fn render(r: &Report) -> String {
                     @if !c.updated.is_empty() {
                         tr { th { "Last changed" } td { (c.updated) } }
                     }
+                    tr { th { "Evidence" } td { (c.ran.line()) } }
+                    @if let Some(v) = &r.verification {
+                        tr { th { "Verification" } td {
+                            span class=(format!("badge {}", mark_class(v.mark()))) { (v.mark()) } " " (v.headline())
+                        } }
+                    }
                 }
                 @let rd = &r.readiness;
                 @let level = match rd.level() {
@@ -130,6 +144,9 @@ pub fn render(r: &Report) -> String {
                 @if !r.orphan_answers.is_empty() {
                     h2 { "Answers to questions not in this questionnaire version" }
                     ul { @for (id, answer) in &r.orphan_answers { li { code { (id) } ": " (or_dash(answer)) } } }
+                }
+                @if let Some(v) = r.verification.as_ref().filter(|v| !v.records.is_empty()) {
+                    (verification_table(v))
                 }
                 section.remediation-section {
                     h2 { "Remediation" }
@@ -178,8 +195,13 @@ fn evidence_item(e: &CheckEvidence) -> Markup {
                     }
                     " " code { (e.check) } " (" (e.title) "): " (ev.summary) " "
                     span.when {
-                        "— " (ev.at)
+                        "— " (ev.at) ", " (ran_label(ev.ran))
                         @if e.runs > 1 { ", latest of " (e.runs) " runs" }
+                    }
+                    @if let Some(v) = &e.verification {
+                        div.verification {
+                            "Verification: " span class=(format!("badge {}", state_class(&v.state))) { (v.state.mark()) } " " (v.describe)
+                        }
                     }
                     @let chart = RetryTimeline::from_figures(&ev.figures);
                     // The timeline's figures are drawn as the chart, not listed.
@@ -195,6 +217,45 @@ fn evidence_item(e: &CheckEvidence) -> Markup {
                         // Built from numbers and fixed words; the label is escaped in it.
                         div.chart { (PreEscaped(timeline_svg(t, &format!("{}, {}", e.check, ev.at)))) }
                     }
+                }
+            }
+        }
+    }
+}
+
+/// Verification marks carry a symbol and words; the colour only repeats them.
+fn state_class(s: &State) -> &'static str {
+    mark_class(s.mark())
+}
+
+fn mark_class(mark: &str) -> &'static str {
+    match mark {
+        "✔" => "vs-ok",
+        "✘" => "vs-bad",
+        "◐" | "○" => "vs-old",
+        _ => "vs-none",
+    }
+}
+
+/// Every record, in file order, with where it ran and its verification state.
+fn verification_table(v: &Verification) -> Markup {
+    html! {
+        h2 { "Verification of each record" }
+        p {
+            "Each record's judge was run again on the observations kept beside the dossier ("
+            code { "certcockpit verify" } "). ✔ verified, ✘ does not hold, ◐ judge changed since, "
+            "○ no observations kept, – nothing to re-judge."
+        }
+        table.records {
+            tr { th { "#" } th { "Check" } th { "Run at" } th { "Verdict" } th { "Ran" } th { "Verification" } }
+            @for r in &v.records {
+                tr {
+                    td { (r.number) }
+                    td { code { (r.check) } }
+                    td { (r.at) }
+                    td { span class=(format!("badge {}", verdict_class(r.verdict))) { (r.verdict.symbol()) " " (r.verdict) } }
+                    td { (ran_label(r.ran)) }
+                    td { span class=(format!("badge {}", state_class(&r.state))) { (r.state.mark()) } " " (r.describe) }
                 }
             }
         }

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use crate::text::markdown::{code, inline, quote};
 
 use super::model::{CheckEvidence, Remediation, RemediationSource, Report, figure_pairs};
+use super::verification::{Verification, ran_label};
 
 /// Renders the report as Markdown.
 pub fn render(r: &Report) -> String {
@@ -43,6 +44,10 @@ fn write_report(out: &mut String, r: &Report) -> std::fmt::Result {
     writeln!(out, "| Source | {} |", cell(&c.source))?;
     if !c.updated.is_empty() {
         writeln!(out, "| Last changed | {} |", cell(&c.updated))?;
+    }
+    writeln!(out, "| Evidence | {} |", c.ran.line())?;
+    if let Some(v) = &r.verification {
+        writeln!(out, "| Verification | {} {} |", v.mark(), v.headline())?;
     }
     writeln!(out)?;
     let rd = &r.readiness;
@@ -87,6 +92,10 @@ fn write_report(out: &mut String, r: &Report) -> std::fmt::Result {
         }
     }
 
+    if let Some(v) = r.verification.as_ref().filter(|v| !v.records.is_empty()) {
+        verification_table(out, v)?;
+    }
+
     writeln!(out, "\n## Remediation\n")?;
     if r.remediation.is_empty() {
         writeln!(out, "Nothing to remediate: no question is marked needs work and no check failed.")?;
@@ -106,21 +115,53 @@ fn evidence_item(out: &mut String, e: &CheckEvidence) -> std::fmt::Result {
             let runs = if e.runs > 1 { format!(", latest of {} runs", e.runs) } else { String::new() };
             writeln!(
                 out,
-                "- {} **{}** {} ({}): {} — {}{runs}",
+                "- {} **{}** {} ({}): {} — {}, {}{runs}",
                 ev.verdict.symbol(),
                 ev.verdict,
                 code(&e.check),
                 inline(&e.title),
                 inline(&ev.summary),
-                inline(&ev.at)
+                inline(&ev.at),
+                ran_label(ev.ran)
             )?;
             let figures = figure_pairs(ev);
             if !figures.is_empty() {
                 writeln!(out, "  - figures: {}", inline(&figures.join(", ")))?;
             }
+            if let Some(v) = &e.verification {
+                writeln!(out, "  - verification: {} {}", v.state.mark(), inline(&v.describe))?;
+            }
             Ok(())
         }
     }
+}
+
+/// Every record, in file order, with where it ran and its verification state.
+fn verification_table(out: &mut String, v: &Verification) -> std::fmt::Result {
+    writeln!(out, "\n## Verification of each record\n")?;
+    writeln!(
+        out,
+        "Each record's judge was run again on the observations kept beside the dossier \
+         (`certcockpit verify`). ✔ verified, ✘ does not hold, ◐ judge changed since, ○ no \
+         observations kept, – nothing to re-judge.\n"
+    )?;
+    writeln!(out, "| # | Check | Run at | Verdict | Ran | Verification |")?;
+    writeln!(out, "|---|---|---|---|---|---|")?;
+    for r in &v.records {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} {} | {} | {} {} |",
+            r.number,
+            code(&r.check),
+            cell(&r.at),
+            r.verdict.symbol(),
+            r.verdict,
+            ran_label(r.ran),
+            r.state.mark(),
+            cell(&r.describe)
+        )?;
+    }
+    Ok(())
 }
 
 fn remediation_item(out: &mut String, n: usize, item: &Remediation) -> std::fmt::Result {

@@ -9,6 +9,7 @@ pub mod markdown;
 mod model;
 mod requirement;
 mod svg;
+mod verification;
 
 use std::path::Path;
 
@@ -17,6 +18,7 @@ pub use model::{
     SectionReport, figure_pairs,
 };
 pub use requirement::requirement;
+pub use verification::{RanCounts, RecordCheck, Verification, ran_label};
 
 use crate::dossier::{self, Dossier, DossierError};
 use crate::questionnaire::{self, BUILTIN, Questionnaire, QuestionnaireError};
@@ -31,6 +33,15 @@ pub enum ReportError {
         "{path} names questionnaire '{id}', which is not built in (built-in: {builtin}); pass --questionnaire PATH to use a custom questionnaire file"
     )]
     UnknownQuestionnaire { path: String, id: String, builtin: String },
+}
+
+/// The report of the dossier at `path` with each record's verification state: every record's
+/// judge run again on the observations kept beside it (`dossier::verify`, which reads the
+/// sidecar), then [`Report::verified`].
+pub fn verified(path: &Path, q: &Questionnaire, d: &Dossier) -> Report {
+    let states = dossier::verify::verify(path, d);
+    let folder = path.parent().map(|p| p.display().to_string()).unwrap_or_default();
+    Report::verified(q, d, Verification::new(d, &states, &folder))
 }
 
 /// Loads a dossier (read-only, no lock) and its questionnaire: `questionnaire` (a built-in name

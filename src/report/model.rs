@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::requirement::requirement;
+use super::verification::{RanCounts, RecordCheck, Verification};
 use crate::checks::{CheckId, Verdict, title_of};
 use crate::dossier::{Dossier, Evidence, ReviewStatus};
 use crate::questionnaire::Questionnaire;
@@ -26,6 +27,8 @@ pub struct Cover {
     /// they carry over; the reader should still know).
     pub dossier_questionnaire_version: Option<String>,
     pub source: String,
+    /// Where the evidence records were run: live in the session or pre-filled (provenance).
+    pub ran: RanCounts,
 }
 
 /// Overall readiness, with the counts behind it.
@@ -138,6 +141,8 @@ pub struct CheckEvidence {
     pub latest: Option<Evidence>,
     /// How many times it was run in all.
     pub runs: usize,
+    /// The newest record's verification state, when the report was built with them.
+    pub verification: Option<RecordCheck>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -185,14 +190,18 @@ pub struct Report {
     /// Answers filed under ids this questionnaire version does not have.
     pub orphan_answers: Vec<(String, String)>,
     pub remediation: Vec<Remediation>,
+    /// Every record's verification state; `None` when built without them ([`Report::build`]).
+    pub verification: Option<Verification>,
 }
 
-fn check_evidence(dossier: &Dossier, check: &str) -> CheckEvidence {
+fn check_evidence(dossier: &Dossier, check: &str, v: Option<&Verification>) -> CheckEvidence {
+    let latest = dossier.evidence.iter().rposition(|e| e.check == check);
     CheckEvidence {
         check: check.to_owned(),
         title: title_of(check).to_owned(),
-        latest: dossier.latest_evidence(check).cloned(),
+        latest: latest.map(|i| dossier.evidence[i].clone()),
         runs: dossier.evidence.iter().filter(|e| e.check == check).count(),
+        verification: latest.zip(v).and_then(|(i, v)| v.record(i).cloned()),
     }
 }
 
@@ -206,8 +215,20 @@ fn checks_with_evidence(dossier: &Dossier) -> Vec<String> {
 }
 
 impl Report {
-    /// Works the report out. Pure: the same inputs give the same report.
+    /// Works the report out, saying nothing about verification. Pure: the same inputs give
+    /// the same report.
     pub fn build(q: &Questionnaire, d: &Dossier) -> Self {
+        Self::build_with(q, d, None)
+    }
+
+    /// Works the report out with each record's verification state (`dossier::verify`'s
+    /// result for `d`, see [`Verification::new`]).
+    pub fn verified(q: &Questionnaire, d: &Dossier, verification: Verification) -> Self {
+        Self::build_with(q, d, Some(verification))
+    }
+
+    fn build_with(q: &Questionnaire, d: &Dossier, verification: Option<Verification>) -> Self {
+        let v = verification.as_ref();
         let meta = &d.dossier;
         let cover = Cover {
             integration: meta.integration.clone(),
@@ -223,6 +244,7 @@ impl Report {
                 && meta.questionnaire_version != q.version)
                 .then(|| meta.questionnaire_version.clone()),
             source: q.source.clone(),
+            ran: RanCounts::of(d),
         };
 
         let mut remediation = Vec::new();
@@ -251,7 +273,7 @@ impl Report {
                     answer: a.answer,
                     status: a.status,
                     note: a.note,
-                    evidence: question.checks.iter().map(|c| check_evidence(d, c)).collect(),
+                    evidence: question.checks.iter().map(|c| check_evidence(d, c, v)).collect(),
                 });
             }
             sections.push(SectionReport { id: s.id.clone(), title: s.title.clone(), questions });
@@ -273,7 +295,7 @@ impl Report {
                 requirement: requirement(&check),
                 source: RemediationSource::Check {
                     evidence: latest.clone(),
-                    title: check_evidence(d, &check).title,
+                    title: title_of(&check).to_owned(),
                     questions,
                 },
             });
@@ -282,7 +304,7 @@ impl Report {
         let other_evidence = checks_with_evidence(d)
             .iter()
             .filter(|c| !linked.contains(*c))
-            .map(|c| check_evidence(d, c))
+            .map(|c| check_evidence(d, c, v))
             .collect();
         let orphan_answers = d
             .answers
@@ -317,6 +339,7 @@ impl Report {
             other_evidence,
             orphan_answers,
             remediation,
+            verification,
         }
     }
 }

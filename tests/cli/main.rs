@@ -14,6 +14,7 @@ mod dossier_files;
 mod hostile_parsing;
 mod questionnaires;
 mod report;
+mod report_verification;
 
 // The API checks and the evidence API server.
 mod api_profiles;
