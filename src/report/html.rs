@@ -12,7 +12,6 @@ use super::svg::timeline_svg;
 use super::verification::{Verification, ran_label};
 use crate::checks::{RetryTimeline, Verdict};
 use crate::dossier::ReviewStatus;
-use crate::dossier::verify::State;
 
 /// Verdicts and statuses carry colour *and* a symbol and a word, so they survive a black and
 /// white printer. `print-color-adjust` keeps the colours when printing to PDF.
@@ -200,7 +199,7 @@ fn evidence_item(e: &CheckEvidence) -> Markup {
                     }
                     @if let Some(v) = &e.verification {
                         div.verification {
-                            "Verification: " span class=(format!("badge {}", state_class(&v.state))) { (v.state.mark()) } " " (v.describe)
+                            "Verification: " span class=(format!("badge {}", mark_class(v.mark()))) { (v.mark()) } " " (v.describe)
                         }
                     }
                     @let chart = RetryTimeline::from_figures(&ev.figures);
@@ -224,10 +223,6 @@ fn evidence_item(e: &CheckEvidence) -> Markup {
 }
 
 /// Verification marks carry a symbol and words; the colour only repeats them.
-fn state_class(s: &State) -> &'static str {
-    mark_class(s.mark())
-}
-
 fn mark_class(mark: &str) -> &'static str {
     match mark {
         "✔" => "vs-ok",
@@ -255,7 +250,7 @@ fn verification_table(v: &Verification) -> Markup {
                     td { (r.at) }
                     td { span class=(format!("badge {}", verdict_class(r.verdict))) { (r.verdict.symbol()) " " (r.verdict) } }
                     td { (ran_label(r.ran)) }
-                    td { span class=(format!("badge {}", state_class(&r.state))) { (r.state.mark()) } " " (r.describe) }
+                    td { span class=(format!("badge {}", mark_class(r.mark()))) { (r.mark()) } " " (r.describe) }
                 }
             }
         }

@@ -129,7 +129,7 @@ fn evidence_item(out: &mut String, e: &CheckEvidence) -> std::fmt::Result {
                 writeln!(out, "  - figures: {}", inline(&figures.join(", ")))?;
             }
             if let Some(v) = &e.verification {
-                writeln!(out, "  - verification: {} {}", v.state.mark(), inline(&v.describe))?;
+                writeln!(out, "  - verification: {} {}", v.mark(), inline(&v.describe))?;
             }
             Ok(())
         }
@@ -157,7 +157,7 @@ fn verification_table(out: &mut String, v: &Verification) -> std::fmt::Result {
             r.verdict.symbol(),
             r.verdict,
             ran_label(r.ran),
-            r.state.mark(),
+            r.mark(),
             cell(&r.describe)
         )?;
     }

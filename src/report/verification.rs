@@ -7,7 +7,7 @@
 //! built without states ([`super::Report::build`]) says nothing about verification.
 
 use crate::checks::Verdict;
-use crate::dossier::verify::State;
+use crate::dossier::verify::{Checked, Signature, State};
 use crate::dossier::{Dossier, Ran};
 
 /// How many of the dossier's evidence records ran live in the session, how many before it.
@@ -68,8 +68,23 @@ pub struct RecordCheck {
     pub verdict: Verdict,
     pub ran: Option<Ran>,
     pub state: State,
-    /// The state in words, sidecar paths relative to the dossier's folder.
+    /// The signature's state ([`Signature::NotChecked`] unless verified with keys).
+    pub signature: Signature,
+    /// Both in words (the signature only when checked), sidecar paths relative to the
+    /// dossier's folder.
     pub describe: String,
+}
+
+impl RecordCheck {
+    /// Whether the re-judging and (when checked) the signature hold.
+    pub fn is_verified(&self) -> bool {
+        self.state.is_verified() && self.signature.is_verified()
+    }
+
+    /// The record's symbol ([`State::mark`]); `✘` whatever it is when its signature does not hold.
+    pub fn mark(&self) -> &'static str {
+        if self.signature.is_verified() { self.state.mark() } else { "✘" }
+    }
 }
 
 /// Every record's verification state, in file order.
@@ -79,22 +94,26 @@ pub struct Verification {
 }
 
 impl Verification {
-    /// From `dossier::verify`'s states for `d`; `folder` (the dossier's folder as the states'
+    /// From `dossier::verify`'s results for `d`; `folder` (the dossier's folder as the states'
     /// paths name it) is left out of the descriptions, so the report names `NAME.evidence/…`.
-    pub fn new(d: &Dossier, states: &[(usize, State)], folder: &str) -> Self {
+    pub fn new(d: &Dossier, checked: &[Checked], folder: &str) -> Self {
         let prefix = format!("{}/", folder.trim_end_matches('/'));
-        let records = states
+        let records = checked
             .iter()
-            .filter_map(|(i, state)| {
-                let e = d.evidence.get(*i)?;
-                let describe = state.describe();
+            .filter_map(|c| {
+                let e = d.evidence.get(c.index)?;
+                let mut describe = c.state.describe();
+                if c.signature != Signature::NotChecked {
+                    describe = format!("{describe}; {}", c.signature.describe());
+                }
                 Some(RecordCheck {
-                    number: i + 1,
+                    number: c.index + 1,
                     check: e.check.clone(),
                     at: e.at.clone(),
                     verdict: e.verdict,
                     ran: e.ran,
-                    state: state.clone(),
+                    state: c.state.clone(),
+                    signature: c.signature.clone(),
                     describe: if prefix.len() > 1 { describe.replace(&prefix, "") } else { describe },
                 })
             })
@@ -107,19 +126,20 @@ impl Verification {
         self.records.iter().find(|r| r.number == index + 1)
     }
 
-    /// Records with a judge's verdict to check (all but a person's verdict or a record).
+    /// Records with a judge's verdict or a signature to check (all but an unsigned person's
+    /// verdict or record).
     fn judged(&self) -> impl Iterator<Item = &RecordCheck> {
-        self.records.iter().filter(|r| r.state != State::NothingToJudge)
+        self.records.iter().filter(|r| r.state != State::NothingToJudge || !r.signature.is_verified())
     }
 
     /// Records that do not verify.
     pub fn unverified(&self) -> usize {
-        self.records.iter().filter(|r| !r.state.is_verified()).count()
+        self.records.iter().filter(|r| !r.is_verified()).count()
     }
 
     /// `✔` all verify, `✘` one fails to (differs, missing, edited), `◐` only old or re-judged ones.
     pub fn mark(&self) -> &'static str {
-        if self.records.iter().any(|r| r.state.mark() == "✘") {
+        if self.records.iter().any(|r| r.mark() == "✘") {
             "✘"
         } else if self.unverified() > 0 {
             "◐"
@@ -180,10 +200,11 @@ mod tests {
             RanCounts::of(&d).line(),
             "3 records: 1 run live in the session, 1 pre-filled, 1 of unknown provenance (filed by an older build)"
         );
+        let checked = |index, state| Checked { index, state, signature: Signature::NotChecked };
         let states = vec![
-            (0, State::Verified),
-            (1, State::Missing { path: "/home/dana/acme.evidence/ab.jsonl.gz".into() }),
-            (2, State::NothingToJudge),
+            checked(0, State::Verified),
+            checked(1, State::Missing { path: "/home/dana/acme.evidence/ab.jsonl.gz".into() }),
+            checked(2, State::NothingToJudge),
         ];
         let v = Verification::new(&d, &states, "/home/dana");
         assert_eq!(
@@ -195,7 +216,7 @@ mod tests {
             v.headline(),
             "1 of 2 judged records verified against their kept observations; 1 not (see \"Verification of each record\"); 1 record with nothing to re-judge"
         );
-        let old = Verification::new(&d, &[(0, State::NoObservations)], "");
+        let old = Verification::new(&d, &[checked(0, State::NoObservations)], "");
         assert_eq!(
             (old.mark(), old.headline().as_str()),
             (
@@ -203,5 +224,8 @@ mod tests {
                 "0 of 1 judged record verified against their kept observations; 1 not (see \"Verification of each record\")"
             )
         );
+        let unsigned = Checked { index: 0, state: State::Verified, signature: Signature::Unsigned };
+        let v = Verification::new(&d, &[unsigned], "");
+        assert_eq!((v.mark(), v.records[0].describe.as_str()), ("✘", "verified; unsigned"));
     }
 }
