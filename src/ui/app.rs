@@ -188,6 +188,8 @@ pub struct App {
     pub zoom_max_scroll: u16,
     /// The search query, kept after `Enter` so `]` / `[` step through its matches.
     pub search: super::search::Search,
+    /// What verifying the evidence the session opened with found (set by the runner).
+    pub verification: super::verification::Verification,
 }
 
 impl App {
@@ -224,6 +226,7 @@ impl App {
             consent: SecretConsent::default(),
             zoom_max_scroll: 0,
             search: super::search::Search::default(),
+            verification: Default::default(),
         }
     }
 

@@ -15,6 +15,7 @@ mod msg;
 mod runner;
 mod search;
 mod update;
+mod verification;
 pub mod view;
 mod zoom;
 
@@ -29,4 +30,5 @@ pub use msg::{Effect, Msg};
 pub use runner::{ArmedScenario, CheckLauncher, CheckSink, RunError, Runner};
 pub use search::{Search, matches as search_matches};
 pub use update::{DEBOUNCE, MAX_UNSAVED, update};
+pub use verification::Verification;
 pub use zoom::{Zoom, ZoomPane};

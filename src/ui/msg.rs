@@ -30,6 +30,8 @@ pub enum Msg {
     /// The journal feed fell behind and skipped this many entries (they are in the API's own
     /// journal, which judging reads; only the live pane misses them).
     JournalLagged(u64),
+    /// The evidence the session opened with, verified (`dossier::verify`) by the runner.
+    Verified(Vec<crate::dossier::verify::Checked>),
     /// Something the runner wants the user to know (e.g. no live checks in this build).
     Notice(Notice),
 }

@@ -176,6 +176,7 @@ impl<B: Backend> Runner<B> {
             if let Some(l) = &self.launcher {
                 l.attach(CheckSink::new(self.tx.clone()));
             }
+            self.verify(&app.dossier);
         }
         let ticker = spawn_ticker(self.tx.clone(), self.tick);
         let result = self.run_loop(app, pause).await;
@@ -247,6 +248,20 @@ impl<B: Backend> Runner<B> {
             Effect::File(result) => CheckSink::new(self.tx.clone()).send(CheckEvent::Finished(*result)),
             Effect::Quit => {}
         }
+    }
+
+    /// Verifies the evidence the session opened with on a blocking task (it reads the sidecar
+    /// and re-runs judges); reports `Msg::Verified`. Nothing to verify, nothing sent.
+    fn verify(&self, dossier: &Dossier) {
+        if dossier.evidence.is_empty() {
+            return;
+        }
+        let Ok(path) = self.store.lock().map(|s| s.path().to_path_buf()) else { return };
+        let dossier = dossier.clone();
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let _ = tx.send(Msg::Verified(crate::dossier::verify::verify(&path, &dossier)));
+        });
     }
 
     /// Saves on a blocking task (serializing and fsync stay off the UI task).

@@ -67,6 +67,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Notice(n) => app.notice = Some(n),
+        Msg::Verified(checked) => {
+            app.verification = super::verification::Verification::new(checked);
+            let n = app.verification.unverified();
+            if n > 0 {
+                app.notice = Some(Notice::error(format!(
+                    "{n} evidence record{} of this dossier do{} not verify (marked !; certcockpit verify lists them)",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "es" } else { "" }
+                )));
+            }
+        }
     }
     fx
 }

@@ -11,4 +11,5 @@ mod panic;
 mod runner;
 mod screens;
 mod tmux;
+mod verification;
 mod zoom;

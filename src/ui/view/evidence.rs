@@ -8,7 +8,10 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::theme;
 use super::timeline::{self, TimelineChart};
 use crate::checks::{CheckId, Figure, RetryTimeline, UNKNOWN_CHECK};
+use crate::dossier::verify::Checked;
+use crate::text;
 use crate::ui::app::App;
+use crate::ui::verification;
 
 pub struct EvidencePane<'a>(pub &'a App);
 
@@ -119,6 +122,9 @@ pub(crate) fn evidence_lines(app: &App, figures: usize, bars: bool) -> Vec<Line<
                     Span::styled(format!("  {when}"), theme::dim()),
                 ]));
                 lines.push(Line::raw(format!("  {}", e.summary)));
+                if let Some(c) = app.verification.unverified_latest(&app.dossier, id) {
+                    lines.push(unverified_line(c));
+                }
                 // The timeline figures are drawn as the chart, not listed.
                 let figures: Vec<String> = e
                     .figures
@@ -151,6 +157,20 @@ pub(crate) fn evidence_lines(app: &App, figures: usize, bars: bool) -> Vec<Line<
         }
     }
     lines
+}
+
+/// `! unverified: verdict differs: the record says pass, the observations give fail`: red
+/// when it does not hold, yellow when it only cannot be checked (no observations kept, judge
+/// changed since). The words carry it without colour.
+fn unverified_line(c: &Checked) -> Line<'static> {
+    let colour = if verification::mark(c) == "✘" { Color::Red } else { Color::Yellow };
+    Line::from(vec![
+        Span::styled(
+            format!("  ! {} unverified: ", verification::mark(c)),
+            Style::new().fg(colour).add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(text::line(&verification::describe(c)), Style::new().fg(colour)),
+    ])
 }
 
 /// Rows kept for the verdicts above a filed chart.

@@ -6,6 +6,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::{fit, theme};
 use crate::ui::app::App;
+use crate::ui::verification;
 
 pub struct SectionsPane<'a>(pub &'a App);
 
@@ -47,10 +48,15 @@ impl Widget for SectionsPane<'_> {
             for (j, q) in s.questions.iter().enumerate() {
                 let status = app.dossier.status(&q.id);
                 let text = fit(&format!("{}.{} {}", i + 1, j + 1, q.text), w.saturating_sub(4));
+                // `!` after the status: evidence of this question that does not verify.
+                let unverified = app.verification.any_unverified(&app.dossier, &q.checks).map(|c| {
+                    let colour = if verification::mark(c) == "✘" { Color::Red } else { Color::Yellow };
+                    Span::styled("!", Style::new().fg(colour).add_modifier(Modifier::BOLD))
+                });
                 let line = Line::from(vec![
                     Span::raw("  "),
                     Span::styled(status.symbol(), theme::status_style(status).add_modifier(Modifier::BOLD)),
-                    Span::raw(" "),
+                    unverified.unwrap_or_else(|| Span::raw(" ")),
                     Span::raw(text),
                 ]);
                 if j == app.question {
