@@ -2,14 +2,14 @@
 //! installs a panic hook that restores the terminal), a blocking thread that turns terminal
 //! events into `Msg`s on the runner's channel, and `ratatui::restore` on every way out.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::dossier::DossierStore;
-use crate::ui::{App, CheckLauncher, Msg, RunError, Runner};
+use crate::session::LiveChecks;
+use crate::ui::{App, Msg, RunError, Runner};
 
 /// How often the input thread looks whether the UI has gone away.
 const POLL: Duration = Duration::from_millis(100);
@@ -24,16 +24,12 @@ impl Drop for Restore {
 }
 
 /// Runs the review TUI on the current terminal until the user quits (after the final save).
-pub async fn run(
-    app: &mut App,
-    store: DossierStore,
-    launcher: Option<Arc<dyn CheckLauncher>>,
-) -> Result<(), RunError> {
+pub async fn run(app: &mut App, store: DossierStore, live: Option<LiveChecks>) -> Result<(), RunError> {
     let terminal = ratatui::try_init().map_err(|e| RunError::Terminal(e.to_string()))?;
     let _restore = Restore;
     let mut runner = Runner::new(terminal, store);
-    if let Some(l) = launcher {
-        runner = runner.with_launcher(l);
+    if let Some(live) = live {
+        runner = live.install(runner);
     }
     spawn_input(runner.sender());
     runner.run(app).await

@@ -91,27 +91,19 @@ fn run_cockpit(dossier: Option<PathBuf>, flawed: bool) -> color_eyre::Result<Exi
     w.scheme = "standard-webhooks".into();
     w.header.clear();
     w.secret_env = WEBHOOK_SECRET_VAR.into();
-    // The demo's secret is generated in memory, not taken from the environment: nothing to ask.
     let (url, var) = (w.url.clone(), w.secret_env.clone());
-    app.consent.remember(&url, &var, true);
     if d.dossier.integration.is_empty() {
         d.dossier.integration = "Demo sync (built-in)".into();
     }
     if d.dossier.partner.is_empty() {
         d.dossier.partner = "certcockpit demo".into();
     }
-    app.mark_changed();
-    app.demo_flawed = Some(flawed);
+    app.enter_demo(flawed, &url, &var);
 
     let mut launcher = LiveChecks::new().with_secret(WEBHOOK_SECRET_VAR, secret).with_demo(behaviour);
     let listen = app.dossier.settings.api.listen.clone();
     if let Some(api) = start_api(&runtime, &listen, false, &mut app) {
         launcher = launcher.with_api(api);
-    }
-    if app.notice.is_none() {
-        app.notice = Some(crate::ui::Notice::info(
-            "demo: r on a question runs its checks against the built-in peers; d switches them good/flawed",
-        ));
     }
     let code = run_tui(&runtime, &mut app, store, launcher);
     drop(listener);

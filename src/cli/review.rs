@@ -16,7 +16,7 @@ use crate::checks::api::{EvidenceApi, ServeOptions};
 use crate::dossier::DossierStore;
 use crate::questionnaire;
 use crate::session::LiveChecks;
-use crate::ui::{ApiInfo, App, CheckLauncher, Notice};
+use crate::ui::{ApiInfo, App, Notice};
 
 /// The dossier opened when none is named.
 pub const DEFAULT_DOSSIER: &str = "dossier.toml";
@@ -172,7 +172,6 @@ pub(super) fn run_tui(
     store: DossierStore,
     launcher: LiveChecks,
 ) -> color_eyre::Result<ExitCode> {
-    let launcher: Arc<dyn CheckLauncher> = Arc::new(launcher);
     runtime.block_on(crate::tui::run(app, store, Some(launcher)))?;
     if let Some(e) = app.save.error() {
         eprintln!("certcockpit: quit without saving the latest changes: {e}");

@@ -253,6 +253,20 @@ impl App {
         self.save.changed(self.now);
     }
 
+    /// `certcockpit demo`: the header shows the peers (good or `flawed`), `d` switches them,
+    /// the webhook target `url` gets the demo's in-memory secret `var` without asking, and the
+    /// dossier's demo settings are saved soon. A notice says what to do unless one is up.
+    pub fn enter_demo(&mut self, flawed: bool, url: &str, var: &str) {
+        self.demo_flawed = Some(flawed);
+        self.consent.remember(url, var, true);
+        self.mark_changed();
+        if self.notice.is_none() {
+            self.notice = Some(Notice::info(
+                "demo: r on a question runs its checks against the built-in peers; d switches them good/flawed",
+            ));
+        }
+    }
+
     /// Sets the session's evidence API (shown in the status line and the credentials popup).
     pub fn with_api(mut self, api: ApiInfo) -> Self {
         self.api = Some(api);

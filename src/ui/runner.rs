@@ -14,58 +14,9 @@ use crate::checks::{CheckEvent, ProgressSink};
 use crate::dossier::{Dossier, DossierStore, Settings};
 
 use super::app::{App, Notice};
+use super::launch::{ApiControl, ArmedScenario, CheckLauncher, DemoControl};
 use super::msg::{Effect, Msg};
 use super::update::update;
-
-/// Starts live checks for the TUI. The UI does not know how checks run (webhook deliveries,
-/// the evidence API…): whoever builds the binary passes an implementation to the runner.
-pub trait CheckLauncher: Send + Sync {
-    /// Whether this launcher has a runner for the check id.
-    fn supports(&self, id: &str) -> bool;
-
-    /// Starts the checks and returns at once (called on the runner's tokio task: spawn the
-    /// work with `tokio::spawn`). Each check reports `Started`, any `Progress`, then exactly one
-    /// `Finished` through `sink`; the TUI files `Finished` results as evidence and autosaves.
-    /// An `Err` (e.g. the webhook URL is not set) is shown to the user as is.
-    fn launch(&self, ids: Vec<String>, settings: &Settings, sink: CheckSink) -> Result<(), String>;
-
-    /// Starts following the evidence API's journal: every request is reported with
-    /// [`CheckSink::journal`]. Called once, when the runner starts. No API, nothing to do.
-    fn attach(&self, _sink: CheckSink) {}
-
-    /// Arms the evidence-API scenario of `check` (re-arming restarts it). In the demo the
-    /// built-in client then runs against it and the verdict comes through `sink` by itself.
-    fn arm(&self, check: &str, _sink: CheckSink) -> Result<ArmedScenario, String> {
-        Err(format!("the evidence API is not running in this session ({check} not armed)"))
-    }
-
-    /// Called once the UI has been told the scenario is armed (so whatever this starts — the
-    /// demo client — reports into a live pane that already exists).
-    fn after_armed(&self, _check: &str, _sink: CheckSink) {}
-
-    /// Judges the armed scenario of `check` now and reports the result through `sink`
-    /// (`Finished`).
-    fn finish(&self, check: &str, _sink: CheckSink) -> Result<(), String> {
-        Err(format!("the evidence API is not running in this session ({check} not judged)"))
-    }
-
-    /// Back to normal traffic without judging.
-    fn disarm(&self) {}
-
-    /// Switches the demo peers; `false` when this session has none.
-    fn set_demo_flawed(&self, _flawed: bool) -> bool {
-        false
-    }
-}
-
-/// What arming a scenario reports back.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArmedScenario {
-    /// One sentence: what the API does now.
-    pub describe: String,
-    /// The journal clock at arming (µs): the origin of the times shown.
-    pub origin_us: u64,
-}
 
 /// Where a launched check reports. Cheap to clone; implements [`ProgressSink`], so check code
 /// written against that trait plugs straight in. Events are stamped with the time they arrive.
@@ -127,6 +78,8 @@ pub struct Runner<B: Backend> {
     terminal: Terminal<B>,
     store: Arc<Mutex<DossierStore>>,
     launcher: Option<Arc<dyn CheckLauncher>>,
+    api: Option<Arc<dyn ApiControl>>,
+    demo: Option<Arc<dyn DemoControl>>,
     tx: UnboundedSender<Msg>,
     rx: UnboundedReceiver<Msg>,
     tick: Duration,
@@ -141,6 +94,8 @@ impl<B: Backend> Runner<B> {
             terminal,
             store: Arc::new(Mutex::new(store)),
             launcher: None,
+            api: None,
+            demo: None,
             tx,
             rx,
             tick: Duration::from_millis(100),
@@ -151,6 +106,18 @@ impl<B: Backend> Runner<B> {
     /// Enables `r` (run the linked live checks).
     pub fn with_launcher(mut self, launcher: Arc<dyn CheckLauncher>) -> Self {
         self.launcher = Some(launcher);
+        self
+    }
+
+    /// Enables arming, finishing and disarming the session's evidence API, and its live journal.
+    pub fn with_api_control(mut self, api: Arc<dyn ApiControl>) -> Self {
+        self.api = Some(api);
+        self
+    }
+
+    /// Enables `d` (the demo peers good/flawed).
+    pub fn with_demo(mut self, demo: Arc<dyn DemoControl>) -> Self {
+        self.demo = Some(demo);
         self
     }
 
@@ -173,8 +140,8 @@ impl<B: Backend> Runner<B> {
     pub async fn run_until(&mut self, app: &mut App, pause: impl Fn(&App) -> bool) -> Result<bool, RunError> {
         if !self.attached {
             self.attached = true;
-            if let Some(l) = &self.launcher {
-                l.attach(CheckSink::new(self.tx.clone()));
+            if let Some(api) = &self.api {
+                api.attach(CheckSink::new(self.tx.clone()));
             }
             self.verify(&app.dossier);
         }
@@ -238,13 +205,12 @@ impl<B: Backend> Runner<B> {
                 l.disarm();
                 Ok(())
             }),
-            Effect::SetDemoFlawed(flawed) => self.with_api(|l, _| {
-                if l.set_demo_flawed(flawed) {
-                    Ok(())
-                } else {
-                    Err("this session has no demo peers".to_owned())
+            Effect::SetDemoFlawed(flawed) => match &self.demo {
+                Some(demo) => demo.set_flawed(flawed),
+                None => {
+                    let _ = self.tx.send(Msg::Notice(Notice::error("this session has no demo peers")));
                 }
-            }),
+            },
             Effect::File(result) => CheckSink::new(self.tx.clone()).send(CheckEvent::Finished(*result)),
             Effect::Quit => {}
         }
@@ -293,9 +259,9 @@ impl<B: Backend> Runner<B> {
         });
     }
 
-    /// Runs `f` on the launcher; an error (or no launcher) becomes a notice.
-    fn with_api(&self, f: impl FnOnce(&dyn CheckLauncher, CheckSink) -> Result<(), String>) {
-        let result = match &self.launcher {
+    /// Runs `f` on the evidence API; an error (or no API) becomes a notice.
+    fn with_api(&self, f: impl FnOnce(&dyn ApiControl, CheckSink) -> Result<(), String>) {
+        let result = match &self.api {
             Some(l) => f(l.as_ref(), CheckSink::new(self.tx.clone())),
             None => Err("the evidence API is not running in this session".to_owned()),
         };

@@ -41,8 +41,8 @@ async fn session(width: u16, height: u16, launcher: impl FnOnce(Arc<EvidenceApi>
     let info = ApiInfo::from_api(&api);
     let secret = api.credentials().1.expose().to_owned();
     let app = App::new(q, dossier, "d.toml", created).with_api(info);
-    let runner = Runner::new(Terminal::new(TestBackend::new(width, height)).expect("terminal"), store)
-        .with_launcher(Arc::new(launcher(Arc::clone(&api))));
+    let runner = launcher(Arc::clone(&api))
+        .install(Runner::new(Terminal::new(TestBackend::new(width, height)).expect("terminal"), store));
     Session { runner, app, path, api, secret, _dir: dir }
 }
 

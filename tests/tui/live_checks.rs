@@ -13,7 +13,6 @@ use certcockpit::ui::{App, Msg, Runner};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::sync::Arc;
 
 const LIMIT: Duration = Duration::from_secs(30);
 const SECRET: &str = "whsec_dGVzdC1zZWNyZXQtZm9yLXRoZS1jb2NrcGl0LTEyMw==";
@@ -38,8 +37,8 @@ async fn r_runs_the_linked_webhook_checks_and_files_their_evidence() {
     // The secret is in memory (with_secret), not from the environment: nothing to ask.
     app.consent.remember(&listener.url(), SECRET_VAR, true);
     let launcher = LiveChecks::new().with_secret(SECRET_VAR, Secret::new(SECRET));
-    let mut runner = Runner::new(Terminal::new(TestBackend::new(120, 40)).expect("terminal"), store)
-        .with_launcher(Arc::new(launcher));
+    let mut runner =
+        launcher.install(Runner::new(Terminal::new(TestBackend::new(120, 40)).expect("terminal"), store));
 
     // Section 5 (Webhooks), second question: signature validation → webhook.signature + replay.
     for _ in 0..4 {
