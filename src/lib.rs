@@ -17,6 +17,7 @@ pub mod cli;
 pub mod demo;
 pub mod dossier;
 pub mod files;
+pub mod portfolio;
 pub mod questionnaire;
 pub mod report;
 pub mod session;

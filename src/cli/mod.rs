@@ -10,6 +10,7 @@ mod init;
 mod questionnaires;
 mod report;
 mod review;
+mod status;
 mod verify;
 
 pub use exit::Exit;
@@ -53,6 +54,9 @@ pub enum Command {
     Init(init::InitArgs),
     /// Re-run each evidence record's judge on its kept observations (exit 0 all verified, 1 not).
     Verify(verify::VerifyArgs),
+    /// The portfolio: every dossier under the folders (default: this one) with its readiness,
+    /// counts, failed checks and evidence verification; a table, JSON or a sortable HTML page.
+    Status(status::StatusArgs),
 }
 
 /// Parses the command line, runs it, and turns errors into a message and an exit code.
@@ -73,6 +77,7 @@ pub fn main() -> ExitCode {
         Some(Command::Report(args)) => report::run(&args),
         Some(Command::Init(args)) => init::run(&args),
         Some(Command::Verify(args)) => verify::run(&args),
+        Some(Command::Status(args)) => status::run(&args),
         Some(Command::Demo(args)) => demo::run(args),
     };
     match result {
@@ -90,7 +95,7 @@ impl Command {
     /// closes the pipe early (`certcockpit questionnaires | head`) may end them.
     fn only_reads(&self) -> bool {
         match self {
-            Command::Questionnaires | Command::Validate(_) | Command::Report(_) => true,
+            Command::Questionnaires | Command::Validate(_) | Command::Report(_) | Command::Status(_) => true,
             Command::Check(args) => args.list && args.command.is_none(),
             _ => false,
         }
@@ -136,6 +141,7 @@ pub fn exit_for_error(e: &color_eyre::Report) -> Exit {
         }
         if cause.is::<crate::questionnaire::QuestionnaireError>()
             || cause.is::<crate::ci::baseline::BaselineError>()
+            || cause.is::<crate::portfolio::MissingDir>()
         {
             return Exit::Usage;
         }

@@ -15,6 +15,7 @@ mod hostile_parsing;
 mod questionnaires;
 mod report;
 mod report_verification;
+mod status;
 
 // The API checks and the evidence API server.
 mod api_profiles;
