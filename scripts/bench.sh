@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Reproduces every figure in BENCHMARKS.md with public tools. Run from anywhere:
 #
-#   scripts/bench.sh [all|criterion|load|proxy|journal|startup]...      (default: all)
+#   scripts/bench.sh [all|criterion|verify|load|proxy|journal|startup]...  (default: all)
 #
 #   criterion  cargo bench: one frame of the main screen (benches/render.rs), loading and
 #              saving a 1,000-answer / 1,000-evidence dossier (benches/dossier.rs).
+#   verify     `certcockpit verify` on a 1,000-record dossier with its sidecar (benches/verify.rs),
+#              side by side with loading the same dossier; cargo profile PROFILE ("dev": the
+#              bench runs unoptimised, an upper bound).
 #   load       the evidence API under load from wrk in a second process on loopback, side by
 #              side with a plain hyper server (examples/hyper_ceiling.rs, the ceiling, on
 #              tokio's default multi-threaded runtime and again single-threaded like the
@@ -69,6 +72,14 @@ criterion() {
   for b in render dossier; do
     cargo bench --bench "$b" 2>&1 | tee "$OUT/criterion-$b.txt" | grep -E '^[a-z_0-9]+$|time:'
   done
+}
+
+verify() {
+  say "verify: 1,000 records re-judged, against loading the same dossier ($PROFILE build)"
+  local profile=$PROFILE
+  [ "$profile" = release ] && profile=bench
+  cargo bench --profile "$profile" --bench verify 2>&1 | tee "$OUT/criterion-verify.txt" |
+    grep -E '^[a-z_0-9/]+$|time:|records:'
 }
 
 # Starts a server whose first stdout lines are KEY=VALUE (BASE_URL, maybe TOKEN); sources them.
@@ -322,11 +333,11 @@ startup() {
 
 machine | tee "$OUT/machine.txt"
 steps=("$@")
-[ ${#steps[@]} -eq 0 ] && steps=(criterion load proxy journal startup)
+[ ${#steps[@]} -eq 0 ] && steps=(criterion verify load proxy journal startup)
 for s in "${steps[@]}"; do
   case $s in
-    all) criterion; load; proxy; journal; startup ;;
-    criterion | load | proxy | journal | startup) "$s" ;;
-    *) echo "unknown step: $s (all, criterion, load, proxy, journal, startup)" >&2; exit 2 ;;
+    all) criterion; verify; load; proxy; journal; startup ;;
+    criterion | verify | load | proxy | journal | startup) "$s" ;;
+    *) echo "unknown step: $s (all, criterion, verify, load, proxy, journal, startup)" >&2; exit 2 ;;
   esac
 done
