@@ -26,10 +26,13 @@ pub enum Format {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = super::Exit::HELP)]
 pub struct StatusArgs {
     /// Folders to search recursively for dossiers (`.toml` files with a `[dossier]` table), or
     /// dossier files; by default the current folder.
+    #[arg(value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
+    /// How to lay the portfolio out.
     #[arg(long, short, value_enum, default_value = "table", conflicts_with = "json")]
     pub format: Format,
     /// The same as `--format json`.

@@ -225,3 +225,45 @@ pub fn collect(roots: &[PathBuf]) -> Result<Portfolio, MissingDir> {
     portfolio.sort(SortBy::Readiness);
     Ok(portfolio)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(partner: &str, level: Level, updated: &str, failed: usize) -> Row {
+        let mut r = Row::error(Path::new(&format!("{partner}.toml")), String::new(), String::new());
+        r.partner = partner.to_owned();
+        r.level = level;
+        r.updated = updated.to_owned();
+        r.failed_checks = vec!["retry.limit".to_owned(); failed];
+        r.error = None;
+        r
+    }
+
+    fn order(p: &Portfolio) -> Vec<&str> {
+        p.rows.iter().map(|r| r.partner.as_str()).collect()
+    }
+
+    #[test]
+    fn sorts_by_readiness_then_name_and_by_the_other_keys() {
+        let mut p = Portfolio {
+            rows: vec![
+                row("beta", Level::Ready, "2026-11-01T00:00:00Z", 0),
+                row("Alpha", Level::Ready, "2026-12-01T00:00:00Z", 0),
+                row("gamma", Level::NotReady, "2026-10-01T00:00:00+02:00", 2),
+                row("delta", Level::Error, "", 0),
+                row("eps", Level::NotReady, "2026-11-15T00:00:00Z", 1),
+            ],
+            skipped: Vec::new(),
+        };
+        p.sort(SortBy::Readiness);
+        assert_eq!(order(&p), ["delta", "eps", "gamma", "Alpha", "beta"]);
+        p.sort(SortBy::Partner);
+        assert_eq!(order(&p), ["Alpha", "beta", "delta", "eps", "gamma"]);
+        p.sort(SortBy::Changed);
+        assert_eq!(order(&p), ["Alpha", "eps", "beta", "gamma", "delta"]);
+        p.sort(SortBy::Failed);
+        assert_eq!(order(&p), ["gamma", "eps", "Alpha", "beta", "delta"]);
+        assert_eq!(p.counts(), [(Level::Error, 1), (Level::NotReady, 2), (Level::Ready, 2)]);
+    }
+}
