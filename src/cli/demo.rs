@@ -99,6 +99,8 @@ fn run_cockpit(dossier: Option<PathBuf>, flawed: bool) -> color_eyre::Result<Exi
         d.dossier.partner = "certcockpit demo".into();
     }
     app.enter_demo(flawed, &url, &var);
+    // The demo client starts when the scenario is armed: its fault must be in force by then.
+    app.faults.delay = crate::ui::FaultDelay::IMMEDIATE;
 
     let mut launcher = LiveChecks::new().with_secret(WEBHOOK_SECRET_VAR, secret).with_demo(behaviour);
     let listen = app.dossier.settings.api.listen.clone();

@@ -16,7 +16,7 @@ use crate::checks::api::{EvidenceApi, ServeOptions};
 use crate::dossier::DossierStore;
 use crate::questionnaire;
 use crate::session::LiveChecks;
-use crate::ui::{ApiInfo, App, Notice};
+use crate::ui::{ApiInfo, App, FaultDelay, Notice};
 
 /// The dossier opened when none is named.
 pub const DEFAULT_DOSSIER: &str = "dossier.toml";
@@ -43,6 +43,11 @@ pub struct ReviewArgs {
     /// dossier's `settings.api.upstream` and is recorded there.
     #[arg(long, value_name = "URL")]
     pub upstream: Option<String>,
+    /// How long after arming a scenario its fault begins: a random delay in `MIN..MAX` drawn
+    /// by the cockpit and never shown (the screen is shared with the partner), a fixed `5s`,
+    /// or `0` for at the keypress.
+    #[arg(long, value_name = "MIN..MAX", default_value = FaultDelay::DEFAULT_TEXT, value_parser = FaultDelay::parse)]
+    pub fault_delay: FaultDelay,
 }
 
 /// Checks `--profile` and `--upstream` before the dossier is opened or the TUI takes the
@@ -187,6 +192,7 @@ pub fn run(args: ReviewArgs) -> color_eyre::Result<ExitCode> {
     }
     let (store, mut app) = open(&path, args.questionnaire.as_deref())?;
     apply_api_flags(&mut app, args.profile.as_deref(), args.upstream.as_deref());
+    app.faults.delay = args.fault_delay;
     let runtime = tokio::runtime::Runtime::new().wrap_err("cannot start the async runtime")?;
     let listen = app.dossier.settings.api.listen.clone();
     let tls = args.tls || app.dossier.settings.api.tls;

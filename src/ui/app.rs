@@ -190,6 +190,8 @@ pub struct App {
     pub search: super::search::Search,
     /// What verifying the evidence the session opened with found (set by the runner).
     pub verification: super::verification::Verification,
+    /// When armed faults begin (the session's delay) and the scenario armed but not in force.
+    pub faults: super::faults::Faults,
 }
 
 impl App {
@@ -227,6 +229,7 @@ impl App {
             zoom_max_scroll: 0,
             search: super::search::Search::default(),
             verification: Default::default(),
+            faults: super::faults::Faults::default(),
         }
     }
 
@@ -271,6 +274,17 @@ impl App {
     pub fn with_api(mut self, api: ApiInfo) -> Self {
         self.api = Some(api);
         self
+    }
+
+    /// Sets how long after arming a fault begins (`FaultDelay::IMMEDIATE`: at the keypress).
+    pub fn with_fault_delay(mut self, delay: super::faults::FaultDelay) -> Self {
+        self.faults.delay = delay;
+        self
+    }
+
+    /// The scenario armed whose fault has not begun, when it belongs to the selected question.
+    pub fn pending_here(&self) -> Option<&super::faults::PendingFault> {
+        self.faults.pending.as_ref().filter(|p| self.api_checks().contains(&p.check))
     }
 
     /// Time since the armed scenario was armed, as of the latest tick.

@@ -174,6 +174,10 @@ const SCROLL_JOURNAL: KeyHelp = k(
 pub const ARMED: &[KeyHelp] =
     &[FINISH, DISARM, FOLLOW, SCROLL_JOURNAL, k("a", "arm next API check", &[(ch('a'), A::ArmNext)])];
 
+/// While an armed scenario's fault has not begun: nothing to finish yet (status line only; the
+/// keys dispatch through [`ARMED`]).
+pub const PENDING: &[KeyHelp] = &[DISARM, k("a", "arm next API check", &[(ch('a'), A::ArmNext)])];
+
 /// While `trace.echo` is armed: a person judges it.
 pub const ARMED_TRACE: &[KeyHelp] = &[
     k(

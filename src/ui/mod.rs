@@ -7,6 +7,7 @@
 mod action;
 mod app;
 mod consent;
+mod faults;
 mod fields;
 mod keys;
 mod launch;
@@ -23,6 +24,7 @@ mod zoom;
 pub use action::{Action, JournalScroll};
 pub use app::{ApiInfo, App, Armed, Mode, Notice, REVEAL_FOR, REVEAL_KEY, Reveal, RunningCheck, masked};
 pub use consent::{PendingSecret, SecretConsent};
+pub use faults::{FaultDelay, Faults, PendingFault};
 pub use fields::Field;
 pub use keys::{Key, KeyHelp, help_for};
 pub use launch::{ApiControl, ArmedScenario, CheckLauncher, DemoControl};

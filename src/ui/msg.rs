@@ -9,6 +9,7 @@ use crate::checks::{CheckEvent, CheckResult};
 use crate::dossier::{Dossier, Settings};
 
 use super::app::Notice;
+use super::faults::FaultDelay;
 
 /// Everything that can happen to the app. All of it arrives on the runner's one channel.
 #[derive(Debug, Clone)]
@@ -34,6 +35,9 @@ pub enum Msg {
     Verified(Vec<crate::dossier::verify::Checked>),
     /// Something the runner wants the user to know (e.g. no live checks in this build).
     Notice(Notice),
+    /// The timer of an unannounced fault fired (`epoch`: the arming that started it; see
+    /// `faults.rs`).
+    FaultDue { epoch: u64 },
 }
 
 /// What `update` asks the runner to do. The runner performs it and reports back with a `Msg`.
@@ -45,6 +49,9 @@ pub enum Effect {
     RunChecks { ids: Vec<String>, settings: Box<Settings> },
     /// Arm the evidence-API scenario of this check; the runner reports `Msg::Armed`.
     Arm { check: String },
+    /// Wait a delay drawn from `delay` (the runner draws it: the app never knows when), then
+    /// report `Msg::FaultDue { epoch }`.
+    FaultTimer { epoch: u64, delay: FaultDelay },
     /// Judge the armed scenario now and file it (reported as `Msg::Check` `Finished`).
     Finish { check: String },
     /// Back to normal traffic without judging.

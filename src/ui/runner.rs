@@ -200,6 +200,7 @@ impl<B: Backend> Runner<B> {
             Effect::Save(dossier) => self.save(*dossier),
             Effect::RunChecks { ids, settings } => self.launch(ids, &settings),
             Effect::Arm { check } => self.arm(&check),
+            Effect::FaultTimer { epoch, delay } => self.fault_timer(epoch, delay),
             Effect::Finish { check } => self.with_api(|l, sink| l.finish(&check, sink)),
             Effect::Disarm => self.with_api(|l, _| {
                 l.disarm();
@@ -256,6 +257,17 @@ impl<B: Backend> Runner<B> {
             sink.armed(check, armed);
             l.after_armed(check, sink);
             Ok(())
+        });
+    }
+
+    /// Draws the delay of an unannounced fault here, so the app never holds it, and reports
+    /// `Msg::FaultDue` when it is over (`update` ignores it if the epoch has moved on).
+    fn fault_timer(&self, epoch: u64, delay: super::faults::FaultDelay) {
+        let after = delay.pick(&mut rand::rng());
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(after).await;
+            let _ = tx.send(Msg::FaultDue { epoch });
         });
     }
 

@@ -44,10 +44,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Saved(result) => on_saved(app, result, &mut fx),
         Msg::Check { event, at } => on_check(app, event, at),
         Msg::Armed { check, describe, origin_us, at } => {
-            let how = if app.demo_flawed.is_some() {
-                "the demo client runs now"
+            // A confirmation that a disarm or another arming overtook: the API is idle again.
+            let was_pending = app.faults.pending.is_some();
+            if !app.faults.confirm(&check) {
+                return fx;
+            }
+            let how = if was_pending {
+                format!("fault in force since {} UTC", at.format("%H:%M:%S"))
+            } else if app.demo_flawed.is_some() {
+                "the demo client runs now".to_owned()
             } else {
-                "the partner runs their job now (c: credentials)"
+                "the partner runs their job now (c: credentials)".to_owned()
             };
             app.notice = Some(Notice::info(format!("armed {check}: {how}")));
             app.armed = Some(Armed {
@@ -78,6 +85,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 )));
             }
         }
+        Msg::FaultDue { epoch } => app.faults.due(epoch, &mut fx),
     }
     fx
 }
@@ -330,8 +338,9 @@ fn run_checks(app: &mut App, fx: &mut Vec<Effect>) {
     }
     // One scenario at a time: the first linked API check that has not passed yet (or the one
     // armed here, restarted); `a` moves on to the next.
-    let pick = match app.armed_here() {
-        Some(a) => Some(a.check.clone()),
+    let here = app.armed_here().map(|a| &a.check).or(app.pending_here().map(|p| &p.check));
+    let pick = match here {
+        Some(check) => Some(check.clone()),
         None => api
             .iter()
             .find(|c| app.dossier.latest_evidence(c).is_none_or(|e| e.verdict != Verdict::Pass))
@@ -387,11 +396,25 @@ fn confirm_secret(app: &mut App, yes: bool, fx: &mut Vec<Effect>) {
     }
 }
 
+/// Arms `check`'s scenario: its fault begins unannounced, after the session's delay (see
+/// `faults.rs`). `trace.echo` begins at once: it injects no fault, and the reviewer asks the
+/// partner about it out loud. Without an evidence API there is nothing to wait for: the runner
+/// says so at once.
 fn arm(app: &mut App, check: String, fx: &mut Vec<Effect>) {
-    if let Some(old) = app.armed.take().filter(|a| a.check != check) {
-        app.notice = Some(Notice::info(format!("{} disarmed without filing", old.check)));
+    let previous = app.armed.take().map(|a| a.check).or_else(|| app.faults.cancel().map(|p| p.check));
+    let mut said: Vec<String> = previous
+        .filter(|old| *old != check)
+        .map(|old| format!("{old} disarmed without filing"))
+        .into_iter()
+        .collect();
+    let now_too = is_person_judged(&check) || app.api.is_none();
+    app.faults.request(check.clone(), app.now, now_too, fx);
+    if app.faults.pending.is_some() {
+        said.push(format!("armed {check}: its fault begins unannounced, the partner runs their job now"));
     }
-    fx.push(Effect::Arm { check });
+    if !said.is_empty() {
+        app.notice = Some(Notice::info(said.join("; ")));
+    }
 }
 
 /// Arms the next API check linked to this question (cycling), so a question with several
@@ -402,14 +425,22 @@ fn arm_next(app: &mut App, fx: &mut Vec<Effect>) {
         app.notice = Some(Notice::info("no evidence-API check gives evidence for this question"));
         return;
     }
-    let next = match app.armed_here() {
-        Some(a) => api.iter().position(|c| *c == a.check).map_or(0, |i| (i + 1) % api.len()),
+    let here = app.armed_here().map(|a| &a.check).or(app.pending_here().map(|p| &p.check));
+    let next = match here {
+        Some(check) => api.iter().position(|c| c == check).map_or(0, |i| (i + 1) % api.len()),
         None => 0,
     };
     arm(app, api[next].clone(), fx);
 }
 
 fn finish_armed(app: &mut App, fx: &mut Vec<Effect>) {
+    if let Some(p) = &app.faults.pending {
+        app.notice = Some(Notice::info(format!(
+            "{}: its fault has not begun yet, nothing to judge (x disarms)",
+            p.check
+        )));
+        return;
+    }
     let Some(armed) = &app.armed else {
         app.notice = Some(Notice::info("nothing is armed (r arms the scenario of this question)"));
         return;
@@ -425,9 +456,9 @@ fn finish_armed(app: &mut App, fx: &mut Vec<Effect>) {
 }
 
 fn disarm(app: &mut App, fx: &mut Vec<Effect>) {
-    match app.armed.take() {
-        Some(a) => {
-            app.notice = Some(Notice::info(format!("{} disarmed without filing", a.check)));
+    match app.armed.take().map(|a| a.check).or_else(|| app.faults.cancel().map(|p| p.check)) {
+        Some(check) => {
+            app.notice = Some(Notice::info(format!("{check} disarmed without filing")));
             fx.push(Effect::Disarm);
         }
         None => app.notice = Some(Notice::info("nothing is armed")),

@@ -12,7 +12,9 @@ use crate::ui::{JOURNAL_PAGE, QuitState, SaveState};
 fn app() -> App {
     let q = crate::questionnaire::load("uniwise-wiseflow").expect("builtin");
     let d = Dossier::new(&q);
-    App::new(q, d, "d.toml", false)
+    // Faults begin at the keypress here: these tests are about other things (`faults_tests.rs`
+    // covers the delay).
+    App::new(q, d, "d.toml", false).with_fault_delay(crate::ui::FaultDelay::IMMEDIATE)
 }
 
 fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {

@@ -16,7 +16,7 @@ use certcockpit::demo::listener::DemoListener;
 use certcockpit::demo::{Behaviour, WEBHOOK_SECRET_VAR, generate_secret};
 use certcockpit::dossier::DossierStore;
 use certcockpit::session::LiveChecks;
-use certcockpit::ui::{ApiInfo, App, Msg, Runner};
+use certcockpit::ui::{ApiInfo, App, FaultDelay, Msg, Runner};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -40,7 +40,9 @@ async fn session(width: u16, height: u16, launcher: impl FnOnce(Arc<EvidenceApi>
     let api = Arc::new(EvidenceApi::start("127.0.0.1:0").await.expect("api"));
     let info = ApiInfo::from_api(&api);
     let secret = api.credentials().1.expose().to_owned();
-    let app = App::new(q, dossier, "d.toml", created).with_api(info);
+    // Faults begin at the keypress: these tests are about other things, except
+    // `a_delayed_fault_begins_unannounced_and_only_its_window_is_judged`, which sets its delay.
+    let app = App::new(q, dossier, "d.toml", created).with_api(info).with_fault_delay(FaultDelay::IMMEDIATE);
     let runner = launcher(Arc::clone(&api))
         .install(Runner::new(Terminal::new(TestBackend::new(width, height)).expect("terminal"), store));
     Session { runner, app, path, api, secret, _dir: dir }
@@ -158,6 +160,38 @@ async fn arm_watch_the_journal_live_finish_and_file_with_the_chart() {
     let (text, _) = s.quit().await;
     let d: certcockpit::dossier::Dossier = toml::from_str(&text).expect("valid dossier");
     assert_eq!(d.latest_evidence("retry.backoff").map(|e| e.verdict), Some(Verdict::Pass));
+}
+
+/// With the session's fault delay, `r` only makes the scenario pending: the API serves normal
+/// traffic, the screen says the fault begins unannounced and not when; then the fault comes
+/// into force by itself and the judge reads only what came after. A full sync during the wait
+/// and another after: `pagination.complete` passes, so the first run's pages (which would be
+/// fetched twice) are not in its window.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delayed_fault_begins_unannounced_and_only_its_window_is_judged() {
+    let mut s = session(100, 30, |api| LiveChecks::new().with_api(api)).await;
+    let wait = Duration::from_secs(2);
+    s.app.faults.delay = FaultDelay { min: wait, max: wait };
+    s.goto("endpoints.used").await;
+    s.key(KeyCode::Char('r'));
+    s.until(|a| a.faults.pending.is_some()).await;
+    let screen = s.screen();
+    assert!(screen.contains("ARMED pagination.complete — begins unannounced"), "{screen}");
+    assert!(!screen.contains("since"), "nothing says when the fault begins:\n{screen}");
+    assert!(s.api.armed().is_none(), "normal traffic while pending");
+    s.client(false).await.expect("client ran");
+    assert!(s.app.faults.pending.is_some() && s.api.armed().is_none(), "the first sync ran before the fault");
+    s.until(|a| a.armed.is_some()).await;
+    assert_eq!(s.api.armed().map(|sc| sc.check_id), Some("pagination.complete"));
+    let screen = s.screen();
+    assert!(screen.contains("ARMED pagination.complete") && screen.contains("since"), "{screen}");
+    s.client(false).await.expect("client ran");
+    s.until(|a| items_seen(a, 200) >= 3).await;
+    s.key(KeyCode::Char('f'));
+    s.until(|a| a.dossier.latest_evidence("pagination.complete").is_some()).await;
+    let e = s.app.dossier.latest_evidence("pagination.complete").expect("filed");
+    assert_eq!(e.verdict, Verdict::Pass, "{}", e.summary);
+    s.quit().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

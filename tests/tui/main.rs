@@ -6,6 +6,7 @@
 mod support;
 
 mod api;
+mod faults;
 mod live_checks;
 mod panic;
 mod runner;

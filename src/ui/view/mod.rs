@@ -7,6 +7,7 @@ mod evidence;
 mod header;
 mod help;
 mod live;
+mod pending;
 mod question;
 mod retry_chart;
 mod search;
@@ -27,6 +28,7 @@ pub use evidence::EvidencePane;
 pub use header::Header;
 pub use help::HelpPopup;
 pub use live::LivePane;
+pub use pending::PendingPane;
 pub use question::QuestionPane;
 pub use retry_chart::RetryChart;
 pub use search::SearchPopup;
@@ -130,11 +132,13 @@ impl Widget for &App {
 }
 
 impl App {
-    /// The live pane while a scenario of this question is armed, else the evidence.
+    /// The live pane while a scenario of this question is armed (the pending pane until its
+    /// fault begins), else the evidence.
     fn render_evidence(&self, area: Rect, buf: &mut Buffer) {
-        match self.armed_here() {
-            Some(armed) => LivePane(self, armed).render(area, buf),
-            None => EvidencePane(self).render(area, buf),
+        match (self.armed_here(), self.pending_here()) {
+            (Some(armed), _) => LivePane(self, armed).render(area, buf),
+            (None, Some(pending)) => PendingPane(pending).render(area, buf),
+            (None, None) => EvidencePane(self).render(area, buf),
         }
     }
 }

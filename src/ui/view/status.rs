@@ -9,7 +9,7 @@ use super::theme;
 use crate::checks::is_person_judged;
 use crate::ui::action::Action;
 use crate::ui::app::{App, Mode};
-use crate::ui::keys::{ARMED, ARMED_TRACE, KeyHelp, help_for, relevant};
+use crate::ui::keys::{ARMED, ARMED_TRACE, KeyHelp, PENDING, help_for, relevant};
 
 pub struct StatusLine<'a>(pub &'a App);
 
@@ -141,6 +141,20 @@ fn segments(app: &App) -> Vec<Segment> {
             ],
         ));
     }
+    if let Some(p) = &app.faults.pending {
+        // Which scenario, never when it begins (the screen is shared with the partner).
+        let style = Style::new().fg(Color::LightMagenta).add_modifier(Modifier::BOLD);
+        right.push(Segment::new(
+            MUST,
+            true,
+            vec![
+                vec![Span::styled(format!(" ◌ {} armed — begins unannounced ", p.check), style)],
+                vec![Span::styled(format!(" ◌ {} unannounced ", p.check), style)],
+                vec![Span::styled(format!(" ◌ {} ", p.check), style)],
+                vec![Span::styled(" ◌ armed ", style)],
+            ],
+        ));
+    }
     // The address and client id only: the secret is in the credentials popup (c).
     if let Some(api) = &app.api {
         let style = Style::new().fg(Color::Cyan);
@@ -158,6 +172,7 @@ fn segments(app: &App) -> Vec<Segment> {
     let armed_keys: &[KeyHelp] = match &app.armed {
         Some(a) if app.mode == Mode::Browse && is_person_judged(&a.check) => ARMED_TRACE,
         Some(_) if app.mode == Mode::Browse => ARMED,
+        None if app.mode == Mode::Browse && app.faults.pending.is_some() => PENDING,
         _ => &[],
     };
     let (pinned, others): (Vec<&KeyHelp>, Vec<&KeyHelp>) = armed_keys
