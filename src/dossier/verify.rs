@@ -207,3 +207,18 @@ impl State {
         }
     }
 }
+
+impl Checked {
+    /// [`State::mark`]; `✘` whatever the state when the signature does not hold.
+    pub fn mark(&self) -> &'static str {
+        if self.signature.is_verified() { self.state.mark() } else { "✘" }
+    }
+
+    /// The state in words, and the signature's when it was checked.
+    pub fn describe(&self) -> String {
+        match self.signature {
+            Signature::NotChecked => self.state.describe(),
+            _ => format!("{}; {}", self.state.describe(), self.signature.describe()),
+        }
+    }
+}

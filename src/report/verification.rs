@@ -7,7 +7,8 @@
 //! built without states ([`super::Report::build`]) says nothing about verification.
 
 use crate::checks::Verdict;
-use crate::dossier::verify::{Checked, Signature, State};
+use crate::dossier::verify::Checked;
+use crate::dossier::verify::State;
 use crate::dossier::{Dossier, Ran};
 
 /// How many of the dossier's evidence records ran live in the session, how many before it.
@@ -67,9 +68,9 @@ pub struct RecordCheck {
     pub at: String,
     pub verdict: Verdict,
     pub ran: Option<Ran>,
-    pub state: State,
-    /// The signature's state ([`Signature::NotChecked`] unless verified with keys).
-    pub signature: Signature,
+    /// The re-judging's state and the signature's ([`crate::dossier::verify::Signature::NotChecked`] unless verified
+    /// with keys).
+    pub checked: Checked,
     /// Both in words (the signature only when checked), sidecar paths relative to the
     /// dossier's folder.
     pub describe: String,
@@ -78,12 +79,12 @@ pub struct RecordCheck {
 impl RecordCheck {
     /// Whether the re-judging and (when checked) the signature hold.
     pub fn is_verified(&self) -> bool {
-        self.state.is_verified() && self.signature.is_verified()
+        self.checked.is_verified()
     }
 
-    /// The record's symbol ([`State::mark`]); `✘` whatever it is when its signature does not hold.
+    /// The record's symbol ([`Checked::mark`]).
     pub fn mark(&self) -> &'static str {
-        if self.signature.is_verified() { self.state.mark() } else { "✘" }
+        self.checked.mark()
     }
 }
 
@@ -102,18 +103,14 @@ impl Verification {
             .iter()
             .filter_map(|c| {
                 let e = d.evidence.get(c.index)?;
-                let mut describe = c.state.describe();
-                if c.signature != Signature::NotChecked {
-                    describe = format!("{describe}; {}", c.signature.describe());
-                }
+                let describe = c.describe();
                 Some(RecordCheck {
                     number: c.index + 1,
                     check: e.check.clone(),
                     at: e.at.clone(),
                     verdict: e.verdict,
                     ran: e.ran,
-                    state: c.state.clone(),
-                    signature: c.signature.clone(),
+                    checked: c.clone(),
                     describe: if prefix.len() > 1 { describe.replace(&prefix, "") } else { describe },
                 })
             })
@@ -129,7 +126,9 @@ impl Verification {
     /// Records with a judge's verdict or a signature to check (all but an unsigned person's
     /// verdict or record).
     fn judged(&self) -> impl Iterator<Item = &RecordCheck> {
-        self.records.iter().filter(|r| r.state != State::NothingToJudge || !r.signature.is_verified())
+        self.records
+            .iter()
+            .filter(|r| r.checked.state != State::NothingToJudge || !r.checked.signature.is_verified())
     }
 
     /// Records that do not verify.
@@ -180,6 +179,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 mod tests {
     use super::*;
     use crate::checks::CheckResult;
+    use crate::dossier::verify::Signature;
 
     #[test]
     fn the_cover_counts_live_against_pre_filled_and_names_what_does_not_verify() {

@@ -35,17 +35,3 @@ impl Verification {
         self.checked.iter().filter(|c| !c.is_verified()).count()
     }
 }
-
-/// `✘` when the re-judging or the signature does not hold, else the state's own mark.
-pub fn mark(c: &Checked) -> &'static str {
-    if c.signature.is_verified() { c.state.mark() } else { "✘" }
-}
-
-/// The state in words (the signature too, when it was checked and does not hold).
-pub fn describe(c: &Checked) -> String {
-    if c.signature.is_verified() {
-        c.state.describe()
-    } else {
-        format!("{}; {}", c.state.describe(), c.signature.describe())
-    }
-}

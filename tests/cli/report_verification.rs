@@ -8,19 +8,7 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::support::{certcockpit, repo, text};
-
-/// A copy of the fixture dossier and its sidecar in `dir`.
-fn copy_fixture(dir: &Path) -> PathBuf {
-    let from = repo().join("tests/fixtures/verified");
-    std::fs::create_dir(dir.join("review.evidence")).expect("mkdir");
-    for entry in std::fs::read_dir(from.join("review.evidence")).expect("fixture sidecar") {
-        let entry = entry.expect("entry");
-        std::fs::copy(entry.path(), dir.join("review.evidence").join(entry.file_name())).expect("copy");
-    }
-    std::fs::copy(from.join("review.toml"), dir.join("review.toml")).expect("copy");
-    dir.join("review.toml")
-}
+use crate::support::{certcockpit, copy_verified_fixture as copy_fixture, flip_to_fail, text};
 
 fn report(dossier: &Path, format: &str) -> String {
     let out = certcockpit(&["report", "--format", format, &dossier.display().to_string()]);
@@ -57,14 +45,12 @@ fn tampered_evidence_is_named_in_both_reports() {
     let dir = tempfile::tempdir().expect("tempdir");
     let dossier = copy_fixture(dir.path());
 
-    // A verdict flipped by hand: retry.backoff passed.
-    let toml = std::fs::read_to_string(&dossier).expect("read");
-    let at = toml.find("check = \"retry.backoff\"").expect("a retry.backoff record");
-    let flipped =
-        format!("{}{}", &toml[..at], toml[at..].replacen("verdict = \"pass\"", "verdict = \"fail\"", 1));
-    // An old record: no observations, no provenance.
+    // A verdict flipped by hand: retry.backoff passed; and an old record: no observations,
+    // no provenance.
+    flip_to_fail(&dossier, "retry.backoff");
     let old = "\n[[evidence]]\ncheck = \"retry.limit\"\nat = \"2025-01-01T00:00:00Z\"\nverdict = \"pass\"\nsummary = \"gave up after 4 attempts\"\n";
-    std::fs::write(&dossier, format!("{flipped}{old}")).expect("tamper");
+    let toml = std::fs::read_to_string(&dossier).expect("read");
+    std::fs::write(&dossier, format!("{toml}{old}")).expect("tamper");
 
     // An observation edited in the sidecar: a refusal of webhook.signature made an acceptance.
     let file = sidecar_file(&dossier, "webhook.signature");

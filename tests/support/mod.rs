@@ -158,3 +158,27 @@ static SERIAL: Mutex<()> = Mutex::new(());
 pub fn serial() -> MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+/// A copy of `tests/fixtures/verified/` (real filed evidence, see its README) in `dir`: the
+/// dossier `review.toml` and its sidecar. Returns the dossier's path.
+pub fn copy_verified_fixture(dir: &Path) -> PathBuf {
+    let from = repo().join("tests/fixtures/verified");
+    std::fs::create_dir(dir.join("review.evidence")).expect("mkdir");
+    for entry in std::fs::read_dir(from.join("review.evidence")).expect("fixture sidecar") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), dir.join("review.evidence").join(entry.file_name())).expect("copy");
+    }
+    std::fs::copy(from.join("review.toml"), dir.join("review.toml")).expect("copy");
+    dir.join("review.toml")
+}
+
+/// Flips, by hand, the verdict of the first `check` record of the dossier at `path` from pass
+/// to fail, as an editor would.
+pub fn flip_to_fail(path: &Path, check: &str) {
+    let toml = std::fs::read_to_string(path).expect("read");
+    let at = toml.find(&format!("check = \"{check}\"")).unwrap_or_else(|| panic!("no {check} record"));
+    let flipped =
+        format!("{}{}", &toml[..at], toml[at..].replacen("verdict = \"pass\"", "verdict = \"fail\"", 1));
+    assert_ne!(flipped, toml, "the {check} record passed");
+    std::fs::write(path, flipped).expect("write");
+}

@@ -10,26 +10,15 @@ use certcockpit::ui::{App, Runner};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use crate::support::repo;
+use crate::support::{copy_verified_fixture, flip_to_fail};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn evidence_that_does_not_verify_is_marked() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let from = repo().join("tests/fixtures/verified");
-    std::fs::create_dir(dir.path().join("review.evidence")).expect("mkdir");
-    for entry in std::fs::read_dir(from.join("review.evidence")).expect("fixture sidecar") {
-        let entry = entry.expect("entry");
-        std::fs::copy(entry.path(), dir.path().join("review.evidence").join(entry.file_name()))
-            .expect("copy");
-    }
+    let path = copy_verified_fixture(dir.path());
     // retry.backoff passed; the partner flipped it to fail by hand (a tampered pass would read
     // the same, and that is the case the mark is for).
-    let toml = std::fs::read_to_string(from.join("review.toml")).expect("fixture");
-    let at = toml.find("check = \"retry.backoff\"").expect("a retry.backoff record");
-    let flipped =
-        format!("{}{}", &toml[..at], toml[at..].replacen("verdict = \"pass\"", "verdict = \"fail\"", 1));
-    let path = dir.path().join("review.toml");
-    std::fs::write(&path, flipped).expect("write");
+    flip_to_fail(&path, "retry.backoff");
 
     let q = certcockpit::questionnaire::load("uniwise-wiseflow").expect("builtin");
     let (store, dossier, created) = DossierStore::open(&path, &q).expect("open");

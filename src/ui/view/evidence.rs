@@ -11,7 +11,6 @@ use crate::checks::{CheckId, Figure, RetryTimeline, UNKNOWN_CHECK};
 use crate::dossier::verify::Checked;
 use crate::text;
 use crate::ui::app::App;
-use crate::ui::verification;
 
 pub struct EvidencePane<'a>(pub &'a App);
 
@@ -163,13 +162,13 @@ pub(crate) fn evidence_lines(app: &App, figures: usize, bars: bool) -> Vec<Line<
 /// when it does not hold, yellow when it only cannot be checked (no observations kept, judge
 /// changed since). The words carry it without colour.
 fn unverified_line(c: &Checked) -> Line<'static> {
-    let colour = if verification::mark(c) == "✘" { Color::Red } else { Color::Yellow };
+    let colour = if c.mark() == "✘" { Color::Red } else { Color::Yellow };
     Line::from(vec![
         Span::styled(
-            format!("  ! {} unverified: ", verification::mark(c)),
+            format!("  ! {} unverified: ", c.mark()),
             Style::new().fg(colour).add_modifier(Modifier::BOLD),
         ),
-        Span::styled(text::line(&verification::describe(c)), Style::new().fg(colour)),
+        Span::styled(text::line(&c.describe()), Style::new().fg(colour)),
     ])
 }
 

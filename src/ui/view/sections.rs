@@ -6,7 +6,6 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::{fit, theme};
 use crate::ui::app::App;
-use crate::ui::verification;
 
 pub struct SectionsPane<'a>(pub &'a App);
 
@@ -50,7 +49,7 @@ impl Widget for SectionsPane<'_> {
                 let text = fit(&format!("{}.{} {}", i + 1, j + 1, q.text), w.saturating_sub(4));
                 // `!` after the status: evidence of this question that does not verify.
                 let unverified = app.verification.any_unverified(&app.dossier, &q.checks).map(|c| {
-                    let colour = if verification::mark(c) == "✘" { Color::Red } else { Color::Yellow };
+                    let colour = if c.mark() == "✘" { Color::Red } else { Color::Yellow };
                     Span::styled("!", Style::new().fg(colour).add_modifier(Modifier::BOLD))
                 });
                 let line = Line::from(vec![
