@@ -6,7 +6,9 @@ mod check_api;
 mod check_webhook;
 mod demo;
 mod exit;
+mod export;
 mod init;
+mod key;
 mod questionnaires;
 mod report;
 mod review;
@@ -52,11 +54,17 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Write a new dossier with every question present and commented, ready to fill in by hand.
     Init(init::InitArgs),
-    /// Re-run each evidence record's judge on its kept observations (exit 0 all verified, 1 not).
+    /// Re-run each evidence record's judge on its kept observations, check signatures with
+    /// `--key`, or check a certification package offline (exit 0 all verified, 1 not).
     Verify(verify::VerifyArgs),
     /// The portfolio: every dossier under the folders (default: this one) with its readiness,
     /// counts, failed checks and evidence verification; a table, JSON or a sortable HTML page.
     Status(status::StatusArgs),
+    /// Bundle a dossier, its sidecar, its HTML report and a manifest of digests (signed with
+    /// the reviewer's key) into a certification package `.tar.gz`.
+    Export(export::ExportArgs),
+    /// The reviewer's signing key: `key init` makes it, `key show` prints the public key.
+    Key(key::KeyArgs),
 }
 
 /// Parses the command line, runs it, and turns errors into a message and an exit code.
@@ -68,7 +76,10 @@ pub fn main() -> ExitCode {
     if cli.command.as_ref().is_some_and(Command::only_reads) {
         end_quietly_on_a_closed_pipe();
     }
+    let signs = cli.command.as_ref().is_none_or(Command::files_evidence);
+    let signer = if signs { key::install_signer() } else { Ok(()) };
     let result = match cli.command {
+        _ if signer.is_err() => signer.map(|()| ExitCode::SUCCESS),
         None => review::run(review::ReviewArgs::default()),
         Some(Command::Review(args)) => review::run(args),
         Some(Command::Questionnaires) => questionnaires::list(),
@@ -79,6 +90,8 @@ pub fn main() -> ExitCode {
         Some(Command::Verify(args)) => verify::run(&args),
         Some(Command::Status(args)) => status::run(&args),
         Some(Command::Demo(args)) => demo::run(args),
+        Some(Command::Key(args)) => key::run(&args),
+        Some(Command::Export(args)) => export::run(&args),
     };
     match result {
         Ok(code) => code,
@@ -91,6 +104,15 @@ pub fn main() -> ExitCode {
 }
 
 impl Command {
+    /// Commands that file evidence, signed when the reviewer has a key.
+    fn files_evidence(&self) -> bool {
+        match self {
+            Command::Review(_) | Command::Demo(_) => true,
+            Command::Check(args) => !(args.list && args.command.is_none()),
+            _ => false,
+        }
+    }
+
     /// Commands that only read and print (nothing to save, no secret, no child): a reader that
     /// closes the pipe early (`certcockpit questionnaires | head`) may end them.
     fn only_reads(&self) -> bool {
@@ -136,6 +158,20 @@ pub fn exit_for_error(e: &color_eyre::Report) -> Exit {
         if let Some(r) = cause.downcast_ref::<ReportError>() {
             return match r {
                 ReportError::Dossier(d) => dossier(d),
+                _ => Exit::Usage,
+            };
+        }
+        if let Some(k) = cause.downcast_ref::<crate::signing::KeyError>() {
+            return match k {
+                crate::signing::KeyError::BadPublic { .. } | crate::signing::KeyError::Exists(_) => {
+                    Exit::Usage
+                }
+                _ => Exit::Environment,
+            };
+        }
+        if let Some(p) = cause.downcast_ref::<crate::package::PackageError>() {
+            return match p {
+                crate::package::PackageError::Io { .. } => Exit::Environment,
                 _ => Exit::Usage,
             };
         }

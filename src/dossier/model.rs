@@ -156,6 +156,12 @@ pub struct Evidence {
     pub host: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ran: Option<Ran>,
+    /// The fingerprint of the reviewer key that signed the record (`crate::signing`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<String>,
+    /// Base64 of the Ed25519 signature over the record (`signing::record` says which bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
     /// The sidecar file of a record filed in this process, until the store has written it.
     #[serde(skip)]
     pub sidecar: Option<Arc<SidecarFile>>,
@@ -169,11 +175,12 @@ impl Evidence {
         Self::filed(result, at, Ran::PreFilled)
     }
 
-    /// A record of `result`, with its provenance and its observations encoded for the sidecar.
-    /// Observations that cannot be encoded are left out (the record then says none were kept).
+    /// A record of `result`, with its provenance and its observations encoded for the sidecar,
+    /// signed when a reviewer key is installed (`crate::signing::install`). Observations that
+    /// cannot be encoded are left out (the record then says none were kept).
     pub fn filed(result: CheckResult, at: chrono::DateTime<chrono::Utc>, ran: Ran) -> Self {
         let sidecar = result.kept.as_deref().and_then(|k| sidecar::encode(k).ok()).map(Arc::new);
-        Self {
+        let mut e = Self {
             check: result.id,
             at: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             verdict: result.verdict,
@@ -185,9 +192,15 @@ impl Evidence {
             build: Some(provenance::build()),
             host: Some(provenance::host()),
             ran: Some(ran),
+            signed_by: None,
+            signature: None,
             sidecar,
             extra: toml::Table::new(),
+        };
+        if let Some(key) = crate::signing::signer() {
+            crate::signing::record::sign(&mut e, key);
         }
+        e
     }
 }
 

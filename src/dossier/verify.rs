@@ -9,6 +9,7 @@ use std::path::Path;
 use super::model::{Dossier, Evidence};
 use super::sidecar::{self, SidecarError};
 use crate::checks::{CheckId, JUDGE_VERSION, Run, Verdict};
+use crate::signing::{self, PublicKey};
 
 /// What re-judging one record found.
 #[derive(Debug, Clone, PartialEq)]
@@ -184,11 +185,21 @@ impl Checked {
 /// Every record of `dossier` (loaded from `path`) with its state, in file order; signatures
 /// are not checked ([`Signature::NotChecked`]).
 pub fn verify(path: &Path, dossier: &Dossier) -> Vec<Checked> {
+    verify_signed(path, dossier, None)
+}
+
+/// Like [`verify`], and with `keys` given each record's signature is checked against them
+/// (`None`: not checked; `Some(&[])` would list every signed record as by an unknown key).
+pub fn verify_signed(path: &Path, dossier: &Dossier, keys: Option<&[PublicKey]>) -> Vec<Checked> {
     dossier
         .evidence
         .iter()
         .enumerate()
-        .map(|(index, e)| Checked { index, state: verify_record(path, e), signature: Signature::NotChecked })
+        .map(|(index, e)| Checked {
+            index,
+            state: verify_record(path, e),
+            signature: keys.map_or(Signature::NotChecked, |k| signing::check_record(e, k)),
+        })
         .collect()
 }
 

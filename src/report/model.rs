@@ -168,7 +168,8 @@ pub enum RemediationSource {
     /// The reviewer marked the question needs work.
     Question { id: String, section: String, text: String, answer: String, note: String },
     /// The check's latest verdict is fail; `questions` are the ids of the questions it backs.
-    Check { evidence: Evidence, title: String, questions: Vec<String> },
+    /// Boxed: a record (with its provenance and signature) is much larger than a question.
+    Check { evidence: Box<Evidence>, title: String, questions: Vec<String> },
 }
 
 /// One item of the remediation list: a requirement and the evidence of the gap.
@@ -294,7 +295,7 @@ impl Report {
             remediation.push(Remediation {
                 requirement: requirement(&check),
                 source: RemediationSource::Check {
-                    evidence: latest.clone(),
+                    evidence: Box::new(latest.clone()),
                     title: title_of(&check).to_owned(),
                     questions,
                 },
