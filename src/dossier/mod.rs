@@ -66,7 +66,8 @@ mod webhook;
 
 pub use lock::{DossierLock, LockFailure};
 pub use model::{
-    Answer, ApiSettings, DOSSIER_FORMAT, Dossier, Evidence, Meta, ReviewStatus, Settings, WebhookSettings,
+    Agenda, Answer, ApiSettings, DOSSIER_FORMAT, Dossier, Evidence, Meta, ReviewStatus, Settings,
+    WebhookSettings,
 };
 pub use provenance::Ran;
 pub use store::{

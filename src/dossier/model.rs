@@ -299,12 +299,38 @@ pub struct Settings {
     pub extra: toml::Table,
 }
 
+/// `[agenda]`: how the review's time went, so a reviewer can keep a call to the hour. Written
+/// only once some time is recorded; a dossier without it loads as one with none spent.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Agenda {
+    /// Whole seconds the review has spent on each section (by section id), over every session.
+    /// Keyed by id like the answers, so a revised questionnaire keeps them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub seconds: BTreeMap<String, u64>,
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
+impl Agenda {
+    pub fn is_empty(&self) -> bool {
+        self.seconds.is_empty() && self.extra.is_empty()
+    }
+
+    /// Seconds spent on a section so far (0 when none were recorded).
+    pub fn spent(&self, section_id: &str) -> u64 {
+        self.seconds.get(section_id).copied().unwrap_or(0)
+    }
+}
+
 /// A whole dossier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dossier {
     pub dossier: Meta,
     #[serde(default)]
     pub settings: Settings,
+    /// Time spent per section (`[agenda]`); empty in a dossier from before it existed.
+    #[serde(default, skip_serializing_if = "Agenda::is_empty")]
+    pub agenda: Agenda,
     /// Keyed by question id, never by position.
     #[serde(default)]
     pub answers: BTreeMap<String, Answer>,
@@ -333,6 +359,7 @@ impl Dossier {
                 extra: toml::Table::new(),
             },
             settings: Settings::default(),
+            agenda: Agenda::default(),
             answers: BTreeMap::new(),
             evidence: Vec::new(),
             extra: toml::Table::new(),
@@ -398,6 +425,7 @@ impl Dossier {
         let said = |d: &'_ Dossier| d.answers.iter().filter(|(_, a)| !a.is_empty()).count();
         meta_eq
             && self.settings == other.settings
+            && self.agenda == other.agenda
             && self.evidence == other.evidence
             && self.extra == other.extra
             && said(self) == said(other)

@@ -14,13 +14,15 @@ use serde::Serialize;
 use toml_edit::{DocumentMut, Item, Table};
 
 use super::merge::{detached, detached_table, item_eq, merge_item, merge_table, table_like_eq};
-use super::model::{Dossier, Evidence, Meta, Settings};
+use super::model::{Agenda, Dossier, Evidence, Meta, Settings};
 
 /// The tables of a dossier that are not answers or evidence, serialized as in the file.
 #[derive(Serialize)]
 struct Head<'a> {
     dossier: &'a Meta,
     settings: &'a Settings,
+    #[serde(skip_serializing_if = "Agenda::is_empty")]
+    agenda: &'a Agenda,
     #[serde(flatten)]
     extra: &'a toml::Table,
 }
@@ -44,7 +46,7 @@ fn parse(text: &str) -> Option<DocumentMut> {
 }
 
 fn patch_head(base: &mut DocumentMut, d: &Dossier) -> Option<()> {
-    let head = Head { dossier: &d.dossier, settings: &d.settings, extra: &d.extra };
+    let head = Head { dossier: &d.dossier, settings: &d.settings, agenda: &d.agenda, extra: &d.extra };
     let fresh = parse(&toml::to_string_pretty(&head).ok()?)?;
     let root = base.as_table_mut();
     root.retain(|key, _| fresh.contains_key(key) || key == "answers" || key == "evidence");

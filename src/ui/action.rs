@@ -59,6 +59,18 @@ pub enum Action {
     ZoomEdge {
         end: bool,
     },
+    // The summary screen (`g`).
+    Summary,
+    CloseSummary,
+    SummaryScroll {
+        down: bool,
+    },
+    SummaryPage {
+        down: bool,
+    },
+    SummaryEdge {
+        end: bool,
+    },
     // Editors (answer, note, setting, search query): the key goes to the text.
     Type,
     EditDone,

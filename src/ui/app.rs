@@ -42,6 +42,8 @@ pub enum Mode {
     Zoom(super::zoom::Zoom),
     /// Typing a search query (`/`); the matches are listed in a popup.
     Search,
+    /// The summary screen (`g`, `ui/summary.rs`), scrolled this many rows.
+    Summary(u16),
 }
 
 /// Whether the credentials popup shows the client secret. Presenter-safe by default: masked
@@ -192,6 +194,8 @@ pub struct App {
     pub verification: super::verification::Verification,
     /// When armed faults begin (the session's delay) and the scenario armed but not in force.
     pub faults: super::faults::Faults,
+    /// The session clock and the time per section not yet in the dossier (`ui/agenda.rs`).
+    pub agenda: super::agenda::Agenda,
 }
 
 impl App {
@@ -230,6 +234,7 @@ impl App {
             search: super::search::Search::default(),
             verification: Default::default(),
             faults: super::faults::Faults::default(),
+            agenda: super::agenda::Agenda::new(now),
         }
     }
 

@@ -138,6 +138,7 @@ const BROWSE: &[KeyHelp] = &[
     ),
     k("d", "demo good/flawed", &[(ch('d'), A::ToggleDemo)]),
     k("z", "zoom pane", &[(ch('z'), A::Zoom)]),
+    k("g", "summary (agenda)", &[(ch('g'), A::Summary)]),
     k(
         "/ ] [",
         "search ] [ step",
@@ -217,6 +218,36 @@ const ZOOM: &[KeyHelp] = &[
         "Home End",
         "ends (live: journal)",
         &[(code(C::Home), A::ZoomEdge { end: false }), (code(C::End), A::ZoomEdge { end: true })],
+    ),
+    HELP_KEY,
+    QUIT,
+];
+
+/// The summary screen: scrolling; help and quit still work.
+const SUMMARY: &[KeyHelp] = &[
+    k("g Esc", "back", &[(ch('g'), A::CloseSummary), (code(C::Esc), A::CloseSummary)]),
+    k(
+        "↑↓ jk",
+        "scroll",
+        &[
+            (code(C::Up), A::SummaryScroll { down: false }),
+            (code(C::Down), A::SummaryScroll { down: true }),
+            (ch('j'), A::SummaryScroll { down: true }),
+            (ch('k'), A::SummaryScroll { down: false }),
+        ],
+    ),
+    k(
+        "PgUp PgDn",
+        "page",
+        &[
+            (code(C::PageUp), A::SummaryPage { down: false }),
+            (code(C::PageDown), A::SummaryPage { down: true }),
+        ],
+    ),
+    k(
+        "Home End",
+        "top / end",
+        &[(code(C::Home), A::SummaryEdge { end: false }), (code(C::End), A::SummaryEdge { end: true })],
     ),
     HELP_KEY,
     QUIT,
@@ -354,6 +385,7 @@ pub fn help_for(mode: Mode) -> &'static [KeyHelp] {
         Mode::ConfirmSecret => CONFIRM_SECRET,
         Mode::Zoom(_) => ZOOM,
         Mode::Search => SEARCH,
+        Mode::Summary(_) => SUMMARY,
     }
 }
 
@@ -370,6 +402,7 @@ pub fn tables(mode: Mode) -> &'static [&'static [KeyHelp]] {
         Mode::Credentials(_) => &[CREDENTIALS],
         Mode::ConfirmSecret => &[CONFIRM_SECRET],
         Mode::Search => &[SEARCH],
+        Mode::Summary(_) => &[SUMMARY],
     }
 }
 
@@ -379,7 +412,12 @@ pub fn fallback(mode: Mode) -> Option<Action> {
     match mode {
         Mode::EditAnswer | Mode::EditNote | Mode::EditSetting | Mode::Search => Some(A::Type),
         Mode::Credentials(_) => Some(A::Mask),
-        Mode::Browse | Mode::Settings | Mode::Help | Mode::ConfirmSecret | Mode::Zoom(_) => None,
+        Mode::Browse
+        | Mode::Settings
+        | Mode::Help
+        | Mode::ConfirmSecret
+        | Mode::Zoom(_)
+        | Mode::Summary(_) => None,
     }
 }
 

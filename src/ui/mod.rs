@@ -5,6 +5,7 @@
 //! whole loop with `TestBackend` and synthetic keys; `crate::tui` wires it to a real terminal.
 
 mod action;
+pub(crate) mod agenda;
 mod app;
 mod consent;
 mod faults;
@@ -16,12 +17,14 @@ mod live_journal;
 mod msg;
 mod runner;
 mod search;
+mod summary;
 mod update;
 mod verification;
 pub mod view;
 mod zoom;
 
 pub use action::{Action, JournalScroll};
+pub use agenda::{Agenda, MAX_TICK_GAP, SAVE_EVERY};
 pub use app::{ApiInfo, App, Armed, Mode, Notice, REVEAL_FOR, REVEAL_KEY, Reveal, RunningCheck, masked};
 pub use consent::{PendingSecret, SecretConsent};
 pub use faults::{FaultDelay, Faults, PendingFault};

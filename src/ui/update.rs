@@ -39,6 +39,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             {
                 app.mode = Mode::Credentials(Reveal::Masked);
             }
+            if super::agenda::tick(app) {
+                app.mark_changed();
+            }
             autosave(app, &mut fx);
         }
         Msg::Saved(result) => on_saved(app, result, &mut fx),
@@ -130,6 +133,10 @@ fn request_quit(app: &mut App, fx: &mut Vec<Effect>) {
         fx.push(Effect::Quit);
         return;
     }
+    // The time on the agenda since the last save goes with the final one.
+    if super::agenda::settle(app) {
+        app.mark_changed();
+    }
     app.quit = QuitState::AfterSave;
     if matches!(app.mode, Mode::EditAnswer | Mode::EditNote) {
         app.mode = Mode::Browse;
@@ -160,6 +167,10 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     if let Mode::Zoom(zoom) = app.mode
         && super::zoom::act(app, zoom, action)
     {
+        return;
+    }
+    if let Mode::Summary(scroll) = app.mode {
+        super::summary::act(app, scroll, action);
         return;
     }
     perform(app, action, key, fx);
@@ -201,6 +212,7 @@ fn perform(app: &mut App, action: Action, key: KeyEvent, fx: &mut Vec<Effect>) {
         Action::Help => open_help(app),
         Action::Quit => request_quit(app, fx),
         Action::Zoom => app.mode = Mode::Zoom(super::zoom::Zoom::open(app)),
+        Action::Summary => app.mode = Mode::Summary(0),
         Action::Search => {
             app.search = super::search::Search::default();
             app.mode = Mode::Search;
@@ -221,6 +233,11 @@ fn perform(app: &mut App, action: Action, key: KeyEvent, fx: &mut Vec<Effect>) {
         | Action::ZoomScroll { .. }
         | Action::ZoomPage { .. }
         | Action::ZoomEdge { .. } => {}
+        // Likewise the summary's own actions (`summary::act` performs them).
+        Action::CloseSummary
+        | Action::SummaryScroll { .. }
+        | Action::SummaryPage { .. }
+        | Action::SummaryEdge { .. } => {}
         Action::Type => match app.mode {
             Mode::EditAnswer | Mode::EditNote => edit_key(app, key),
             Mode::EditSetting => {

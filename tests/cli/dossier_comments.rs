@@ -30,6 +30,7 @@ fn assert_holds(path: &Path, d: &Dossier) {
     meta.updated = d.dossier.updated.clone();
     assert_eq!(meta, d.dossier);
     assert_eq!(back.settings, d.settings);
+    assert_eq!(back.agenda, d.agenda);
     assert_eq!(said(&back), said(d));
     assert_eq!(back.evidence, d.evidence);
     assert_eq!(back.extra, d.extra);
@@ -194,6 +195,53 @@ origin = \"ci\"
     assert!(pos("[answers.\"overview.use_case\"]") < pos("[answers.\"retries.retry_after\"]"));
     assert!(pos("[answers.\"retries.retry_after\"]") < pos("# first run"), "{out}");
     assert!(pos("# third run, kept") < pos("webhook.replay"), "{out}");
+    assert_holds(&path, &d);
+}
+
+/// The agenda's time per section (`[agenda]`, new in this version): a dossier from before it
+/// loads with none spent and gets the table on the first save; a comment written by hand in
+/// it, and everywhere else, survives the saves that add time (the patcher and the full merge).
+#[test]
+fn agenda_time_is_kept_with_the_hand_comments_around_it() {
+    let q = uniwise();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("d.toml");
+    let old = "\
+# review of Acme, by hand
+[dossier]
+questionnaire = \"uniwise-wiseflow\"
+partner = \"Acme\"  # the legal name
+
+[answers.\"auth.method\"]
+answer = \"OAuth\"  # confirmed on the call
+";
+    fs::write(&path, old).expect("write");
+    let (mut store, mut d, created) = DossierStore::open(&path, &q).expect("an old dossier opens");
+    assert!(!created);
+    assert!(d.agenda.is_empty(), "an old dossier has no time recorded: {:?}", d.agenda);
+    d.agenda.seconds.insert("overview".into(), 95);
+    store.save(&d).expect("save");
+    let out = read(&path);
+    assert!(out.contains("[agenda.seconds]\noverview = 95\n"), "{out}");
+    for kept in ["# review of Acme, by hand\n", "# the legal name", "# confirmed on the call"] {
+        assert!(out.contains(kept), "{kept:?} lost:\n{out}");
+    }
+    assert_holds(&path, &d);
+
+    // A comment typed into the agenda table itself stays as the time grows.
+    let hand = out.replace("overview = 95\n", "overview = 95  # the intro ran long\n");
+    fs::write(&path, &hand).expect("write");
+    drop(store);
+    let (mut store, mut d, _) = DossierStore::open(&path, &q).expect("reopen");
+    assert_eq!(d.agenda.spent("overview"), 95);
+    *d.agenda.seconds.entry("overview".into()).or_default() += 30;
+    d.agenda.seconds.insert("auth".into(), 12);
+    store.save(&d).expect("save");
+    let out = read(&path);
+    assert!(out.contains("overview = 125  # the intro ran long\n"), "{out}");
+    for kept in ["# review of Acme, by hand\n", "# the legal name", "# confirmed on the call"] {
+        assert!(out.contains(kept), "{kept:?} lost:\n{out}");
+    }
     assert_holds(&path, &d);
 }
 

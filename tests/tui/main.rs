@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod agenda;
 mod api;
 mod faults;
 mod live_checks;

@@ -1,9 +1,11 @@
-//! The header: questionnaire, integration and partner on the left; file and save state right.
+//! The header: questionnaire, integration and partner on the left; the session clock, file and
+//! save state right.
 
 use ratatui::prelude::*;
 
 use super::theme;
 use crate::ui::SaveState;
+use crate::ui::agenda;
 use crate::ui::app::App;
 
 pub struct Header<'a>(pub &'a App);
@@ -19,6 +21,10 @@ impl Widget for Header<'_> {
             SaveState::Failed { .. } => ("✘", "SAVE FAILED".to_owned(), theme::error()),
         };
         let right = Line::from(vec![
+            Span::styled(
+                format!("⏱ {} ", agenda::clock(agenda::session(app))),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
             Span::raw(format!("{} ", app.dossier_name)),
             Span::styled(format!("{symbol} {label}"), style.add_modifier(Modifier::BOLD)),
             Span::raw(" "),

@@ -14,6 +14,7 @@ mod search;
 mod sections;
 mod settings;
 mod status;
+mod summary;
 mod theme;
 mod timeline;
 mod zoom;
@@ -35,6 +36,7 @@ pub use search::SearchPopup;
 pub use sections::SectionsPane;
 pub use settings::SettingsPopup;
 pub use status::StatusLine;
+pub use summary::SummaryView;
 pub use timeline::TimelineChart;
 pub use zoom::ZoomView;
 
@@ -97,6 +99,9 @@ pub fn live_journal_rows(app: &App, area: Rect) -> u16 {
 /// How far the zoomed pane can scroll in a frame of `area` (0 when not zoomed): the runner
 /// records it after each draw, so the scroll keys stop at the last line.
 pub fn zoom_max_scroll(app: &App, area: Rect) -> u16 {
+    if summary_shown(app).is_some() {
+        return summary::max_scroll(app, areas(app, area).body);
+    }
     zoomed(app).map_or(0, |z| zoom::max_scroll(app, z, areas(app, area).body))
 }
 
@@ -108,12 +113,22 @@ fn zoomed(app: &App) -> Option<crate::ui::Zoom> {
     }
 }
 
+/// The summary screen's scroll when it is shown, also under the help popup opened from it.
+fn summary_shown(app: &App) -> Option<u16> {
+    match (app.mode, app.help_return) {
+        (Mode::Summary(s), _) | (Mode::Help, Mode::Summary(s)) => Some(s),
+        _ => None,
+    }
+}
+
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let a = areas(self, area);
         Header(self).render(a.top, buf);
         StatusLine(self).render(a.bottom, buf);
-        if let Some(z) = zoomed(self) {
+        if let Some(scroll) = summary_shown(self) {
+            SummaryView(self, scroll).render(a.body, buf);
+        } else if let Some(z) = zoomed(self) {
             ZoomView(self, z).render(a.body, buf);
         } else {
             SectionsPane(self).render(a.left, buf);

@@ -1,10 +1,11 @@
-//! The sections pane: every section with its progress; the selected section unfolds into its
-//! questions, each with its review-status symbol.
+//! The sections pane: every section with its progress and the time spent on it so far; the
+//! selected section unfolds into its questions, each with its review-status symbol.
 
 use ratatui::prelude::*;
 use ratatui::widgets::{Block, Paragraph};
 
 use super::{fit, theme};
+use crate::ui::agenda;
 use crate::ui::app::App;
 
 pub struct SectionsPane<'a>(pub &'a App);
@@ -29,7 +30,8 @@ impl Widget for SectionsPane<'_> {
         let mut selected_line = 0;
         for (i, s) in app.questionnaire.sections.iter().enumerate() {
             let (d, t) = app.progress(s);
-            let progress = format!("{d}/{t}");
+            let spent = agenda::short(agenda::spent(app, &s.id));
+            let progress = if spent.is_empty() { format!("{d}/{t}") } else { format!("{spent} {d}/{t}") };
             let current = i == app.section;
             let title = fit(&s.title, w.saturating_sub(progress.len() + 3));
             let pad = w.saturating_sub(2 + title.chars().count() + progress.len());

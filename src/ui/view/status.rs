@@ -49,6 +49,7 @@ fn mode_label(mode: Mode) -> &'static str {
         Mode::ConfirmSecret => " SEND SECRET? ",
         Mode::Zoom(_) => " ZOOM ",
         Mode::Search => " SEARCH ",
+        Mode::Summary(_) => " SUMMARY ",
     }
 }
 
