@@ -128,7 +128,7 @@ fn parse_url(url: &str) -> Result<Url, TargetError> {
     if trimmed.is_empty() {
         return Err(TargetError::NoUrl);
     }
-    let bad = |reason: String| TargetError::BadUrl { url: trimmed.to_owned(), reason };
+    let bad = |reason: String| TargetError::BadUrl { url: shown(trimmed), reason };
     let parsed = Url::parse(trimmed).map_err(|e| bad(e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(bad(format!("the scheme must be http or https, not {}", parsed.scheme())));
@@ -136,7 +136,27 @@ fn parse_url(url: &str) -> Result<Url, TargetError> {
     if parsed.host_str().is_none_or(str::is_empty) {
         return Err(bad("it has no host".into()));
     }
+    // The URL is written to the HAR file, the JUnit properties and the report: credentials in
+    // it would be filed with them.
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(bad(
+            "it holds credentials (user:password@); give the listener's URL without them and let the signature authenticate the delivery".into(),
+        ));
+    }
     Ok(parsed)
+}
+
+/// A URL as typed, for an error: any `user:password@` masked (the text may not even parse as
+/// a URL), and neutralised (it may come from someone else's dossier).
+fn shown(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[start..];
+    let authority = rest.find(['/', '?', '#']).map_or(rest, |end| &rest[..end]);
+    let masked = match authority.rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]),
+        None => url.to_owned(),
+    };
+    crate::text::short(&masked)
 }
 
 #[cfg(test)]
@@ -162,5 +182,25 @@ mod tests {
         assert!(
             err(WebhookTarget::new("http://h/", Scheme::HmacSha256, None, f64::NAN)).contains("deadline")
         );
+    }
+
+    /// Credentials in a URL would reach the HAR file, the JUnit properties and the report:
+    /// such a URL is refused, and no error repeats them (nor partner escapes from a dossier).
+    #[test]
+    fn urls_with_credentials_are_refused_without_repeating_them() {
+        let err = |r: Result<WebhookTarget, TargetError>| r.expect_err("should fail").to_string();
+        for url in ["https://hooks:s3cr3t-tok@partner.example/h", "https://s3cr3t-tok@partner.example/h"] {
+            let e = err(WebhookTarget::new(url, Scheme::HmacSha256, None, 1.0));
+            assert!(!e.contains("s3cr3t-tok") && e.contains("credentials"), "{e}");
+        }
+        let t = WebhookTarget::new("http://127.0.0.1:9/h", Scheme::HmacSha256, None, 1.0).expect("ok");
+        let e = err(t.with_observer("http://u:s3cr3t-tok@127.0.0.1:9/seen"));
+        assert!(!e.contains("s3cr3t-tok") && e.contains("observer"), "{e}");
+        let e = err(WebhookTarget::new("ftp://u:s3cr3t-tok@h/", Scheme::HmacSha256, None, 1.0));
+        assert!(!e.contains("s3cr3t-tok"), "{e}");
+        let e = err(WebhookTarget::new("https://u:s3cr3t-tok@h:99999/", Scheme::HmacSha256, None, 1.0));
+        assert!(!e.contains("s3cr3t-tok"), "{e}");
+        let e = err(WebhookTarget::new("not a url\x1b]52;c;x\x07", Scheme::HmacSha256, None, 1.0));
+        assert!(!e.contains('\x1b'), "{e}");
     }
 }
