@@ -299,7 +299,10 @@ fn gate(
     let mut exit = run.exit(judgement.as_ref());
 
     // An interrupted run files nothing (it was stopped, not finished); its results still print.
-    if let Some(path) = common.dossier.as_ref().filter(|_| !run.interrupted) {
+    // A stopped watch is the exception: what it observed is judged, and evidence of that.
+    let watch_stopped =
+        api_outcome.as_ref().and_then(|o| o.watch.as_ref()).is_some_and(|w| w.stopped_by.is_some());
+    if let Some(path) = common.dossier.as_ref().filter(|_| !run.interrupted || watch_stopped) {
         let filed = file_results(path, &results, |d| {
             if let Some(p) = &hook_plan {
                 d.settings.webhook.record(&p.target, &p.secret_env);

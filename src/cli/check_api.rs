@@ -261,6 +261,13 @@ pub fn execute(plan: &Plan, ids: &[&'static str]) -> color_eyre::Result<Outcome>
                 outcome.windows = recorder.windows();
                 report.map(|r| {
                     let results = r.results.clone();
+                    // Stopped by a signal: exit 130, with what was observed judged and filed.
+                    if let Some(signal) = r.stopped_by {
+                        eprintln!(
+                            "certcockpit: the watch was stopped by {signal}: the fault in force was judged on what it saw, the faults not injected are inconclusive"
+                        );
+                        outcome.interrupted = true;
+                    }
                     outcome.watch = Some(r);
                     results
                 })

@@ -31,6 +31,15 @@ impl Drop for Killed {
 /// service against it with `env`, and returns the cockpit's stdout, its stderr lines and its
 /// exit code once it ends.
 fn watch(args: &[&str], env: &[(&str, &str)]) -> (String, Vec<String>, Option<i32>) {
+    watch_until(args, env, None)
+}
+
+/// [`watch`], sending the cockpit `signal` once a stderr line contains `when`.
+fn watch_until(
+    args: &[&str],
+    env: &[(&str, &str)],
+    stop: Option<(&str, libc::c_int)>,
+) -> (String, Vec<String>, Option<i32>) {
     let mut cockpit = command();
     cockpit.args(["check", "api"]).args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
     for (k, v) in env {
@@ -63,12 +72,19 @@ fn watch(args: &[&str], env: &[(&str, &str)]) -> (String, Vec<String>, Option<i3
     }
     let _service = Killed(service.spawn().expect("start the service"));
     let started = Instant::now();
+    let mut stop = stop;
     let code = loop {
         if let Some(status) = cockpit.0.try_wait().expect("wait") {
             break status.code();
         }
         assert!(started.elapsed() < LIMIT, "the watch ran past {LIMIT:?}: {lines:?}");
         while let Ok(line) = rx.try_recv() {
+            if let Some((when, signal)) = stop.filter(|(when, _)| line.contains(when)) {
+                let pid = libc::pid_t::try_from(cockpit.0.id()).expect("pid");
+                // SAFETY: signalling our own child process by its pid.
+                assert_eq!(unsafe { libc::kill(pid, signal) }, 0, "signal {when}");
+                stop = None;
+            }
             lines.push(line);
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -191,4 +207,68 @@ fn watch_usage_errors_say_what_to_give() {
     assert_eq!(out.status.code(), Some(2));
     let out = command().args(["check", "api"]).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Ctrl-C during a watch: the fault in force when it comes is judged on what it saw, every
+/// scenario whose fault never began is inconclusive with the reason, the report says the
+/// watch was stopped, the results are filed, and the exit is 130 (interrupted).
+#[test]
+fn a_watch_stopped_by_ctrl_c_judges_and_files_what_it_observed() {
+    let env = [
+        ("CERTCOCKPIT_CLIENT_ID", "svc-acme"),
+        ("CERTCOCKPIT_CLIENT_SECRET", "svc-secret-94b1"),
+        ("SANDBOX_CLIENT_ID", "svc-acme"),
+        ("SANDBOX_CLIENT_SECRET", "svc-secret-94b1"),
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dossier = dir.path().join("d.toml");
+    let dossier_arg = dossier.display().to_string();
+    let profile = peer("sandbox_profile.toml").display().to_string();
+    let ids = "pagination.complete,headers.client_name,retry.limit";
+    let (stdout, stderr, code) = watch_until(
+        &[
+            "--profile",
+            &profile,
+            "--watch",
+            "120s",
+            "--seed",
+            "3",
+            "--only",
+            ids,
+            "--json",
+            "--dossier",
+            &dossier_arg,
+        ],
+        &env,
+        Some(("fault in force since", libc::SIGINT)),
+    );
+    assert_eq!(code, Some(130), "interrupted, as the exit table says:\n{stdout}\n{stderr:#?}");
+    let json: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{stderr:#?}"));
+    let watch = &json["watch"];
+    assert_eq!(watch["stopped_by"], "SIGINT", "{watch:#}");
+    let faults = watch["faults"].as_array().expect("faults");
+    assert_eq!(faults.len(), 1, "stopped during the first fault: {watch:#}");
+    assert_eq!(faults[0]["ended"], "stopped");
+    let first = faults[0]["check"].as_str().expect("check").to_owned();
+    let checks = json["checks"].as_array().expect("checks");
+    for id in ids.split(',') {
+        let c =
+            checks.iter().find(|c| c["id"] == id).unwrap_or_else(|| panic!("{id} not reported: {json:#}"));
+        if id == first {
+            assert!(
+                !c["summary"].as_str().unwrap_or_default().contains("stopped before"),
+                "the fault in force is judged: {c:#}"
+            );
+        } else {
+            assert_eq!(c["verdict"], "inconclusive", "{c:#}");
+            assert_eq!(c["summary"], "the watch was stopped before this fault was injected");
+        }
+    }
+    assert!(stderr.iter().any(|l| l.contains("stopped by SIGINT")), "{stderr:#?}");
+    let d = certcockpit::dossier::load(&dossier).expect("the dossier was filed");
+    for id in ids.split(',') {
+        assert!(d.latest_evidence(id).is_some(), "{id} filed");
+    }
+    assert!(!std::fs::read_to_string(&dossier).expect("read").contains("svc-secret-94b1"));
 }

@@ -58,19 +58,19 @@ pub struct ClientCommand<'a> {
 
 /// Ctrl-C and SIGTERM, caught for the whole of the runs so the client's processes can be
 /// killed before the runner ends.
-struct Interrupts {
+pub(super) struct Interrupts {
     int: Signal,
     term: Signal,
 }
 
 impl Interrupts {
-    fn new() -> Result<Self, ApiError> {
+    pub(super) fn new() -> Result<Self, ApiError> {
         let catch = |kind| signal(kind).map_err(ApiError::Signals);
         Ok(Self { int: catch(SignalKind::interrupt())?, term: catch(SignalKind::terminate())? })
     }
 
     /// Resolves when either arrives, with its name.
-    async fn recv(&mut self) -> &'static str {
+    pub(super) async fn recv(&mut self) -> &'static str {
         tokio::select! {
             _ = self.int.recv() => "SIGINT",
             _ = self.term.recv() => "SIGTERM",

@@ -11,6 +11,11 @@
 //! client has been seen quiet after it ([`quiet_seen`]: twice its longest gap, at least 2 s;
 //! for `retry.limit` this is the quiet that shows it stopped), or when its share of the watch
 //! is used up. Each judge reads the traffic from its fault's start to its end, and only that.
+//!
+//! Ctrl-C or SIGTERM stops the watch: the fault in force is judged on what it saw so far, every
+//! scenario whose fault never began is inconclusive ("stopped before this fault was
+//! injected"), and the report says which signal stopped it (the exit is 130, and the results
+//! are filed: they are evidence of what was observed).
 
 use std::time::Duration;
 
@@ -104,17 +109,34 @@ pub struct WatchReport {
     pub window_s: f64,
     pub took_s: f64,
     pub faults: Vec<FaultWindow>,
+    /// The signal that stopped the watch early (`SIGINT`, `SIGTERM`), if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped_by: Option<&'static str>,
     #[serde(skip)]
     pub results: Vec<CheckResult>,
 }
 
+/// The summary of a scenario whose fault the watch never injected.
+pub const NOT_INJECTED: &str = "the watch was stopped before this fault was injected";
+
 impl WatchReport {
     /// The schedule as it happened, one line per fault, for the human output.
     pub fn schedule(&self) -> String {
-        let mut out = format!(
-            "watch of {:.0} s, every scenario judged after {:.0} s; seed {} (repeat with --seed {})\n",
-            self.window_s, self.took_s, self.seed, self.seed
-        );
+        let mut out = match self.stopped_by {
+            Some(signal) => format!(
+                "watch of {:.0} s, stopped by {signal} after {:.0} s ({} of {} faults injected); seed {} (repeat with --seed {})\n",
+                self.window_s,
+                self.took_s,
+                self.faults.len(),
+                self.results.len().saturating_sub(1),
+                self.seed,
+                self.seed
+            ),
+            None => format!(
+                "watch of {:.0} s, every scenario judged after {:.0} s; seed {} (repeat with --seed {})\n",
+                self.window_s, self.took_s, self.seed, self.seed
+            ),
+        };
         for w in &self.faults {
             out.push_str(&format!(
                 "  {} +{:>6.1} s  {:<24} for {:.1} s ({})\n",
@@ -122,10 +144,10 @@ impl WatchReport {
                 w.began_after_s,
                 w.check,
                 w.lasted_s,
-                if w.ended == "quiet" {
-                    "ended when the client went quiet"
-                } else {
-                    "its share of the watch ran out"
+                match w.ended {
+                    "quiet" => "ended when the client went quiet",
+                    "stopped" => "the watch was stopped",
+                    _ => "its share of the watch ran out",
                 }
             ));
         }
@@ -146,6 +168,8 @@ pub async fn run_watch(
     progress: &dyn ProgressSink,
 ) -> Result<WatchReport, ApiError> {
     let plan = plan(ids, window, seed);
+    let mut interrupts = super::headless::Interrupts::new()?;
+    let mut stopped_by = None;
     let started_us = api.now_us();
     let started = Utc::now();
     let mut feed = api.subscribe();
@@ -167,7 +191,14 @@ pub async fn run_watch(
                     }
                 }
                 entry = feed.recv() => if requests { forward(entry, id, 0, progress) },
+                signal = interrupts.recv() => {
+                    stopped_by = Some(signal);
+                    break;
+                }
             }
+        }
+        if stopped_by.is_some() {
+            break;
         }
         let scenario = api.arm(id)?;
         let armed_us = api.now_us();
@@ -194,6 +225,10 @@ pub async fn run_watch(
                     }
                 }
                 entry = feed.recv() => if requests { forward(entry, id, armed_us, progress) },
+                signal = interrupts.recv() => {
+                    stopped_by = Some(signal);
+                    break "stopped";
+                }
             }
         };
         let mut result = api.finish_run(RunOutcome::Watched)?;
@@ -207,7 +242,11 @@ pub async fn run_watch(
             format!(
                 "watch (seed {seed}): the fault began unannounced at {} (+{began_after_s:.1} s into the watch) and was judged on the {lasted_s:.1} s after it ({})",
                 began.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                if ended == "quiet" { "until the client went quiet" } else { "until its share of the watch ran out" }
+                match ended {
+                    "quiet" => "until the client went quiet",
+                    "stopped" => "until the watch was stopped",
+                    _ => "until its share of the watch ran out",
+                }
             ),
         );
         let result = result.figure("fault_began_after_s", began_after_s).figure("fault_window_s", lasted_s);
@@ -221,15 +260,27 @@ pub async fn run_watch(
             ended,
         });
         by_id.push((id, result));
+        if stopped_by.is_some() {
+            break;
+        }
     }
-    // Results in the order asked for.
-    let mut results: Vec<CheckResult> =
-        ids.iter().filter_map(|id| by_id.iter().find(|(i, _)| i == id).map(|(_, r)| r.clone())).collect();
+    // Results in the order asked for; a scenario the watch never reached is inconclusive.
+    let mut results: Vec<CheckResult> = ids
+        .iter()
+        .map(|id| match by_id.iter().find(|(i, _)| i == id) {
+            Some((_, r)) => r.clone(),
+            None => {
+                let r = CheckResult::new(*id, crate::checks::Verdict::Inconclusive, NOT_INJECTED);
+                progress.send(CheckEvent::Finished(r.clone()));
+                r
+            }
+        })
+        .collect();
     let endpoints = api.endpoints_since(started_us);
     progress.send(CheckEvent::Finished(endpoints.clone()));
     results.push(endpoints);
     let took_s = (Utc::now() - started).num_milliseconds() as f64 / 1000.0;
-    Ok(WatchReport { seed, window_s: window.as_secs_f64(), took_s, faults, results })
+    Ok(WatchReport { seed, window_s: window.as_secs_f64(), took_s, faults, stopped_by, results })
 }
 
 /// Whether a fault's window can end: the client has been quiet long enough to call it
