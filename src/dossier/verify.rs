@@ -220,6 +220,20 @@ impl State {
 }
 
 impl Checked {
+    /// Whether the record is contradicted by what is kept: a verdict, figure or summary
+    /// that differs, observations missing, edited or unreadable, or a signature that does not
+    /// hold (`✘`). Old records without observations and re-judged ones are not contradicted.
+    pub fn does_not_hold(&self) -> bool {
+        !self.signature.is_verified()
+            || matches!(
+                self.state,
+                State::Differs { .. }
+                    | State::Missing { .. }
+                    | State::DigestMismatch { .. }
+                    | State::Unreadable { .. }
+            )
+    }
+
     /// [`State::mark`]; `✘` whatever the state when the signature does not hold.
     pub fn mark(&self) -> &'static str {
         if self.signature.is_verified() { self.state.mark() } else { "✘" }

@@ -12,7 +12,7 @@ use super::PackageError;
 use super::manifest::{MANIFEST, Manifest, ManifestEntry, SIGNATURE, SignatureFile, TAG};
 use crate::dossier::{self, MAX_DOSSIER_BYTES, provenance, sidecar};
 use crate::files;
-use crate::report::{self, Report};
+use crate::report;
 use crate::signing::{fingerprint, signed_message};
 
 /// What [`export`] wrote.
@@ -53,7 +53,7 @@ pub fn export(dossier_path: &Path, output: &Path, key: Option<&SigningKey>) -> c
     digests.dedup();
     for digest in digests {
         // A digest is 64 hex digits; anything else is not a file name to follow.
-        if digest.len() != 64 || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if !sidecar::is_digest(digest) {
             missing.push(digest.to_owned());
             continue;
         }
@@ -64,7 +64,10 @@ pub fn export(dossier_path: &Path, output: &Path, key: Option<&SigningKey>) -> c
         }
     }
     let report_name = format!("{stem}.html");
-    contents.push((report_name.clone(), report::html::render(&Report::build(&q, &d)).into_bytes()));
+    contents.push((
+        report_name.clone(),
+        report::html::render(&report::verified(dossier_path, &q, &d)).into_bytes(),
+    ));
     let manifest = Manifest {
         format: 1,
         dossier: name,

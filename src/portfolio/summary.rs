@@ -108,7 +108,12 @@ fn row_of(path: &Path, modified: String, d: &Dossier, questionnaires: &mut Quest
         description: String::new(),
         sections: Vec::new(),
     };
-    let report = Report::build(known.unwrap_or(&unknown), d);
+    // Verified once: the row's verification column and the readiness (evidence that does not
+    // hold is not ready) read the same states.
+    let states = verify::verify(path, d);
+    let folder = path.parent().map(|p| p.display().to_string()).unwrap_or_default();
+    let report =
+        Report::verified(known.unwrap_or(&unknown), d, crate::report::Verification::new(d, &states, &folder));
     let failed_checks: Vec<String> = report
         .remediation
         .iter()
@@ -129,8 +134,11 @@ fn row_of(path: &Path, modified: String, d: &Dossier, questionnaires: &mut Quest
         (level, Some(r.open), Some(r.awaiting_review), r.needs_work, r.headline())
     } else {
         let needs_work = d.answers.values().filter(|a| a.status == ReviewStatus::NeedsWork).count();
-        let level =
-            if needs_work > 0 || !failed_checks.is_empty() { Level::NotReady } else { Level::Unknown };
+        let level = if needs_work > 0 || !failed_checks.is_empty() || r.checks_not_holding > 0 {
+            Level::NotReady
+        } else {
+            Level::Unknown
+        };
         let headline =
             format!("questionnaire '{}' is not built in: open questions unknown", meta.questionnaire);
         (level, None, None, needs_work, headline)
@@ -153,7 +161,7 @@ fn row_of(path: &Path, modified: String, d: &Dossier, questionnaires: &mut Quest
         needs_work: Some(needs_work),
         failed_checks,
         evidence_records: d.evidence.len(),
-        verification: Some(verification(path, d)),
+        verification: Some(verification(d, &states)),
         updated: meta.updated.clone(),
         modified,
         error: None,
@@ -162,8 +170,7 @@ fn row_of(path: &Path, modified: String, d: &Dossier, questionnaires: &mut Quest
 
 /// The evidence's verification state (`dossier::verify`): every record re-judged on the
 /// observations kept beside the dossier.
-fn verification(path: &Path, d: &Dossier) -> Verification {
-    let states = verify::verify(path, d);
+fn verification(d: &Dossier, states: &[verify::Checked]) -> Verification {
     let unverified = states.iter().filter(|c| !c.is_verified()).count();
     let kept = d.evidence.iter().any(|e| e.observations_sha256.is_some());
     let state = if states.is_empty() {

@@ -45,6 +45,10 @@ pub struct Readiness {
     pub checks_not_run: usize,
     /// Checks whose latest verdict is inconclusive.
     pub checks_inconclusive: usize,
+    /// Checks whose latest record does not hold against its kept observations or signature
+    /// (verified reports only): its verdict cannot be taken as given, so the dossier is not
+    /// ready on it whatever it says (the partner may have edited it).
+    pub checks_not_holding: usize,
     pub reviewed: usize,
     pub total: usize,
 }
@@ -59,7 +63,7 @@ pub enum ReadinessLevel {
 
 impl Readiness {
     pub fn level(&self) -> ReadinessLevel {
-        if self.needs_work > 0 || self.failed_checks > 0 {
+        if self.needs_work > 0 || self.failed_checks > 0 || self.checks_not_holding > 0 {
             ReadinessLevel::NotReady
         } else if self.open > 0 || self.awaiting_review > 0 {
             ReadinessLevel::Incomplete
@@ -88,6 +92,13 @@ impl Readiness {
                 }
                 if self.failed_checks > 0 {
                     parts.push(plural(self.failed_checks, "check failed", "checks failed"));
+                }
+                if self.checks_not_holding > 0 {
+                    parts.push(plural(
+                        self.checks_not_holding,
+                        "check's evidence does not verify",
+                        "checks' evidence does not verify",
+                    ));
                 }
                 format!("not ready: {}", parts.join(", "))
             }
@@ -282,8 +293,13 @@ impl Report {
 
         let mut failed_checks = 0;
         let mut checks_inconclusive = 0;
+        let mut checks_not_holding = 0;
         for check in checks_with_evidence(d) {
             let Some(latest) = d.latest_evidence(&check) else { continue };
+            let index = d.evidence.iter().rposition(|e| e.check == check);
+            if index.zip(v).and_then(|(i, v)| v.record(i)).is_some_and(|r| r.checked.does_not_hold()) {
+                checks_not_holding += 1;
+            }
             if latest.verdict == Verdict::Inconclusive {
                 checks_inconclusive += 1;
             }
@@ -323,6 +339,7 @@ impl Report {
             awaiting_review: count(ReviewStatus::Answered),
             checks_not_run: linked.iter().filter(|c| d.latest_evidence(c).is_none()).count(),
             checks_inconclusive,
+            checks_not_holding,
             reviewed: statuses
                 .iter()
                 .filter(|s| {
@@ -369,6 +386,37 @@ mod tests {
 
     fn at() -> chrono::DateTime<chrono::Utc> {
         chrono::DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z").expect("time").to_utc()
+    }
+
+    /// A pass that does not hold against what was kept (the partner edited the verdict, or the
+    /// observations) is not taken as given: the dossier is not ready on it.
+    #[test]
+    fn evidence_that_does_not_hold_is_not_ready() {
+        use crate::dossier::verify::{Checked, Signature, State};
+        let q = questionnaire::load("okendo-webhooks").expect("builtin");
+        let mut d = Dossier::new(&q);
+        for question in q.questions() {
+            d.answer_mut(&question.id).status = ReviewStatus::Ok;
+        }
+        d.file_evidence(CheckResult::new("webhook.replay", Verdict::Fail, "stale accepted"), at());
+        d.file_evidence(CheckResult::new("webhook.replay", Verdict::Pass, "window held"), at());
+        d.file_evidence(CheckResult::new("webhook.signature", Verdict::Pass, "forgeries refused"), at());
+        let checked = |index, state| Checked { index, state, signature: Signature::NotChecked };
+        let states = [
+            // The older fail no longer counts; only the latest record of a check does.
+            checked(0, State::Missing { path: "d.evidence/x.jsonl.gz".into() }),
+            checked(
+                1,
+                State::Differs { recorded: Verdict::Pass, observed: Verdict::Fail, detail: String::new() },
+            ),
+            checked(2, State::NoObservations),
+        ];
+        let r = Report::verified(&q, &d, Verification::new(&d, &states, ""));
+        assert_eq!(r.readiness.checks_not_holding, 1);
+        assert_eq!(r.readiness.level(), ReadinessLevel::NotReady);
+        assert_eq!(r.readiness.headline(), "not ready: 1 check's evidence does not verify");
+        // Without verification the same dossier reads ready, as before.
+        assert_eq!(Report::build(&q, &d).readiness.level(), ReadinessLevel::Ready);
     }
 
     #[test]
