@@ -20,8 +20,9 @@ pub struct VerifyArgs {
     /// The dossier to verify (read only; its sidecar `NAME.evidence/` beside it), or a
     /// certification package (`.tar.gz`, from `certcockpit export`), checked offline.
     pub dossier: PathBuf,
-    /// A reviewer's public key to check signatures with (a PEM file, or the key's text); may
-    /// be given more than once. Without it signatures are not checked.
+    /// A reviewer's public key to check signatures with (a PEM file, or the key's text as
+    /// `--key="$(cat key.pub.pem)"`); may be given more than once. Without it signatures are
+    /// not checked.
     #[arg(long = "key", value_name = "PUBLIC")]
     pub keys: Vec<String>,
 }

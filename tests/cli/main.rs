@@ -43,3 +43,4 @@ mod ci_gate;
 mod partner_text;
 mod secrets_sweep;
 mod verify;
+mod verify_signed;
