@@ -17,10 +17,17 @@ const SANDBOX_ID: &str = "partner-app";
 const SANDBOX_SECRET: &str = "sandbox-secret-7f3a";
 
 fn sandbox(link_mode: bool) -> Listening {
+    sandbox_with(link_mode, false)
+}
+
+fn sandbox_with(link_mode: bool, gzip: bool) -> Listening {
     let mut cmd = python_peer("sandbox_provider.py");
     cmd.args([SANDBOX_ID, SANDBOX_SECRET]).stderr(Stdio::null());
     if link_mode {
         cmd.arg("--link");
+    }
+    if gzip {
+        cmd.arg("--gzip");
     }
     listening(cmd, "needs python3 (standard library only)")
 }
@@ -134,6 +141,39 @@ fn authlib_and_naive_jobs_through_the_proxy_with_no_profile_and_link_pages() {
     let v = verdicts(&out);
     assert_all(&v, "fail", &["ratelimit.retry_after", "retry.backoff", "pagination.complete"]);
     assert_eq!(out.status.code(), Some(1));
+}
+
+/// A sandbox that gzips its answers when asked (requests offers gzip by default): the proxy
+/// asks upstream for identity, so it still reads the cursors in the bodies and adds fields;
+/// the client is judged, not the compression.
+#[test]
+fn a_gzip_serving_sandbox_is_read_through_the_proxy() {
+    let sb = sandbox_with(false, true);
+    let upstream = format!("http://127.0.0.1:{}/api", sb.port);
+    let profile = peer("sandbox_profile.toml").display().to_string();
+    let only = "pagination.complete,compat.unknown_fields";
+    let out = check_api(&[
+        "--upstream",
+        &upstream,
+        "--profile",
+        &profile,
+        "--only",
+        only,
+        "--exec",
+        &job("sandbox_requests_client.py"),
+    ]);
+    let v = verdicts(&out);
+    assert_all(&v, "pass", &["pagination.complete", "compat.unknown_fields"]);
+    // The sandbox does compress for a client that asks it directly.
+    let direct = std::process::Command::new(crate::support::python())
+        .args([
+            "-c",
+            "import http.client, sys; c = http.client.HTTPConnection('127.0.0.1', int(sys.argv[1])); c.request('GET', '/api/v3/records', headers={'Accept-Encoding': 'gzip'}); print(c.getresponse().getheader('Content-Encoding'))",
+            &sb.port.to_string(),
+        ])
+        .output()
+        .expect("python");
+    assert!(String::from_utf8_lossy(&direct.stdout).contains("gzip"), "{direct:?}");
 }
 
 #[test]

@@ -8,13 +8,17 @@ collection at GET /api/v3/records with its own envelope and cursor pagination:
 
 with `limit` (default 4) and `starting_after=<cursor>`. Started with `--link`, the collection
 pages by `?page=N` instead and says what comes next only in a `Link: <absolute URL>;
-rel="next"` header (envelope {"results": [...]}), for the no-profile proxy test.
+rel="next"` header (envelope {"results": [...]}), for the no-profile proxy test. Started with
+`--gzip`, it compresses every answer with gzip when the request's Accept-Encoding offers it
+(as most production APIs behind nginx or a CDN do; requests offers "gzip, deflate" by default,
+urllib3.util.SKIP_HEADER aside).
 
-Usage: sandbox_provider.py CLIENT_ID CLIENT_SECRET [--link]. Binds 127.0.0.1 on a free port
+Usage: sandbox_provider.py CLIENT_ID CLIENT_SECRET [--link] [--gzip]. Binds 127.0.0.1 on a free port
 and prints "LISTENING <n>" on its first line of output.
 """
 
 import base64
+import gzip
 import json
 import secrets
 import sys
@@ -23,6 +27,7 @@ from urllib.parse import parse_qs, urlparse
 
 CLIENT_ID, CLIENT_SECRET = sys.argv[1], sys.argv[2]
 LINK_MODE = "--link" in sys.argv[3:]
+GZIP_MODE = "--gzip" in sys.argv[3:]
 RECORDS = [{"record_id": f"r{n:03}", "title": f"Record {n}"} for n in range(1, 15)]
 TOKENS = set()
 CURSORS = {}
@@ -36,7 +41,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_json(self, status, body, headers=()):
         data = json.dumps(body).encode()
+        offered = [c.split(";")[0].strip() for c in self.headers.get("Accept-Encoding", "").split(",")]
+        compress = GZIP_MODE and "gzip" in offered
+        if compress:
+            data = gzip.compress(data)
         self.send_response(status)
+        if compress:
+            self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         for k, v in headers:

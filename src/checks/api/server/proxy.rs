@@ -1,6 +1,7 @@
 //! Proxy mode (`--upstream URL`): the evidence API stands in front of the provider's real
 //! sandbox. Requests go upstream as they came (method, path, query, headers and body; only
-//! `Host` and the hop-by-hop headers are the connection's own), responses come back as
+//! `Host` and the hop-by-hop headers are the connection's own, and `Accept-Encoding` is
+//! `identity`, so the proxy can read what it forwards), responses come back as
 //! upstream sent them, except that upstream's own origin in `Link`/`Location` headers and in
 //! JSON bodies is replaced by the proxy's (as any reverse proxy does, so a client following a
 //! next link stays on the proxy). The armed scenario replaces or alters responses on the
@@ -208,6 +209,11 @@ pub async fn forward(state: Arc<ServerState>, req: Request) -> Response {
     for h in HOP_BY_HOP {
         headers.remove(h);
     }
+    // The proxy reads upstream's bodies (next links, the origin to replace, fields to add), so
+    // it asks for them uncompressed: requests, axios and got all offer gzip by default, and a
+    // gzip body passed through would hide every page and send absolute next links past the
+    // proxy. The client then gets an uncompressed answer, which every HTTP client accepts.
+    headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("identity"));
     let sent = up.client.request(parts.method.clone(), &url).headers(headers).body(body).send().await;
     let at_us = state.journal.now_us();
     let upstream_resp = match sent {
@@ -233,6 +239,21 @@ pub async fn forward(state: Arc<ServerState>, req: Request) -> Response {
             return bad_gateway(&why);
         }
     };
+    if let Some(coding) = resp_headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .filter(|c| !c.trim().eq_ignore_ascii_case("identity"))
+    {
+        up.note_trouble(
+            at_us,
+            format!(
+                "upstream {} compressed its answer to {} {path} ({}) although the proxy asked for identity, so its body could not be read",
+                up.origin,
+                parts.method,
+                crate::text::short(coding)
+            ),
+        );
+    }
     if status.is_server_error() {
         up.note_trouble(
             at_us,
