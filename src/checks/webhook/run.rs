@@ -246,7 +246,8 @@ impl Run<'_> {
                 Ok(n) => format!("observer: {} processed {n} time(s)", m.id),
                 Err(why) => format!("observer: {why}"),
             };
-            self.sink.send(CheckEvent::Progress { id: self.id.to_owned(), message: line });
+            self.sink
+                .send(CheckEvent::Progress { id: self.id.to_owned(), message: crate::text::line(&line) });
             out.push((m.id.clone(), r));
         }
         out
@@ -274,7 +275,9 @@ impl Run<'_> {
                     outcome: crate::text::line(&obs.line()),
                 });
             }
-            self.sink.send(CheckEvent::Progress { id: self.id.to_owned(), message: obs.line() });
+            // The answer's text reaches the screen as it comes, before the result is neutralised.
+            let message = crate::text::line(&obs.line());
+            self.sink.send(CheckEvent::Progress { id: self.id.to_owned(), message });
             let stop = obs.treatment(self.target.deadline) == Treatment::NoAnswer;
             out.push(obs);
             if stop {
@@ -399,6 +402,40 @@ mod tests {
         assert_eq!(select_checks(&ids).expect("two"), vec!["webhook.delivery", "webhook.deadline"]);
         let err = select_checks(&["auth.refresh".to_owned()]).expect_err("not webhook");
         assert!(err.to_string().contains("auth.refresh") && err.to_string().contains("webhook.replay"));
+    }
+
+    /// A listener's answer reaches the TUI and stderr as progress before any result is
+    /// neutralised: its bidi overrides and zero-width characters must already be escaped.
+    #[tokio::test]
+    async fn progress_lines_neutralise_what_the_listener_answered() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+        tokio::spawn(async move {
+            while let Ok((mut sock, _)) = listener.accept().await {
+                let mut buf = vec![0u8; 64 * 1024];
+                let _ = tokio::time::timeout(Duration::from_millis(300), sock.read(&mut buf)).await;
+                let body = "bad\u{202e}gis\u{200b}";
+                let head = format!(
+                    "HTTP/1.1 400 Bad Request\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = sock.write_all(format!("{head}{body}").as_bytes()).await;
+            }
+        });
+        let target = WebhookTarget::new(&url, super::super::Scheme::HmacSha256, None, 2.0).expect("target");
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let ids = vec!["webhook.delivery".to_owned()];
+        let _ = run_checks(&target, &Secret::new("s3cr3t-for-the-test"), &ids, &tx).await;
+        drop(tx);
+        let mut seen = Vec::new();
+        while let Some(ev) = rx.recv().await {
+            if let CheckEvent::Progress { message, .. } = ev {
+                seen.push(message);
+            }
+        }
+        assert!(seen.iter().any(|m| m.contains("<U+202E>")), "{seen:?}");
+        assert!(seen.iter().all(|m| !m.contains('\u{202e}') && !m.contains('\u{200b}')), "{seen:?}");
     }
 
     #[test]
