@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::checks::api::EvidenceApi;
-use crate::checks::{CheckEvent, ProgressSink};
+use crate::checks::{CheckEvent, CheckId, ProgressSink};
 use crate::ui::{ApiControl, ArmedScenario, CheckSink, Notice};
 
 use super::demo_run::DemoPeers;
@@ -40,7 +40,7 @@ impl ApiControl for ApiSession {
             loop {
                 match feed.recv().await {
                     Ok(entry) => {
-                        let check = api.armed().map(|s| s.check_id.to_owned());
+                        let check = api.armed().and_then(|s| CheckId::parse(s.check_id));
                         if !sink.journal(check, entry) {
                             break;
                         }
@@ -57,28 +57,28 @@ impl ApiControl for ApiSession {
         });
     }
 
-    fn arm(&self, check: &str, _sink: CheckSink) -> Result<ArmedScenario, String> {
+    fn arm(&self, check: CheckId, _sink: CheckSink) -> Result<ArmedScenario, String> {
         self.stop_demo();
         // Read before arming: the API's own arming time is at or after it, so nothing that
         // belongs to the scenario is cut from the live pane.
         let origin_us = self.api.now_us();
-        let scenario = self.api.arm(check).map_err(|e| e.to_string())?;
+        let scenario = self.api.arm(check.as_str()).map_err(|e| e.to_string())?;
         Ok(ArmedScenario { describe: scenario.describe(), origin_us })
     }
 
     /// In the demo, runs the demo client against the scenario just armed.
-    fn after_armed(&self, check: &str, sink: CheckSink) {
+    fn after_armed(&self, check: CheckId, sink: CheckSink) {
         let Some(demo) = &self.demo else { return };
-        let Some(scenario) = self.api.armed().filter(|s| s.check_id == check) else { return };
+        let Some(scenario) = self.api.armed().filter(|s| check == s.check_id) else { return };
         let say = sink.clone();
         demo.start(Arc::clone(&self.api), scenario.check_id, sink, move |text| {
             say.notice(Notice::info(text))
         });
     }
 
-    fn finish(&self, check: &str, sink: CheckSink) -> Result<(), String> {
+    fn finish(&self, check: CheckId, sink: CheckSink) -> Result<(), String> {
         match self.api.armed() {
-            Some(s) if s.check_id == check => {}
+            Some(s) if check == s.check_id => {}
             _ => return Err(format!("{check} is not armed (any more)")),
         }
         self.stop_demo();

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use ratatui_textarea::{TextArea, WrapMode};
 
 use crate::checks::Secret;
-use crate::checks::{CheckFamily, family_of};
+use crate::checks::{CheckFamily, CheckId};
 use crate::dossier::Dossier;
 use crate::questionnaire::{Question, Questionnaire, Section};
 
@@ -127,7 +127,7 @@ impl ApiInfo {
 /// An armed evidence-API scenario, as the live pane shows it.
 #[derive(Debug, Clone)]
 pub struct Armed {
-    pub check: String,
+    pub check: CheckId,
     /// What the API does in this scenario, in one sentence.
     pub describe: String,
     /// When it was armed (the UI clock) and the journal clock at arming (µs), the origin of
@@ -299,14 +299,14 @@ impl App {
 
     /// The evidence-API checks linked to the selected question that have a scenario to arm,
     /// in questionnaire order (`api.endpoints` is a record of the headless run, not armed).
-    pub fn api_checks(&self) -> Vec<String> {
+    pub fn api_checks(&self) -> Vec<CheckId> {
         self.current_question()
             .map(|q| {
                 q.checks
                     .iter()
-                    .filter(|c| family_of(c) == Some(CheckFamily::Api))
-                    .filter(|c| crate::checks::api::Scenario::for_check(c).is_some())
-                    .cloned()
+                    .filter_map(|c| CheckId::parse(c))
+                    .filter(|c| c.family() == CheckFamily::Api)
+                    .filter(|c| crate::checks::api::Scenario::for_check(c.as_str()).is_some())
                     .collect()
             })
             .unwrap_or_default()

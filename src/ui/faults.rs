@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use rand::Rng;
 
 use super::msg::Effect;
+use crate::checks::CheckId;
 
 /// The session's range for the delay before an armed fault begins (inclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +71,7 @@ impl Default for FaultDelay {
 /// A scenario armed whose fault has not begun yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingFault {
-    pub check: String,
+    pub check: CheckId,
     /// The UI clock at the keypress.
     pub requested: Instant,
     /// The timer fired and the runner was asked to arm; the API's confirmation is on its way.
@@ -86,13 +87,13 @@ pub struct Faults {
     epoch: u64,
     /// A scenario the runner was asked to arm and that was disarmed before its `Msg::Armed`
     /// came back: that message is stale and dropped.
-    stale: Option<String>,
+    stale: Option<CheckId>,
 }
 
 impl Faults {
     /// Asks for `check`'s scenario: at once when the delay is zero (or `now_too`), else after
     /// a random delay (the previous scenario is disarmed now, so nothing is in force meanwhile).
-    pub(super) fn request(&mut self, check: String, now: Instant, now_too: bool, fx: &mut Vec<Effect>) {
+    pub(super) fn request(&mut self, check: CheckId, now: Instant, now_too: bool, fx: &mut Vec<Effect>) {
         self.epoch += 1;
         self.stale = None;
         if self.delay.is_immediate() || now_too {
@@ -110,15 +111,15 @@ impl Faults {
     pub(super) fn due(&mut self, epoch: u64, fx: &mut Vec<Effect>) {
         if let Some(p) = self.pending.as_mut().filter(|p| p.epoch == epoch && !p.due) {
             p.due = true;
-            fx.push(Effect::Arm { check: p.check.clone() });
+            fx.push(Effect::Arm { check: p.check });
         }
     }
 
     /// Whether the runner's `Msg::Armed` for `check` stands (its fault is in force now). A
     /// confirmation for a scenario disarmed meanwhile, or for another than the one pending, is
     /// stale: the API was disarmed after it.
-    pub(super) fn confirm(&mut self, check: &str) -> bool {
-        if self.stale.as_deref() == Some(check) {
+    pub(super) fn confirm(&mut self, check: CheckId) -> bool {
+        if self.stale == Some(check) {
             self.stale = None;
             return false;
         }
@@ -137,7 +138,7 @@ impl Faults {
         let p = self.pending.take()?;
         self.epoch += 1;
         if p.due {
-            self.stale = Some(p.check.clone());
+            self.stale = Some(p.check);
         }
         Some(p)
     }

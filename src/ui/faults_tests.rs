@@ -45,7 +45,7 @@ fn timer(app: &App, fx: &[Effect]) -> u64 {
 
 fn armed(check: &str, origin_us: u64) -> Msg {
     Msg::Armed {
-        check: check.into(),
+        check: check.parse().expect("a known check"),
         describe: format!("{check}: tokens live 2 s"),
         origin_us,
         at: chrono::DateTime::from_timestamp(1_764_640_000, 0).unwrap_or_default(),
@@ -93,8 +93,14 @@ fn arming_is_pending_until_the_timer_fires_then_the_fault_is_in_force() {
     let armed = a.armed.as_ref().expect("in force");
     assert_eq!(armed.check, "auth.refresh");
     assert!(a.notice.as_ref().is_some_and(|n| n.text.contains("in force since")), "{:?}", a.notice);
-    update(&mut a, Msg::Journal { check: Some("auth.refresh".into()), entry: Box::new(entry(2, 900)) });
-    update(&mut a, Msg::Journal { check: Some("auth.refresh".into()), entry: Box::new(entry(3, 1_200)) });
+    update(
+        &mut a,
+        Msg::Journal { check: Some(crate::checks::CheckId::AuthRefresh), entry: Box::new(entry(2, 900)) },
+    );
+    update(
+        &mut a,
+        Msg::Journal { check: Some(crate::checks::CheckId::AuthRefresh), entry: Box::new(entry(3, 1_200)) },
+    );
     let armed = a.armed.as_ref().expect("in force");
     assert_eq!(armed.seen, 1, "only what came after the fault began is its window");
     assert_eq!(armed.journal.entries().map(|e| e.seq).collect::<Vec<_>>(), [3]);

@@ -2,6 +2,7 @@
 //! ([`CheckLauncher`]), controlling the session's evidence API ([`ApiControl`]) and switching
 //! the demo's peers ([`DemoControl`]). Each is optional; the runner says so when one is missing.
 
+use crate::checks::CheckId;
 use crate::dossier::Settings;
 
 use super::runner::CheckSink;
@@ -28,15 +29,15 @@ pub trait ApiControl: Send + Sync {
 
     /// Arms the evidence-API scenario of `check` (re-arming restarts it). In the demo the
     /// built-in client then runs against it and the verdict comes through `sink` by itself.
-    fn arm(&self, check: &str, sink: CheckSink) -> Result<ArmedScenario, String>;
+    fn arm(&self, check: CheckId, sink: CheckSink) -> Result<ArmedScenario, String>;
 
     /// Called once the UI has been told the scenario is armed (so whatever this starts — the
     /// demo client — reports into a live pane that already exists).
-    fn after_armed(&self, _check: &str, _sink: CheckSink) {}
+    fn after_armed(&self, _check: CheckId, _sink: CheckSink) {}
 
     /// Judges the armed scenario of `check` now and reports the result through `sink`
     /// (`Finished`).
-    fn finish(&self, check: &str, sink: CheckSink) -> Result<(), String>;
+    fn finish(&self, check: CheckId, sink: CheckSink) -> Result<(), String>;
 
     /// Back to normal traffic without judging.
     fn disarm(&self) {}

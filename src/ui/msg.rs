@@ -5,7 +5,7 @@ use std::time::Instant;
 use ratatui::crossterm::event::KeyEvent;
 
 use crate::checks::api::JournalEntry;
-use crate::checks::{CheckEvent, CheckResult};
+use crate::checks::{CheckEvent, CheckId, CheckResult};
 use crate::dossier::{Dossier, Settings};
 
 use super::app::Notice;
@@ -25,9 +25,9 @@ pub enum Msg {
     /// A running check reported something; `at` is when the runner received it.
     Check { event: CheckEvent, at: chrono::DateTime<chrono::Utc> },
     /// A scenario was armed on the evidence API (`origin_us`: the journal clock at arming).
-    Armed { check: String, describe: String, origin_us: u64, at: chrono::DateTime<chrono::Utc> },
+    Armed { check: CheckId, describe: String, origin_us: u64, at: chrono::DateTime<chrono::Utc> },
     /// A request reached the evidence API; `check` is the scenario armed when it was journaled.
-    Journal { check: Option<String>, entry: Box<JournalEntry> },
+    Journal { check: Option<CheckId>, entry: Box<JournalEntry> },
     /// The journal feed fell behind and skipped this many entries (they are in the API's own
     /// journal, which judging reads; only the live pane misses them).
     JournalLagged(u64),
@@ -48,12 +48,12 @@ pub enum Effect {
     /// Start these live checks with these settings; events come back as `Msg::Check`.
     RunChecks { ids: Vec<String>, settings: Box<Settings> },
     /// Arm the evidence-API scenario of this check; the runner reports `Msg::Armed`.
-    Arm { check: String },
+    Arm { check: CheckId },
     /// Wait a delay drawn from `delay` (the runner draws it: the app never knows when), then
     /// report `Msg::FaultDue { epoch }`.
     FaultTimer { epoch: u64, delay: FaultDelay },
     /// Judge the armed scenario now and file it (reported as `Msg::Check` `Finished`).
-    Finish { check: String },
+    Finish { check: CheckId },
     /// Back to normal traffic without judging.
     Disarm,
     /// File a result the reviewer decided (e.g. `trace.echo` marked): the runner stamps the time

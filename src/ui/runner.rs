@@ -10,7 +10,7 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 
 use crate::checks::api::JournalEntry;
-use crate::checks::{CheckEvent, ProgressSink};
+use crate::checks::{CheckEvent, CheckId, ProgressSink};
 use crate::dossier::{Dossier, DossierStore, Settings};
 
 use super::app::{App, Notice};
@@ -34,7 +34,7 @@ impl CheckSink {
 impl CheckSink {
     /// Reports a request journaled by the evidence API, tagged with the scenario armed then.
     /// Returns `false` once the UI has gone away (the forwarder can stop).
-    pub fn journal(&self, check: Option<String>, entry: JournalEntry) -> bool {
+    pub fn journal(&self, check: Option<CheckId>, entry: JournalEntry) -> bool {
         self.tx.send(Msg::Journal { check, entry: Box::new(entry) }).is_ok()
     }
 
@@ -45,9 +45,9 @@ impl CheckSink {
     }
 
     /// Reports a scenario armed (used by launchers that re-arm by themselves).
-    pub fn armed(&self, check: &str, armed: ArmedScenario) {
+    pub fn armed(&self, check: CheckId, armed: ArmedScenario) {
         let _ = self.tx.send(Msg::Armed {
-            check: check.to_owned(),
+            check,
             describe: armed.describe,
             origin_us: armed.origin_us,
             at: chrono::Utc::now(),
@@ -199,9 +199,9 @@ impl<B: Backend> Runner<B> {
         match effect {
             Effect::Save(dossier) => self.save(*dossier),
             Effect::RunChecks { ids, settings } => self.launch(ids, &settings),
-            Effect::Arm { check } => self.arm(&check),
+            Effect::Arm { check } => self.arm(check),
             Effect::FaultTimer { epoch, delay } => self.fault_timer(epoch, delay),
-            Effect::Finish { check } => self.with_api(|l, sink| l.finish(&check, sink)),
+            Effect::Finish { check } => self.with_api(|l, sink| l.finish(check, sink)),
             Effect::Disarm => self.with_api(|l, _| {
                 l.disarm();
                 Ok(())
@@ -251,7 +251,7 @@ impl<B: Backend> Runner<B> {
         });
     }
 
-    fn arm(&self, check: &str) {
+    fn arm(&self, check: CheckId) {
         self.with_api(|l, sink| {
             let armed = l.arm(check, sink.clone())?;
             sink.armed(check, armed);

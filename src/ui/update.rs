@@ -8,7 +8,7 @@ use ratatui_textarea::TextArea;
 
 use crate::checks::api::observed_client_name;
 use crate::checks::api::{JournalEntry, trace_echo_marked};
-use crate::checks::{CheckEvent, CheckFamily, CheckResult, Verdict, family_of, is_person_judged};
+use crate::checks::{CheckEvent, CheckFamily, CheckId, CheckResult, Verdict, family_of, is_person_judged};
 use crate::dossier::ReviewStatus;
 use crate::text;
 
@@ -49,7 +49,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Armed { check, describe, origin_us, at } => {
             // A confirmation that a disarm or another arming overtook: the API is idle again.
             let was_pending = app.faults.pending.is_some();
-            if !app.faults.confirm(&check) {
+            if !app.faults.confirm(check) {
                 return fx;
             }
             let how = if was_pending {
@@ -357,12 +357,12 @@ fn run_checks(app: &mut App, fx: &mut Vec<Effect>) {
     // armed here, restarted); `a` moves on to the next.
     let here = app.armed_here().map(|a| &a.check).or(app.pending_here().map(|p| &p.check));
     let pick = match here {
-        Some(check) => Some(check.clone()),
+        Some(check) => Some(*check),
         None => api
             .iter()
-            .find(|c| app.dossier.latest_evidence(c).is_none_or(|e| e.verdict != Verdict::Pass))
+            .find(|c| app.dossier.latest_evidence(c.as_str()).is_none_or(|e| e.verdict != Verdict::Pass))
             .or(api.first())
-            .cloned(),
+            .copied(),
     };
     if let Some(check) = pick {
         arm(app, check, fx);
@@ -417,15 +417,15 @@ fn confirm_secret(app: &mut App, yes: bool, fx: &mut Vec<Effect>) {
 /// `faults.rs`). `trace.echo` begins at once: it injects no fault, and the reviewer asks the
 /// partner about it out loud. Without an evidence API there is nothing to wait for: the runner
 /// says so at once.
-fn arm(app: &mut App, check: String, fx: &mut Vec<Effect>) {
+fn arm(app: &mut App, check: CheckId, fx: &mut Vec<Effect>) {
     let previous = app.armed.take().map(|a| a.check).or_else(|| app.faults.cancel().map(|p| p.check));
     let mut said: Vec<String> = previous
         .filter(|old| *old != check)
         .map(|old| format!("{old} disarmed without filing"))
         .into_iter()
         .collect();
-    let now_too = is_person_judged(&check) || app.api.is_none();
-    app.faults.request(check.clone(), app.now, now_too, fx);
+    let now_too = check.person_judged() || app.api.is_none();
+    app.faults.request(check, app.now, now_too, fx);
     if app.faults.pending.is_some() {
         said.push(format!("armed {check}: its fault begins unannounced, the partner runs their job now"));
     }
@@ -447,7 +447,7 @@ fn arm_next(app: &mut App, fx: &mut Vec<Effect>) {
         Some(check) => api.iter().position(|c| c == check).map_or(0, |i| (i + 1) % api.len()),
         None => 0,
     };
-    arm(app, api[next].clone(), fx);
+    arm(app, api[next], fx);
 }
 
 fn finish_armed(app: &mut App, fx: &mut Vec<Effect>) {
@@ -462,14 +462,14 @@ fn finish_armed(app: &mut App, fx: &mut Vec<Effect>) {
         app.notice = Some(Notice::info("nothing is armed (r arms the scenario of this question)"));
         return;
     };
-    if is_person_judged(&armed.check) {
+    if armed.check.person_judged() {
         app.notice = Some(Notice::info(format!(
             "{} needs the partner: y marks the trace id found, N not found",
             armed.check
         )));
         return;
     }
-    fx.push(Effect::Finish { check: armed.check.clone() });
+    fx.push(Effect::Finish { check: armed.check });
 }
 
 fn disarm(app: &mut App, fx: &mut Vec<Effect>) {
@@ -487,7 +487,7 @@ fn disarm(app: &mut App, fx: &mut Vec<Effect>) {
 pub(crate) fn trace_to_find(app: &App) -> Option<&str> {
     app.armed
         .as_ref()
-        .filter(|a| is_person_judged(&a.check))
+        .filter(|a| a.check.person_judged())
         .and_then(|a| a.journal.last_entry())
         .map(|e| e.trace_id.as_str())
         .or(app.last_trace_id.as_deref())
@@ -496,7 +496,7 @@ pub(crate) fn trace_to_find(app: &App) -> Option<&str> {
 /// `trace.echo`: the reviewer marks the shown trace id found (or not) in the partner's logs.
 fn mark_trace(app: &mut App, found: bool, fx: &mut Vec<Effect>) {
     let here = app.current_question().is_some_and(|q| q.checks.iter().any(|c| is_person_judged(c)));
-    let armed = app.armed.as_ref().is_some_and(|a| is_person_judged(&a.check));
+    let armed = app.armed.as_ref().is_some_and(|a| a.check.person_judged());
     if !here && !armed {
         app.notice = Some(Notice::info("y / N mark a trace id on a question linked to trace.echo"));
         return;
@@ -526,10 +526,10 @@ fn toggle_demo(app: &mut App, fx: &mut Vec<Effect>) {
     fx.push(Effect::SetDemoFlawed(flawed));
 }
 
-fn on_journal(app: &mut App, check: Option<String>, entry: JournalEntry) {
+fn on_journal(app: &mut App, check: Option<CheckId>, entry: JournalEntry) {
     app.last_trace_id = Some(entry.trace_id.clone());
     let Some(armed) = app.armed.as_mut() else { return };
-    if check.as_deref() != Some(armed.check.as_str()) || entry.at_us < armed.origin_us {
+    if check != Some(armed.check) || entry.at_us < armed.origin_us {
         return;
     }
     armed.seen += 1;

@@ -328,7 +328,7 @@ fn r_runs_webhook_checks_and_arms_the_first_api_check_not_yet_passed() {
     press(&mut a, KeyCode::Char('j'));
     assert_eq!(id(&a), "auth.token_refresh");
     let arms = |fx: &[Effect]| match fx {
-        [Effect::Arm { check }] => check.clone(),
+        [Effect::Arm { check }] => *check,
         other => panic!("{other:?}"),
     };
     assert_eq!(arms(&press(&mut a, KeyCode::Char('r'))), "auth.refresh");
@@ -358,7 +358,7 @@ fn r_runs_webhook_checks_and_arms_the_first_api_check_not_yet_passed() {
 
 fn armed(check: &str) -> Msg {
     Msg::Armed {
-        check: check.into(),
+        check: check.parse().expect("a known check"),
         describe: format!("{check}: normal traffic"),
         origin_us: 1_000,
         at: chrono::DateTime::from_timestamp(1_764_640_000, 0).unwrap_or_default(),
@@ -383,7 +383,7 @@ fn entry(seq: u64, at_us: u64, status: u16) -> crate::checks::api::JournalEntry 
 }
 
 fn journal(check: &str, e: crate::checks::api::JournalEntry) -> Msg {
-    Msg::Journal { check: Some(check.into()), entry: Box::new(e) }
+    Msg::Journal { check: Some(check.parse().expect("a known check")), entry: Box::new(e) }
 }
 
 #[test]

@@ -214,9 +214,20 @@ fn armed_app(question: &str, check: &str, describe: &str, entries: Vec<JournalEn
         key(&mut a, KeyCode::Char('j'));
     }
     let at = chrono::DateTime::from_timestamp(1_764_640_987, 0).unwrap_or_default();
-    update(&mut a, Msg::Armed { check: check.into(), describe: describe.into(), origin_us: 1_000_000, at });
+    update(
+        &mut a,
+        Msg::Armed {
+            check: check.parse().expect("a known check"),
+            describe: describe.into(),
+            origin_us: 1_000_000,
+            at,
+        },
+    );
     for e in entries {
-        update(&mut a, Msg::Journal { check: Some(check.into()), entry: Box::new(e) });
+        update(
+            &mut a,
+            Msg::Journal { check: Some(check.parse().expect("a known check")), entry: Box::new(e) },
+        );
     }
     a.now += Duration::from_millis(2300);
     a
@@ -386,7 +397,10 @@ fn scrolled_app() -> App {
     update(&mut a, Msg::JournalLagged(1_180));
     for i in 1_200..1_220 {
         let e = entry(i, 2 + i * 50, "/items?page=2", 200, None);
-        update(&mut a, Msg::Journal { check: Some("retry.backoff".into()), entry: Box::new(e) });
+        update(
+            &mut a,
+            Msg::Journal { check: Some(certcockpit::checks::CheckId::RetryBackoff), entry: Box::new(e) },
+        );
     }
     key(&mut a, KeyCode::PageUp);
     key(&mut a, KeyCode::PageUp);

@@ -8,8 +8,8 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::timeline::{self, TimelineChart};
 use super::{fit, theme};
+use crate::checks::RetryTimeline;
 use crate::checks::api::JournalEntry;
-use crate::checks::{RetryTimeline, draws_timeline, is_person_judged};
 use crate::ui::LiveLine;
 use crate::ui::app::{App, Armed};
 use crate::ui::update::trace_to_find;
@@ -73,7 +73,7 @@ struct LiveLayout {
 
 fn block(app: &App, armed: &Armed) -> Block<'static> {
     let elapsed = app.armed_elapsed().unwrap_or_default();
-    let keys = if is_person_judged(&armed.check) {
+    let keys = if armed.check.person_judged() {
         " PgUp scroll · y found · N not found · x disarm "
     } else {
         " PgUp scroll · f finish · x disarm "
@@ -109,7 +109,7 @@ fn layout(app: &App, armed: &Armed, area: Rect, attempts: &RetryTimeline) -> Liv
     let describe = row(y, if inner.height >= 10 { 2 } else { 1 }.min(inner.height));
     y += describe.height;
     let mut trace = row(y, 0);
-    if is_person_judged(&armed.check) {
+    if armed.check.person_judged() {
         // The id on a line of its own: it must be read out or copied whole.
         let n = u16::try_from(trace_lines(app).len()).unwrap_or(0);
         trace = row(y, n.min(inner.bottom() - y));
@@ -118,7 +118,7 @@ fn layout(app: &App, armed: &Armed, area: Rect, attempts: &RetryTimeline) -> Liv
     let mut chart = None;
     // Zoomed, the full chart is drawn above the pane instead.
     let zoomed = matches!(app.mode, crate::ui::app::Mode::Zoom(_));
-    if draws_timeline(&armed.check) && !attempts.is_empty() && !zoomed {
+    if armed.check.draws_timeline() && !attempts.is_empty() && !zoomed {
         let h = timeline::height(attempts);
         if inner.bottom().saturating_sub(y) >= h + 2 {
             chart = Some(row(y, h));

@@ -6,7 +6,6 @@ use ratatui::prelude::*;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme;
-use crate::checks::is_person_judged;
 use crate::ui::action::Action;
 use crate::ui::app::{App, Mode};
 use crate::ui::keys::{ARMED, ARMED_TRACE, KeyHelp, PENDING, help_for, relevant};
@@ -171,7 +170,7 @@ fn segments(app: &App) -> Vec<Segment> {
         ));
     }
     let armed_keys: &[KeyHelp] = match &app.armed {
-        Some(a) if app.mode == Mode::Browse && is_person_judged(&a.check) => ARMED_TRACE,
+        Some(a) if app.mode == Mode::Browse && a.check.person_judged() => ARMED_TRACE,
         Some(_) if app.mode == Mode::Browse => ARMED,
         None if app.mode == Mode::Browse && app.faults.pending.is_some() => PENDING,
         _ => &[],

@@ -11,7 +11,7 @@ use super::evidence::{EvidencePane, evidence_lines};
 use super::live::LivePane;
 use super::retry_chart::{MIN_HEIGHT, RetryChart};
 use super::theme;
-use crate::checks::{RetryTimeline, draws_timeline};
+use crate::checks::RetryTimeline;
 use crate::ui::app::App;
 use crate::ui::zoom::{Zoom, ZoomPane};
 
@@ -25,7 +25,7 @@ const ALL_FIGURES: usize = 40;
 fn chart(app: &App) -> Option<(String, RetryTimeline)> {
     if let Some(armed) = app.armed_here() {
         let t = RetryTimeline::from_journal(armed.journal.entries(), armed.origin_us);
-        return (draws_timeline(&armed.check) && !t.is_empty()).then(|| ("live".to_owned(), t));
+        return (armed.check.draws_timeline() && !t.is_empty()).then(|| ("live".to_owned(), t));
     }
     EvidencePane::chart(app)
 }
