@@ -31,6 +31,9 @@ pub struct DemoArgs {
     /// Start with the flawed peers (d in the cockpit switches).
     #[arg(long)]
     pub flawed: bool,
+    /// Colours for a light or dark terminal (as `review --theme`; `NO_COLOR` is honoured).
+    #[arg(long, value_enum, value_name = "light|dark")]
+    pub theme: Option<crate::ui::view::Theme>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -48,7 +51,7 @@ pub enum DemoCommand {
 pub fn run(args: DemoArgs) -> color_eyre::Result<ExitCode> {
     match args.command {
         Some(DemoCommand::Client { flawed }) => run_client(flawed),
-        None => run_cockpit(args.dossier, args.flawed),
+        None => run_cockpit(args.dossier, args.flawed, args.theme),
     }
 }
 
@@ -74,9 +77,14 @@ fn run_client(flawed: bool) -> color_eyre::Result<ExitCode> {
     }
 }
 
-fn run_cockpit(dossier: Option<PathBuf>, flawed: bool) -> color_eyre::Result<ExitCode> {
+fn run_cockpit(
+    dossier: Option<PathBuf>,
+    flawed: bool,
+    theme: Option<crate::ui::view::Theme>,
+) -> color_eyre::Result<ExitCode> {
     let path = dossier.unwrap_or_else(|| PathBuf::from(DEFAULT_DEMO_DOSSIER));
     let (store, mut app) = open(&path, None)?;
+    app.theme = super::review::theme(theme);
     let runtime = tokio::runtime::Runtime::new().wrap_err("cannot start the async runtime")?;
     let behaviour = Behaviour::new(flawed);
     let secret = generate_secret();

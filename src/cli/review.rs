@@ -48,6 +48,10 @@ pub struct ReviewArgs {
     /// or `0` for at the keypress.
     #[arg(long, value_name = "MIN..MAX", default_value = FaultDelay::DEFAULT_TEXT, value_parser = FaultDelay::parse)]
     pub fault_delay: FaultDelay,
+    /// Colours for a light or dark terminal; the default reads on both, and `NO_COLOR` (any
+    /// non-empty value) gives a monochrome UI unless this is given.
+    #[arg(long, value_enum, value_name = "light|dark")]
+    pub theme: Option<crate::ui::view::Theme>,
 }
 
 /// Checks `--profile` and `--upstream` before the dossier is opened or the TUI takes the
@@ -170,6 +174,11 @@ pub(super) fn open(path: &Path, chosen: Option<&str>) -> color_eyre::Result<(Dos
     Ok((store, App::new(q, dossier, name, created)))
 }
 
+/// The theme of this run: `--theme`, else `NO_COLOR`, else the default.
+pub(super) fn theme(flag: Option<crate::ui::view::Theme>) -> crate::ui::view::Theme {
+    crate::ui::view::Theme::choose(flag, std::env::var_os("NO_COLOR").as_deref())
+}
+
 /// Runs the TUI and turns an unsaved quit into a failure exit.
 pub(super) fn run_tui(
     runtime: &tokio::runtime::Runtime,
@@ -192,6 +201,7 @@ pub fn run(args: ReviewArgs) -> color_eyre::Result<ExitCode> {
     }
     let (store, mut app) = open(&path, args.questionnaire.as_deref())?;
     apply_api_flags(&mut app, args.profile.as_deref(), args.upstream.as_deref());
+    app.theme = theme(args.theme);
     app.faults.delay = args.fault_delay;
     let runtime = tokio::runtime::Runtime::new().wrap_err("cannot start the async runtime")?;
     let listen = app.dossier.settings.api.listen.clone();

@@ -196,6 +196,8 @@ pub struct App {
     pub faults: super::faults::Faults,
     /// The session clock and the time per section not yet in the dossier (`ui/agenda.rs`).
     pub agenda: super::agenda::Agenda,
+    /// The colours (`--theme`, `NO_COLOR`), applied to each finished frame.
+    pub theme: super::view::Theme,
 }
 
 impl App {
@@ -235,6 +237,7 @@ impl App {
             verification: Default::default(),
             faults: super::faults::Faults::default(),
             agenda: super::agenda::Agenda::new(now),
+            theme: super::view::Theme::default(),
         }
     }
 

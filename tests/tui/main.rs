@@ -12,6 +12,7 @@ mod live_checks;
 mod panic;
 mod runner;
 mod screens;
+mod themes;
 mod tmux;
 mod verification;
 mod zoom;

@@ -7,6 +7,7 @@ mod evidence;
 mod header;
 mod help;
 mod live;
+mod palette;
 mod pending;
 mod question;
 mod retry_chart;
@@ -29,6 +30,7 @@ pub use evidence::EvidencePane;
 pub use header::Header;
 pub use help::HelpPopup;
 pub use live::LivePane;
+pub use palette::Theme;
 pub use pending::PendingPane;
 pub use question::QuestionPane;
 pub use retry_chart::RetryChart;
@@ -143,6 +145,7 @@ impl Widget for &App {
             Mode::Settings | Mode::EditSetting => SettingsPopup(self).render(a.body, buf),
             _ => {}
         }
+        self.theme.apply(area, buf);
     }
 }
 
