@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::api::judges::{self, JudgeInput, RunEnd};
 use super::api::{JournalEntry, Scenario};
-use super::webhook::{Observation, Scheme, judge_deliveries};
+use super::webhook::{Observation, Scheme, TransportFacts, judge_deliveries};
 use super::{CheckId, CheckResult, Run, Verdict};
 
 /// Bump when any judge changes what it concludes from the same observations; a record judged
@@ -73,6 +73,9 @@ pub struct KeptWebhook {
     /// it could not say), for the checks that ask it (`--observer`).
     #[serde(default)]
     pub processed: Vec<(String, Result<u64, String>)>,
+    /// `webhook.transport`: the URL and the TLS handshake it showed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<TransportFacts>,
 }
 
 impl Kept {

@@ -130,6 +130,7 @@ checks! {
     WebhookDuplicate => "webhook.duplicate",
     WebhookOrdering => "webhook.ordering",
     WebhookDeadline => "webhook.deadline",
+    WebhookTransport => "webhook.transport",
     AuthRefresh => "auth.refresh",
     AuthTokenReuse => "auth.token_reuse",
     HeadersClientName => "headers.client_name",
@@ -242,6 +243,13 @@ impl CheckId {
                 "every one of N deliveries is answered inside the deadline",
                 "The webhook listener must answer every delivery inside the deadline; acknowledge receipt first and process the event asynchronously.",
                 W::Deadline,
+            ),
+            C::WebhookTransport => webhook(
+                self,
+                "HTTPS with a valid certificate",
+                "the URL is HTTPS over TLS 1.2 or 1.3, its certificate verifies and is not about to expire (30 days), and it answers without a redirect",
+                "The webhook listener must be served over HTTPS (TLS 1.2 or 1.3) at the URL it registered, without redirects, with a certificate from a trusted CA that is valid for its host and renewed well before it expires (at least 30 days ahead).",
+                W::Transport,
             ),
             C::AuthRefresh => api(
                 self,

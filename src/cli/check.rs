@@ -137,6 +137,12 @@ fn untrusted(
             text::short(&hook.url),
         ));
     }
+    if runs_hooks && webhook_flags.ca.is_none() && !hook.ca_file.trim().is_empty() {
+        return Some(format!(
+            "{file}: [settings.webhook] ca_file = \"{}\" comes from the dossier, and its certificates would be trusted for the listener's TLS; a dossier may come from someone else: give the CA yourself with --ca, or {how}",
+            text::short(&hook.ca_file),
+        ));
+    }
     let exec = d.settings.api.exec.as_deref().map(str::trim).filter(|e| !e.is_empty());
     if let (true, None, Some(exec)) = (runs_api, api_flags.exec.as_deref(), exec) {
         return Some(format!(

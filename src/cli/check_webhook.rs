@@ -59,6 +59,10 @@ pub struct WebhookFlags {
     /// processed an event twice.
     #[arg(long, value_name = "URL")]
     pub observer: Option<String>,
+    /// A PEM file of CA certificates to trust beside the system's roots for the listener's
+    /// certificate (a staging listener's test CA) [settings.webhook.ca_file].
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -119,6 +123,12 @@ pub fn resolve(
         .and_then(|t| match &flags.observer {
             Some(url) => t.with_observer(url),
             None => Ok(t),
+        })
+        .and_then(|t| {
+            match flags.ca.clone().or_else(|| settings.and_then(|s| nonempty(&s.ca_file)).map(Into::into)) {
+                Some(path) => t.with_ca(&path),
+                None => Ok(t),
+            }
         })
         .map_err(|e| e.to_string())?;
     let target = match flags.event.as_deref().map(Event::from_arg).transpose().map_err(|e| e.to_string())? {

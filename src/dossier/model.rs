@@ -220,6 +220,10 @@ pub struct WebhookSettings {
     pub secret_env: String,
     #[serde(default = "default_deadline")]
     pub deadline_secs: f64,
+    /// A PEM file of CA certificates trusted beside the system's roots for the listener's
+    /// certificate (a staging listener's test CA); relative to the current folder.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub ca_file: String,
     #[serde(flatten)]
     pub extra: toml::Table,
 }
@@ -242,6 +246,7 @@ impl Default for WebhookSettings {
             header: String::new(),
             secret_env: default_secret_env(),
             deadline_secs: default_deadline(),
+            ca_file: String::new(),
             extra: toml::Table::new(),
         }
     }

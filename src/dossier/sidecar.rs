@@ -218,6 +218,7 @@ impl KeptWebhook {
             planned: self.planned,
             deliveries: Vec::new(),
             processed: self.processed.clone(),
+            transport: self.transport.clone(),
         }
     }
 }
@@ -229,7 +230,8 @@ mod tests {
     use super::*;
     use crate::checks::api::judges::{RunEnd, RunOutcome};
     use crate::checks::api::{RequestKind, Scenario};
-    use crate::checks::webhook::{Case, Outcome, Scheme};
+    use crate::checks::webhook::transport::{CertFacts, Handshake, TlsFacts, Verification};
+    use crate::checks::webhook::{Case, Outcome, Scheme, TransportFacts};
 
     fn entry(seq: u64, at_us: u64) -> JournalEntry {
         JournalEntry {
@@ -279,8 +281,36 @@ mod tests {
                 Duration::from_millis(12),
             )],
             processed: vec![("msg_1".into(), Ok(1)), ("msg_2".into(), Err("observer answered 500".into()))],
+            transport: None,
         });
-        for kept in [api(false), api(true), webhook] {
+        let transport = Kept::Webhook(KeptWebhook {
+            check: "webhook.transport".into(),
+            transport: Some(TransportFacts {
+                url: "https://127.0.0.1:8443/hook".into(),
+                loopback: true,
+                observed_at: 1_790_000_000,
+                tls: Some(TlsFacts {
+                    handshake: Handshake::Completed {
+                        version: "TLSv1_3".into(),
+                        cipher_suite: "TLS13_AES_128_GCM_SHA256".into(),
+                    },
+                    certificate: Some(CertFacts {
+                        subject: "CN=listener".into(),
+                        issuer: "CN=test CA".into(),
+                        not_before: 1_780_000_000,
+                        not_after: 1_800_000_000,
+                        chain_len: 1,
+                    }),
+                    verification: Verification::Verified,
+                    extra_ca: Some("ca.pem".into()),
+                }),
+            }),
+            ..match &webhook {
+                Kept::Webhook(w) => w.clone(),
+                Kept::Api(_) => unreachable!("a webhook record"),
+            }
+        });
+        for kept in [api(false), api(true), webhook, transport] {
             let file = encode(&kept).expect("encodes");
             write(dir.path(), &file).expect("writes");
             assert_eq!(read(dir.path(), &file.digest).expect("reads back"), kept);

@@ -8,7 +8,11 @@ impl WebhookSettings {
     /// The target these settings describe, validated as the checks validate it.
     pub fn target(&self) -> Result<WebhookTarget, TargetError> {
         let scheme: Scheme = self.scheme.parse()?;
-        WebhookTarget::new(&self.url, scheme, Some(&self.header), self.deadline_secs)
+        let target = WebhookTarget::new(&self.url, scheme, Some(&self.header), self.deadline_secs)?;
+        match self.ca_file.trim() {
+            "" => Ok(target),
+            path => target.with_ca(std::path::Path::new(path)),
+        }
     }
 
     /// Writes `target` here, with the *name* of the variable holding the secret (never the
@@ -23,6 +27,7 @@ impl WebhookSettings {
         };
         self.secret_env = secret_env.to_owned();
         self.deadline_secs = target.deadline.as_secs_f64();
+        self.ca_file = target.ca.as_ref().map(|ca| ca.path.display().to_string()).unwrap_or_default();
     }
 }
 
@@ -47,6 +52,10 @@ mod tests {
         s.record(&t, "OKHI_SECRET");
         assert_eq!(s.secret_env, "OKHI_SECRET");
         assert_eq!(s.target(), Ok(t));
+        s.ca_file = "no/such/ca.pem".into();
+        let err = s.target().expect_err("no CA file").to_string();
+        assert!(err.contains("no/such/ca.pem"), "{err}");
+        s.ca_file.clear();
         s.scheme = "svix".into();
         assert!(s.target().expect_err("bad").to_string().contains("svix"));
     }

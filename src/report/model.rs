@@ -425,17 +425,18 @@ mod tests {
         let mut d = Dossier::new(&q);
         let r = Report::build(&q, &d);
         assert_eq!(r.readiness.headline(), "incomplete: 9 questions open");
-        assert_eq!(r.readiness.checks_not_run, 7);
+        assert_eq!(r.readiness.checks_not_run, 8);
         for question in q.questions() {
             d.answer_mut(&question.id).status = ReviewStatus::Ok;
         }
-        assert_eq!(Report::build(&q, &d).readiness.headline(), "ready (7 linked checks never run)");
+        assert_eq!(Report::build(&q, &d).readiness.headline(), "ready (8 linked checks never run)");
         for c in [
             "webhook.delivery",
             "webhook.rotation",
             "webhook.ordering",
             "webhook.duplicate",
             "webhook.deadline",
+            "webhook.transport",
             "webhook.signature",
         ] {
             d.file_evidence(CheckResult::new(c, Verdict::Pass, "fine"), at());

@@ -351,7 +351,9 @@ fn r_runs_webhook_checks_and_arms_the_first_api_check_not_yet_passed() {
     }
     assert_eq!(id(&a), "webhooks.events");
     match press(&mut a, KeyCode::Char('r')).as_slice() {
-        [Effect::RunChecks { ids, .. }] => assert_eq!(ids, &["webhook.delivery", "webhook.deadline"]),
+        [Effect::RunChecks { ids, .. }] => {
+            assert_eq!(ids, &["webhook.delivery", "webhook.deadline", "webhook.transport"])
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -724,7 +726,7 @@ fn a_yes_is_remembered_for_the_session() {
     press(&mut a, KeyCode::Char('r'));
     match press(&mut a, KeyCode::Char('y')).as_slice() {
         [Effect::RunChecks { ids, settings }] => {
-            assert_eq!(ids, &["webhook.delivery", "webhook.deadline"]);
+            assert_eq!(ids, &["webhook.delivery", "webhook.deadline", "webhook.transport"]);
             assert_eq!(settings.webhook.url, "https://collector.example/hook");
         }
         other => panic!("{other:?}"),

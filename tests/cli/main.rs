@@ -36,6 +36,7 @@ mod network_exposure;
 mod webhook_cli;
 mod webhook_listeners;
 mod webhook_signing;
+mod webhook_transport;
 mod webhook_verifiers;
 
 // Across every check and output.

@@ -106,7 +106,9 @@ async fn a_correct_listener_passes_every_check_and_progress_is_reported() {
     let results = run_checks(&target(&url, 2.0), &Secret::new(SECRET), &[], &sink).await;
     assert_eq!(results.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), webhook_check_ids());
     for r in &results {
-        assert_eq!(r.verdict, Verdict::Pass, "{}: {} {:?}", r.id, r.summary, r.observations);
+        // Plain http on loopback: webhook.transport says "testing locally".
+        let want = if r.id == "webhook.transport" { Verdict::Inconclusive } else { Verdict::Pass };
+        assert_eq!(r.verdict, want, "{}: {} {:?}", r.id, r.summary, r.observations);
         assert!(!r.observations.is_empty() && !r.figures.is_empty(), "{}", r.id);
     }
     let sig = results.iter().find(|r| r.id == "webhook.signature").expect("signature");

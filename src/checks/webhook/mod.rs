@@ -15,6 +15,9 @@ mod scheme;
 mod send;
 pub mod signing;
 mod target;
+mod tls_probe;
+pub mod transport;
+mod trust;
 
 pub use events::{Event, EventError, SampleEvent};
 pub use log::{Delivery, DeliveryLog, REDACTED};
@@ -27,3 +30,5 @@ pub use scheme::{BadDeadline, DEFAULT_DEADLINE, MAX_DEADLINE, Scheme, UnknownSch
 pub use send::{MAX_BODY, MAX_DRAIN, Sender};
 pub use signing::{Signer, SigningError};
 pub use target::{DEFAULT_DELIVERIES, DEFAULT_TOLERANCE, MAX_TOLERANCE, TargetError, WebhookTarget};
+pub use transport::TransportFacts;
+pub use trust::{BadCa, TrustedCa};

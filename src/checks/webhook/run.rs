@@ -41,6 +41,9 @@ pub enum WebhookPlan {
     Ordering,
     /// N deliveries, each timed against the deadline.
     Deadline,
+    /// The URL and one TLS handshake (`tls_probe`), then one signed sample event (a redirect
+    /// is reported).
+    Transport,
 }
 
 /// The webhook checks, in registry (run) order.
@@ -99,7 +102,7 @@ pub async fn run_checks_logged(
     let prepared = Signer::new(target.scheme, target.effective_header(), secret)
         .map_err(|e| format!("cannot sign deliveries: {e}"))
         .and_then(|signer| {
-            Sender::new(target.url.clone(), target.deadline)
+            Sender::new(target.url.clone(), target.deadline, target.ca.as_ref())
                 .map(|sender| (signer, sender))
                 .map_err(|e| format!("cannot set up the HTTP client: {e}"))
         });
@@ -137,6 +140,14 @@ struct Run<'a> {
 impl Run<'_> {
     async fn check(&self) -> CheckResult {
         let t = self.target;
+        let transport = match self.plan {
+            WebhookPlan::Transport => Some(super::tls_probe::probe(&t.url, t.ca.as_ref(), t.deadline).await),
+            _ => None,
+        };
+        if let Some(tls) = transport.as_ref().and_then(|f| f.tls.as_ref()) {
+            let line = super::transport::handshake_line(tls);
+            self.sink.send(CheckEvent::Progress { id: self.id.to_owned(), message: line });
+        }
         let (deliveries, processed) = self.observe().await;
         let planned = t.deliveries.max(1);
         let kept = KeptWebhook {
@@ -147,6 +158,7 @@ impl Run<'_> {
             planned,
             deliveries,
             processed,
+            transport,
         };
         let mut result = judge_deliveries(self.plan, &kept);
         result.kept = Some(Arc::new(Kept::Webhook(kept)));
@@ -159,7 +171,7 @@ impl Run<'_> {
         let t = self.target;
         let now = chrono::Utc::now().timestamp();
         match self.plan {
-            WebhookPlan::Delivery => {
+            WebhookPlan::Delivery | WebhookPlan::Transport => {
                 let m = self.message(now, 0);
                 (self.deliver(&[(Case::Genuine, &m, Variant::Genuine)]).await, Vec::new())
             }
@@ -372,6 +384,7 @@ pub fn judge_deliveries(plan: WebhookPlan, kept: &KeptWebhook) -> CheckResult {
         WebhookPlan::Duplicate => judge::observed(judge::duplicate(obs, deadline), &kept.processed),
         WebhookPlan::Ordering => judge::observed(judge::ordering(obs, deadline), &kept.processed),
         WebhookPlan::Deadline => judge::deadline(obs, deadline, kept.planned),
+        WebhookPlan::Transport => super::transport::transport(kept.transport.as_ref(), obs, deadline),
     }
 }
 
@@ -379,7 +392,9 @@ pub fn judge_deliveries(plan: WebhookPlan, kept: &KeptWebhook) -> CheckResult {
 /// deliveries a check may send times the deadline.
 pub fn worst_case(target: &WebhookTarget, id: &str) -> Duration {
     let n = match CheckId::parse(id).and_then(plan_of) {
+        // Transport: the handshake and one delivery, each bounded by the deadline.
         Some(WebhookPlan::Delivery) => 1,
+        Some(WebhookPlan::Transport) => 2,
         Some(WebhookPlan::Signature) => judge::signature_cases(target.scheme).len(),
         Some(WebhookPlan::Rotation) => judge::rotation_cases(target.scheme).len(),
         Some(WebhookPlan::Replay) => judge::replay_cases(target.tolerance_secs()).len(),
@@ -397,7 +412,7 @@ mod tests {
 
     #[test]
     fn selects_in_catalogue_order_and_names_unknown_ids() {
-        assert_eq!(select_checks(&[]).expect("all").len(), 7);
+        assert_eq!(select_checks(&[]).expect("all").len(), 8);
         let ids = vec!["webhook.deadline".to_owned(), "webhook.delivery".to_owned()];
         assert_eq!(select_checks(&ids).expect("two"), vec!["webhook.delivery", "webhook.deadline"]);
         let err = select_checks(&["auth.refresh".to_owned()]).expect_err("not webhook");

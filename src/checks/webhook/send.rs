@@ -10,10 +10,11 @@
 use std::time::{Duration, Instant};
 
 use reqwest::header::LOCATION;
-use reqwest::{Client, Url, redirect};
+use reqwest::{Certificate, Client, Url, redirect};
 
 use super::observe::{Case, Observation, Outcome};
 use super::signing::Wire;
+use super::trust::TrustedCa;
 
 /// At most this much of an answer's body is kept (for the observation's detail).
 pub const MAX_BODY: usize = 4096;
@@ -30,12 +31,18 @@ pub struct Sender {
 }
 
 impl Sender {
-    pub fn new(url: Url, deadline: Duration) -> Result<Self, reqwest::Error> {
+    /// A sender to `url`, trusting `ca` beside the system's roots when one is given.
+    pub fn new(url: Url, deadline: Duration, ca: Option<&TrustedCa>) -> Result<Self, reqwest::Error> {
         let mut builder = Client::builder()
             .redirect(redirect::Policy::none())
             .connect_timeout(deadline)
             .timeout(deadline)
             .user_agent(concat!("certcockpit/", env!("CARGO_PKG_VERSION"), " (webhook check)"));
+        if let Some(ca) = ca {
+            let certs: Result<Vec<_>, _> =
+                ca.certs.iter().map(|c| Certificate::from_der(c.as_ref())).collect();
+            builder = builder.tls_certs_merge(certs?);
+        }
         // A proxy from the environment cannot reach this machine's loopback; go direct.
         if is_loopback(&url) {
             builder = builder.no_proxy();
@@ -130,7 +137,8 @@ impl Sender {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// Whether `url`'s host is this machine (`localhost`, `127.0.0.0/8`, `::1`, mapped too).
+pub(super) fn is_loopback(url: &Url) -> bool {
     let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
         || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.to_canonical().is_loopback())

@@ -10,6 +10,7 @@ use reqwest::header::HeaderName;
 
 use super::events::Event;
 use super::scheme::{BadDeadline, deadline_from_secs};
+use super::trust::TrustedCa;
 use super::{SampleEvent, Scheme};
 
 /// How many deliveries `webhook.deadline` times.
@@ -39,6 +40,8 @@ pub enum TargetError {
     BadTolerance(String),
     #[error("the observer URL '{url}' is not valid: {reason}")]
     BadObserver { url: String, reason: String },
+    #[error(transparent)]
+    BadCa(#[from] super::trust::BadCa),
 }
 
 /// The listener under test.
@@ -59,6 +62,9 @@ pub struct WebhookTarget {
     /// The partner's side-effect observer (a test hook): `GET <observer>?id=<webhook-id>`
     /// answers `{"processed": N}`, read by `webhook.duplicate` and `webhook.ordering`.
     pub observer: Option<Url>,
+    /// A CA the reviewer trusts beside the system's roots (`--ca FILE`): every delivery and
+    /// `webhook.transport`'s handshake verify the listener's certificate against both.
+    pub ca: Option<TrustedCa>,
 }
 
 impl WebhookTarget {
@@ -86,7 +92,15 @@ impl WebhookTarget {
             event: Event::Sample(SampleEvent::for_scheme(scheme)),
             tolerance: DEFAULT_TOLERANCE,
             observer: None,
+            ca: None,
         })
+    }
+
+    /// Trusts the CA certificates of the PEM file `path` beside the system's roots (read and
+    /// checked now, so a bad file is an error before anything is sent).
+    pub fn with_ca(mut self, path: &std::path::Path) -> Result<Self, TargetError> {
+        self.ca = Some(TrustedCa::load(path)?);
+        Ok(self)
     }
 
     /// Sets the side-effect observer's URL (validated like the listener's).
