@@ -140,6 +140,15 @@ pub fn transport(facts: Option<&TransportFacts>, obs: &[Observation], deadline: 
     if let Some(o) = obs.iter().find(|o| o.case == Case::Genuine) {
         r = r.figure("genuine_status", o.status_figure()).observe(o.line());
     }
+    // As in every webhook check: an answer that never came whole is the listener's failure.
+    if let Some(o) = obs.iter().find(|o| {
+        o.case == Case::Genuine
+            && (matches!(o.outcome, super::Outcome::TimedOut | super::Outcome::Broken(_))
+                || o.treatment(deadline) == Treatment::Late)
+    }) {
+        problems
+            .push(format!("the listener's URL gave {}: it must answer there, in time", o.describe(deadline)));
+    }
     if let Some(o) = redirect {
         problems.push(format!(
             "the listener {}: providers do not follow redirects, register the URL that answers",

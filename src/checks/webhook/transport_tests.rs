@@ -207,3 +207,24 @@ fn an_http_listener_that_refuses_connections_is_the_environments_doing() {
     assert_eq!(r.verdict, Verdict::Inconclusive);
     assert!(r.environment_error().is_some() && r.summary.contains("could not be reached"), "{}", r.summary);
 }
+
+/// As every webhook check: an answer that never came whole fails, with the reason.
+#[test]
+fn a_broken_or_missing_answer_fails_whatever_the_scheme() {
+    let local =
+        TransportFacts { url: "http://127.0.0.1:9/hook".into(), loopback: true, observed_at: NOW, tls: None };
+    let garbage = vec![Observation::new(
+        Case::Genuine,
+        Outcome::Broken("invalid HTTP version parsed".into()),
+        Duration::from_millis(2),
+    )];
+    let r = judge(&local, &garbage);
+    assert!(
+        r.verdict == Verdict::Fail && r.summary.contains("no usable answer (invalid HTTP"),
+        "{}",
+        r.summary
+    );
+    let held = vec![Observation::new(Case::Genuine, Outcome::TimedOut, DEADLINE)];
+    let r = judge(&https(tls13(), Some(cert(75, 90)), Verification::Verified), &held);
+    assert!(r.verdict == Verdict::Fail && r.summary.contains("no answer within 15 s"), "{}", r.summary);
+}
