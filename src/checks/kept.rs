@@ -10,6 +10,9 @@
 //! - A webhook check keeps its deliveries and the answers (the answer bodies already redacted
 //!   of the secret, see `webhook/run.rs`), with the scheme, deadline and planned count.
 //!
+//! - `webhook.fallback` keeps its announcements' answers, which resource was withheld, and the
+//!   API's journal of the window.
+//!
 //! Records (`api.endpoints`) and person-judged checks keep nothing: there is no verdict of a
 //! judge to re-run.
 
@@ -19,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::api::judges::{self, JudgeInput, RunEnd};
 use super::api::{JournalEntry, Scenario};
-use super::webhook::{Observation, Scheme, TransportFacts, judge_deliveries};
+use super::webhook::{KeptFallback, Observation, Scheme, TransportFacts, judge_deliveries};
 use super::{CheckId, CheckResult, Run, Verdict};
 
 /// Bump when any judge changes what it concludes from the same observations; a record judged
@@ -32,6 +35,8 @@ pub const JUDGE_VERSION: u32 = 1;
 pub enum Kept {
     Api(KeptApi),
     Webhook(KeptWebhook),
+    /// `webhook.fallback`: the announcements and the API's journal of the window.
+    Fallback(KeptFallback),
 }
 
 /// An evidence-API check's armed window.
@@ -84,6 +89,7 @@ impl Kept {
         match self {
             Kept::Api(a) => a.scenario.check_id,
             Kept::Webhook(w) => &w.check,
+            Kept::Fallback(_) => CheckId::WebhookFallback.as_str(),
         }
     }
 
@@ -92,6 +98,7 @@ impl Kept {
         match self {
             Kept::Api(a) => a.entries.len() + a.session.len(),
             Kept::Webhook(w) => w.deliveries.len(),
+            Kept::Fallback(f) => f.deliveries.len() + f.entries.len(),
         }
     }
 
@@ -131,6 +138,7 @@ impl Kept {
                     format!("{} is not a webhook check this build knows", w.check),
                 ),
             },
+            Kept::Fallback(f) => super::webhook::fallback::judge(f).neutralised(),
         }
     }
 }

@@ -18,6 +18,8 @@
 //!    - an evidence-API check: `Run::Api { scenario, judge }`, a scenario function in
 //!      `api/scenario.rs` (what the API does while armed, from [`Scenario::normal`]) and a pure
 //!      judge in `api/judges/` (`fn(&JudgeInput) -> CheckResult`);
+//!    - a check spanning both families (it sends webhooks and watches the API): `Run::Fallback`
+//!      is the one there is (`webhook.fallback`); a second would need its own `Run` kind;
 //!    - a webhook check: `Run::Webhook(WebhookPlan::New)`: add the variant to
 //!      [`WebhookPlan`] and the compiler then points at the places in `webhook/run.rs` that
 //!      plan its deliveries and judge them.
@@ -56,6 +58,10 @@ pub enum Run {
     /// The partner's client calls the evidence API while `scenario` is armed; `judge` reads
     /// the journal.
     Api { scenario: fn(Scenario) -> Scenario, judge: fn(&JudgeInput<'_>) -> CheckResult },
+    /// Both families at once (`webhook.fallback`): the cockpit announces the evidence API's
+    /// resources by webhook, withholds one event, and watches the API for the partner fetching
+    /// it; judged by `webhook::fallback::judge` (it needs a webhook target and the API).
+    Fallback,
     /// A record of the evidence API's whole run (no scenario is armed for it): filed after
     /// every headless run and with every judged run in the cockpit (`api.endpoints`).
     Record,
@@ -66,6 +72,7 @@ impl fmt::Debug for Run {
         match self {
             Run::Webhook(plan) => write!(f, "Webhook({plan:?})"),
             Run::Api { .. } => f.write_str("Api"),
+            Run::Fallback => f.write_str("Fallback"),
             Run::Record => f.write_str("Record"),
         }
     }
@@ -93,7 +100,8 @@ pub struct Descriptor {
 impl Descriptor {
     pub fn family(&self) -> CheckFamily {
         match self.run {
-            Run::Webhook(_) => CheckFamily::Webhook,
+            // Listed with the webhook checks (its id and question are webhook ones).
+            Run::Webhook(_) | Run::Fallback => CheckFamily::Webhook,
             Run::Api { .. } | Run::Record => CheckFamily::Api,
         }
     }
@@ -131,6 +139,7 @@ checks! {
     WebhookOrdering => "webhook.ordering",
     WebhookDeadline => "webhook.deadline",
     WebhookTransport => "webhook.transport",
+    WebhookFallback => "webhook.fallback",
     AuthRefresh => "auth.refresh",
     AuthTokenReuse => "auth.token_reuse",
     HeadersClientName => "headers.client_name",
@@ -251,6 +260,15 @@ impl CheckId {
                 "The webhook listener must be served over HTTPS (TLS 1.2 or 1.3) at the URL it registered, without redirects, with a certificate from a trusted CA that is valid for its host and renewed well before it expires (at least 30 days ahead).",
                 W::Transport,
             ),
+            C::WebhookFallback => Descriptor {
+                id: self,
+                title: "Missed events fetched",
+                pass_when: "the resource of an announced event that was never delivered is fetched from the API within the window",
+                requirement: "The integration must have a fallback for webhook events it never receives: notice the gap (sequence numbers, or a periodic re-sync) and fetch the missed data through the API.",
+                run: Run::Fallback,
+                person_judged: false,
+                draws_timeline: false,
+            },
             C::AuthRefresh => api(
                 self,
                 "Expired tokens renewed",
@@ -505,7 +523,10 @@ mod tests {
             );
             assert!(!d.requirement.contains(c.as_str()), "{c}: the requirement names the id");
             match d.run {
-                Run::Webhook(_) => assert!(!d.person_judged && !d.draws_timeline, "{c}"),
+                Run::Webhook(_) | Run::Fallback => {
+                    assert!(!d.person_judged && !d.draws_timeline, "{c}");
+                    assert_eq!(Scenario::for_check(c.as_str()), None, "{c}: arms no scenario");
+                }
                 Run::Api { scenario, .. } => {
                     let s = scenario(Scenario::normal(c.as_str()));
                     assert_eq!(s.check_id, c.as_str(), "{c}: the scenario keeps its check");

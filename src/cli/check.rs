@@ -13,6 +13,7 @@ use clap::{Args, Subcommand};
 
 use super::Exit;
 use super::check_api::{self, ApiArgs, ApiFlags};
+use super::check_fallback;
 use super::check_webhook::{self, WebhookArgs, WebhookFlags};
 use crate::checks::api::scenario_ids;
 use crate::checks::webhook::{DeliveryLog, UnknownWebhookCheck, webhook_check_ids};
@@ -103,8 +104,8 @@ pub fn run(args: CheckArgs) -> color_eyre::Result<ExitCode> {
         }
         Some(CheckCommand::Api(a)) => gate(Families::Api, &WebhookFlags::default(), &a.api, &a.common),
         None if args.list => Ok(list()),
-        None if args.common.dossier.is_none() => Ok(usage_error(
-            "check needs --dossier FILE (run every check its settings configure), --list, or a subcommand: webhook, api",
+        None if args.common.dossier.is_none() && !names_fallback(&args.common.only) => Ok(usage_error(
+            "check needs --dossier FILE (run every check its settings configure), --list, --only webhook.fallback (with both families' flags), or a subcommand: webhook, api",
         )),
         None => gate(Families::Configured, &args.webhook, &args.api, &args.common),
     }
@@ -168,6 +169,9 @@ fn split_only(only: &[String], families: Families) -> Result<(Vec<String>, Vec<&
     let (hooks, apis) = (webhook_check_ids(), scenario_ids());
     let (mut w, mut a) = (Vec::new(), Vec::new());
     for wanted in only.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        if CheckId::WebhookFallback == wanted {
+            continue;
+        }
         if let Some(id) = hooks.iter().find(|id| **id == wanted).filter(|_| families != Families::Api) {
             if !w.iter().any(|x: &String| x == id) {
                 w.push((*id).to_owned());
@@ -192,10 +196,15 @@ fn split_only(only: &[String], families: Families) -> Result<(Vec<String>, Vec<&
             ));
         }
     }
-    if !only.is_empty() && w.is_empty() && a.is_empty() {
+    if !only.is_empty() && w.is_empty() && a.is_empty() && !names_fallback(only) {
         return Err("--only names no check".into());
     }
     Ok((w, a))
+}
+
+/// Whether `--only` names `webhook.fallback`.
+fn names_fallback(only: &[String]) -> bool {
+    only.iter().any(|s| CheckId::WebhookFallback == s.trim())
 }
 
 /// Runs one family or every configured one, and writes every output asked for.
@@ -215,7 +224,9 @@ fn gate(
             Err(e) if families == Families::Configured => return Ok(usage_error(&e.to_string())),
             Err(_) => None,
         },
-        Some(path) if families == Families::Configured => {
+        // `check --only webhook.fallback --dossier NEW` files into a new dossier, as the
+        // family subcommands do.
+        Some(path) if families == Families::Configured && !names_fallback(&common.only) => {
             return Ok(usage_error(&format!(
                 "--dossier {}: no such file (check --dossier reads the settings of an existing dossier)",
                 path.display()
@@ -228,15 +239,45 @@ fn gate(
         Err(e) => return Ok(usage_error(&e)),
     };
     let named = !common.only.is_empty();
-    let want_hooks = families == Families::Webhook || (named && !hook_ids.is_empty());
-    let want_api = families == Families::Api || (named && !api_ids.is_empty());
+    // webhook.fallback spans both families: only `check` (not `check webhook|api`) has the
+    // flags of both; it runs when named, or under --dossier when both families are configured.
+    let fallback_named = names_fallback(&common.only);
+    if fallback_named && families != Families::Configured {
+        let (sub, other) = if families == Families::Webhook {
+            ("webhook", "--exec or --watch")
+        } else {
+            ("api", "--url and --secret-env")
+        };
+        return Ok(usage_error(&format!(
+            "webhook.fallback needs both families, and `check {sub}` takes no {other}: run `certcockpit check --only webhook.fallback --url URL --secret-env VAR --exec COMMAND` (or --watch DURATION, or --dossier FILE)"
+        )));
+    }
+    let want_hooks = families == Families::Webhook || (named && !hook_ids.is_empty()) || fallback_named;
+    let want_api = families == Families::Api || (named && !api_ids.is_empty()) || fallback_named;
+    let runs_hooks = !(named && hook_ids.is_empty());
+    let runs_api = !(named && api_ids.is_empty());
     if let (Some(d), Some(path), false) = (&settings, &common.dossier, common.trust_dossier)
-        && let Some(refusal) =
-            untrusted(d, path, webhook_flags, api_flags, families, named, &hook_ids, &api_ids)
+        && let Some(refusal) = untrusted(
+            d,
+            path,
+            webhook_flags,
+            api_flags,
+            families,
+            named && !fallback_named,
+            &hook_ids,
+            &api_ids,
+        )
     {
         return Ok(usage_error(&refusal));
     }
-    let hook_plan = if families == Families::Api || (named && hook_ids.is_empty()) {
+    let fallback_prefix = |e: String| {
+        if fallback_named {
+            format!("webhook.fallback sends webhooks and watches the evidence API: {e}")
+        } else {
+            e
+        }
+    };
+    let hook_plan = if families == Families::Api || (named && hook_ids.is_empty() && !fallback_named) {
         None
     } else {
         match check_webhook::resolve(
@@ -245,17 +286,28 @@ fn gate(
             want_hooks,
         ) {
             Ok(p) => p,
-            Err(e) => return Ok(usage_error(&e)),
+            Err(e) => return Ok(usage_error(&fallback_prefix(e))),
         }
     };
-    let api_plan = if families == Families::Webhook || (named && api_ids.is_empty()) {
+    let api_plan = if families == Families::Webhook || (named && api_ids.is_empty() && !fallback_named) {
         None
     } else {
         match check_api::resolve(api_flags, settings.as_ref().map(|d| &d.settings.api), want_api) {
             Ok(p) => p,
-            Err(e) => return Ok(usage_error(&e)),
+            Err(e) => return Ok(usage_error(&fallback_prefix(e))),
         }
     };
+    // Without --only it runs when the reviewer set its window (flag or dossier): it waits
+    // that long, and the client command must be the partner's listener and reconciler.
+    let window_set = webhook_flags.fallback_window.is_some()
+        || settings.as_ref().is_some_and(|d| d.settings.webhook.fallback_window_secs.is_some());
+    let runs_fallback = families == Families::Configured
+        && (fallback_named || (!named && window_set))
+        && hook_plan.is_some()
+        && api_plan.is_some();
+    if fallback_named && let Some(why) = check_fallback::missing(hook_plan.is_some(), api_plan.is_some()) {
+        return Ok(usage_error(&why));
+    }
     if hook_plan.is_none() && api_plan.is_none() {
         return Ok(usage_error(
             "the dossier configures no check: set url and secret_env in [settings.webhook] or exec in [settings.api] (or pass --url/--secret-env or --exec)",
@@ -272,13 +324,18 @@ fn gate(
 
     let mut run = GateRun::default();
     let deliveries = DeliveryLog::default();
-    if let Some(plan) = &hook_plan {
+    if let Some(plan) = hook_plan.as_ref().filter(|_| runs_hooks) {
         let (checks, interrupted) = check_webhook::execute(plan, &hook_ids, common.json, &deliveries)?;
         run.checks.extend(checks);
         run.interrupted = interrupted;
     }
+    if let (Some(hook), Some(api), true, false) = (&hook_plan, &api_plan, runs_fallback, run.interrupted) {
+        let (checks, interrupted) = check_fallback::execute(hook, api, common.json)?;
+        run.checks.extend(checks);
+        run.interrupted = interrupted;
+    }
     let api_outcome = match &api_plan {
-        Some(plan) if !run.interrupted => {
+        Some(plan) if !run.interrupted && runs_api => {
             let ids = if api_ids.is_empty() { scenario_ids() } else { api_ids.clone() };
             let outcome = check_api::execute(plan, &ids)?;
             run.checks.extend(outcome.checks.iter().cloned());
@@ -312,6 +369,9 @@ fn gate(
         let filed = file_results(path, &results, |d| {
             if let Some(p) = &hook_plan {
                 d.settings.webhook.record(&p.target, &p.secret_env);
+                if runs_fallback {
+                    d.settings.webhook.record_fallback_window(p.fallback_window);
+                }
             }
             if let Some(p) = &api_plan {
                 d.settings.api.listen = p.listen.clone();

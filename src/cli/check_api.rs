@@ -92,7 +92,7 @@ pub enum Mode {
 
 pub struct Plan {
     pub mode: Mode,
-    client_env: ClientEnv,
+    pub(super) client_env: ClientEnv,
     pub tls: bool,
     pub profile_name: Option<String>,
     profile: Option<Profile>,
@@ -181,7 +181,7 @@ pub fn resolve(
 }
 
 /// Prints progress on stderr, so stdout stays the results alone (and valid JSON).
-struct StderrProgress;
+pub(super) struct StderrProgress;
 
 impl ProgressSink for StderrProgress {
     fn send(&self, event: CheckEvent) {
@@ -195,8 +195,31 @@ impl ProgressSink for StderrProgress {
 
 /// Whether an error starting or running the API is the environment's (a port taken, a
 /// client that cannot be spawned) rather than the user's input.
-fn is_environment(e: &ApiError) -> bool {
+pub(super) fn is_environment(e: &ApiError) -> bool {
     !matches!(e, ApiError::BadAddress(_) | ApiError::UnknownCheck(_) | ApiError::BadUpstream(_))
+}
+
+/// How the plan's API serves: the watched service's credentials, HTTPS from the local CA.
+pub(super) fn serve_options(plan: &Plan) -> Result<ServeOptions, String> {
+    let mut options = ServeOptions::default();
+    if let Mode::Watch { credentials: Some(c), .. } = &plan.mode {
+        options.credentials = Some(c.clone());
+    }
+    if plan.tls {
+        options.tls = Some(TlsServer::from_user_config().map_err(|e| format!("--tls: {e}"))?);
+    }
+    Ok(options)
+}
+
+/// Starts the evidence API the plan describes: the profile's imitation, or the proxy.
+pub(super) async fn start(plan: &Plan, options: ServeOptions) -> Result<EvidenceApi, ApiError> {
+    let profile = plan.profile.clone();
+    match &plan.upstream {
+        Some(up) => EvidenceApi::start_proxy_serving(&plan.listen, up, profile, options).await,
+        None => {
+            EvidenceApi::start_serving(&plan.listen, profile.unwrap_or_else(profile::generic), options).await
+        }
+    }
 }
 
 /// Runs the API checks `ids` (each must have a scenario), then the `api.endpoints` record.
@@ -212,30 +235,16 @@ pub fn execute(plan: &Plan, ids: &[&'static str]) -> color_eyre::Result<Outcome>
         watch: None,
         interrupted: false,
     };
-    let mut options = ServeOptions::default();
-    if let Mode::Watch { credentials: Some(c), .. } = &plan.mode {
-        options.credentials = Some(c.clone());
-    }
-    if plan.tls {
-        match TlsServer::from_user_config() {
-            Ok(tls) => options.tls = Some(tls),
-            Err(e) => {
-                outcome.environment.push(format!("--tls: {e}"));
-                return Ok(outcome);
-            }
+    let options = match serve_options(plan) {
+        Ok(o) => o,
+        Err(e) => {
+            outcome.environment.push(e);
+            return Ok(outcome);
         }
-    }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     runtime.block_on(async {
-        let profile = plan.profile.clone();
-        let started = match &plan.upstream {
-            Some(up) => EvidenceApi::start_proxy_serving(&plan.listen, up, profile, options).await,
-            None => {
-                EvidenceApi::start_serving(&plan.listen, profile.unwrap_or_else(profile::generic), options)
-                    .await
-            }
-        };
-        let api = match started {
+        let api = match start(plan, options).await {
             Ok(api) => api,
             Err(e) if is_environment(&e) => {
                 outcome.environment.push(format!("the evidence API could not start: {e}"));

@@ -1,11 +1,14 @@
 //! `certcockpit check webhook`: probe a partner's webhook listener headlessly. The flags here
 //! also serve `certcockpit check --dossier`, where each overrides `[settings.webhook]`.
 
+use std::time::Duration;
+
 use clap::{Args, ValueEnum};
 
 use super::check::CommonFlags;
 use crate::checks::webhook::{
-    DEFAULT_TOLERANCE, DeliveryLog, Event, Scheme, Signer, WebhookTarget, run_checks_logged,
+    DEFAULT_TOLERANCE, DEFAULT_WINDOW, DeliveryLog, Event, Scheme, Signer, WebhookTarget, run_checks_logged,
+    window_from_secs,
 };
 use crate::checks::{CheckEvent, NoProgress, ProgressSink, Secret};
 use crate::ci::Timed;
@@ -46,23 +49,29 @@ pub struct WebhookFlags {
     #[arg(long)]
     pub deadline: Option<f64>,
     /// The provider's timestamp tolerance in seconds: webhook.replay probes 10 s inside and
-    /// outside it on both sides [default: 300, as Standard Webhooks and Stripe].
+    /// outside it on both sides [settings.webhook.tolerance_secs; default: 300, as Standard
+    /// Webhooks and Stripe].
     #[arg(long)]
     pub tolerance: Option<u64>,
     /// The event delivered: a sample (okhi-address-verification, okendo-review, wiseflow-flow,
     /// stripe-event, generic) or a JSON file with {{event_id}}, {{sequence}}, {{occurred_at}},
-    /// {{status}} placeholders. Default: the sample of the scheme's provider.
+    /// {{status}} placeholders [settings.webhook.event; default: the sample of the scheme's
+    /// provider].
     #[arg(long, value_name = "NAME|FILE")]
     pub event: Option<String>,
     /// The partner's side-effect observer (a test hook): GET URL?id=<webhook-id> answers
     /// {"processed": N}; webhook.duplicate and webhook.ordering then fail a listener that
-    /// processed an event twice.
+    /// processed an event twice [settings.webhook.observer].
     #[arg(long, value_name = "URL")]
     pub observer: Option<String>,
     /// A PEM file of CA certificates to trust beside the system's roots for the listener's
     /// certificate (a staging listener's test CA) [settings.webhook.ca_file].
     #[arg(long, value_name = "FILE")]
     pub ca: Option<std::path::PathBuf>,
+    /// How long webhook.fallback watches the evidence API, in seconds, for the resource whose
+    /// event it withheld to be fetched [settings.webhook.fallback_window_secs; default: 30].
+    #[arg(long, value_name = "SECS")]
+    pub fallback_window: Option<f64>,
 }
 
 #[derive(Debug, Args)]
@@ -89,6 +98,8 @@ pub struct Plan {
     pub target: WebhookTarget,
     pub secret: Secret,
     pub secret_env: String,
+    /// How long `webhook.fallback` watches the evidence API.
+    pub fallback_window: Duration,
 }
 
 fn nonempty(s: &str) -> Option<String> {
@@ -118,9 +129,12 @@ pub fn resolve(
     };
     let header = flags.header.clone().or_else(|| settings.and_then(|s| nonempty(&s.header)));
     let deadline = flags.deadline.or(settings.map(|s| s.deadline_secs)).unwrap_or(15.0);
+    let tolerance = flags.tolerance.or(settings.and_then(|s| s.tolerance_secs));
+    let observer =
+        flags.observer.clone().or_else(|| settings.and_then(|s| s.observer.as_deref().and_then(nonempty)));
     let target = WebhookTarget::new(&url, scheme, header.as_deref(), deadline)
-        .and_then(|t| t.with_tolerance(flags.tolerance.unwrap_or(DEFAULT_TOLERANCE.as_secs())))
-        .and_then(|t| match &flags.observer {
+        .and_then(|t| t.with_tolerance(tolerance.unwrap_or(DEFAULT_TOLERANCE.as_secs())))
+        .and_then(|t| match &observer {
             Some(url) => t.with_observer(url),
             None => Ok(t),
         })
@@ -131,9 +145,23 @@ pub fn resolve(
             }
         })
         .map_err(|e| e.to_string())?;
-    let target = match flags.event.as_deref().map(Event::from_arg).transpose().map_err(|e| e.to_string())? {
+    let event =
+        match (&flags.event, settings.and_then(|s| s.event.as_deref().and_then(nonempty))) {
+            (Some(arg), _) => Some(Event::from_arg(arg).map_err(|e| e.to_string())?),
+            (None, Some(arg)) => Some(Event::from_arg(&arg).map_err(|e| {
+                format!("[settings.webhook] {}", e.to_string().replacen("--event", "event", 1))
+            })?),
+            (None, None) => None,
+        };
+    let target = match event {
         Some(event) => WebhookTarget { event, ..target },
         None => target,
+    };
+    let fallback_window = match flags.fallback_window {
+        Some(secs) => window_from_secs(secs).map_err(|e| format!("--fallback-window: {e}"))?,
+        None => settings
+            .map_or(Ok(DEFAULT_WINDOW), WebhookSettings::fallback_window)
+            .map_err(|e| format!("[settings.webhook] fallback_window_secs: {e}"))?,
     };
     let secret_env =
         flags.secret_env.clone().or_else(|| settings.and_then(|s| nonempty(&s.secret_env))).ok_or_else(
@@ -142,7 +170,7 @@ pub fn resolve(
     let secret = Secret::from_env(&secret_env).map_err(|e| format!("--secret-env: {e}"))?;
     Signer::new(scheme, target.effective_header(), &secret)
         .map_err(|e| format!("the secret in {secret_env}: {e}"))?;
-    Ok(Some(Plan { target, secret, secret_env }))
+    Ok(Some(Plan { target, secret, secret_env, fallback_window }))
 }
 
 /// Prints one line per delivery on stderr, so stdout stays the result alone.

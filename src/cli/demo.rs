@@ -113,6 +113,7 @@ fn run_cockpit(
     let mut launcher = LiveChecks::new().with_secret(WEBHOOK_SECRET_VAR, secret).with_demo(behaviour);
     let listen = app.dossier.settings.api.listen.clone();
     if let Some(api) = start_api(&runtime, &listen, false, &mut app) {
+        listener.reconcile_with(std::sync::Arc::clone(&api));
         launcher = launcher.with_api(api);
     }
     let code = run_tui(&runtime, &mut app, store, launcher);

@@ -3,6 +3,7 @@
 
 pub mod check;
 mod check_api;
+mod check_fallback;
 mod check_webhook;
 mod demo;
 mod exit;

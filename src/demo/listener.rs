@@ -1,7 +1,10 @@
 //! The demo webhook listener. Good: verifies Standard Webhooks signatures with the independent
 //! `standardwebhooks` crate (which also enforces a 5-minute timestamp tolerance), acknowledges
 //! duplicates without processing them twice, and answers at once. Flawed: trusts every request
-//! and is not idempotent (a repeated event id makes it fail with a 500).
+//! and is not idempotent (a repeated event id makes it fail with a 500). Given the evidence
+//! API ([`DemoListener::reconcile_with`]), the good one also has a fallback for missed events:
+//! when the sequence numbers it has seen leave a hole, it lists the API's collection (what
+//! `webhook.fallback` looks for); the flawed one never does.
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -15,17 +18,22 @@ use axum::routing::post;
 
 use super::Behaviour;
 use crate::checks::Secret;
+use crate::checks::api::EvidenceApi;
 
 struct Shared {
     verifier: standardwebhooks::Webhook,
     behaviour: Behaviour,
     seen: Mutex<HashSet<String>>,
+    /// Sequence numbers seen, and whether the gap was reconciled already.
+    sequences: Mutex<(std::collections::BTreeSet<u64>, bool)>,
+    api: Mutex<Option<Arc<EvidenceApi>>>,
 }
 
 /// A running demo listener; it stops when the runtime does or when `shutdown` is called.
 pub struct DemoListener {
     addr: SocketAddr,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    shared: Arc<Shared>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -41,8 +49,14 @@ impl DemoListener {
     pub async fn start(secret: &Secret, behaviour: Behaviour) -> Result<Self, DemoError> {
         let verifier =
             standardwebhooks::Webhook::new(secret.expose()).map_err(|e| DemoError::Secret(e.to_string()))?;
-        let shared = Arc::new(Shared { verifier, behaviour, seen: Mutex::new(HashSet::new()) });
-        let app = Router::new().route("/webhook", post(receive)).with_state(shared);
+        let shared = Arc::new(Shared {
+            verifier,
+            behaviour,
+            seen: Mutex::new(HashSet::new()),
+            sequences: Mutex::new((std::collections::BTreeSet::new(), false)),
+            api: Mutex::new(None),
+        });
+        let app = Router::new().route("/webhook", post(receive)).with_state(Arc::clone(&shared));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .map_err(|source| DemoError::Bind { addr: "127.0.0.1:0".into(), source })?;
@@ -56,7 +70,12 @@ impl DemoListener {
                 })
                 .await;
         });
-        Ok(Self { addr, stop: Some(stop) })
+        Ok(Self { addr, stop: Some(stop), shared })
+    }
+
+    /// Gives the good listener its fallback: the evidence API it reconciles missed events from.
+    pub fn reconcile_with(&self, api: Arc<EvidenceApi>) {
+        *self.shared.api.lock().unwrap_or_else(|p| p.into_inner()) = Some(api);
     }
 
     /// The URL to deliver to.
@@ -96,7 +115,51 @@ async fn receive(
         return (StatusCode::UNAUTHORIZED, "invalid signature");
     }
     let fresh = shared.seen.lock().map(|mut s| s.insert(id)).unwrap_or(true);
+    if fresh {
+        reconcile_if_gap(&shared, &body);
+    }
     if fresh { (StatusCode::NO_CONTENT, "") } else { (StatusCode::OK, "already processed") }
+}
+
+/// Notes the event's sequence number (`sequence` or `sequenceNumber`); when those seen leave a
+/// hole, lists the API's collection once, in the background (acknowledging comes first).
+fn reconcile_if_gap(shared: &Shared, body: &[u8]) {
+    let event: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let Some(seq) = event.get("sequence").or_else(|| event.get("sequenceNumber")).and_then(|v| v.as_u64())
+    else {
+        return;
+    };
+    let Some(api) = shared.api.lock().unwrap_or_else(|p| p.into_inner()).clone() else { return };
+    let mut seqs = shared.sequences.lock().unwrap_or_else(|p| p.into_inner());
+    seqs.0.insert(seq);
+    let (lo, hi) = (seqs.0.first().copied().unwrap_or(seq), seqs.0.last().copied().unwrap_or(seq));
+    if seqs.1 || hi - lo < seqs.0.len() as u64 {
+        return;
+    }
+    seqs.1 = true;
+    tokio::spawn(async move {
+        let http = reqwest::Client::new();
+        let (id, secret) = api.credentials();
+        let token = http
+            .post(api.token_url())
+            .basic_auth(id, Some(secret.expose()))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .ok()
+            .map(|r| r.json::<serde_json::Value>());
+        let token = match token {
+            Some(json) => json.await.ok().and_then(|j| j["access_token"].as_str().map(str::to_owned)),
+            None => None,
+        };
+        let collection = api.profile().main_collection().path.example();
+        let url = format!("{}{collection}", origin(&api.base_url()));
+        let _ = http.get(url).bearer_auth(token.unwrap_or_default()).send().await;
+    });
+}
+
+fn origin(base: &str) -> String {
+    reqwest::Url::parse(base).map(|u| u.origin().ascii_serialization()).unwrap_or_else(|_| base.to_owned())
 }
 
 #[cfg(test)]
@@ -146,5 +209,29 @@ mod tests {
             "forged accepted"
         );
         assert_eq!(deliver(&url, "msg_5", None, ts, body).await, 500, "duplicate breaks it");
+    }
+
+    /// The cockpit's `webhook.fallback` against the demo: the good listener reconciles the gap
+    /// from the API, the flawed one never calls it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_good_listener_reconciles_a_missed_event() {
+        use crate::checks::webhook::{FallbackRun, Scheme, WebhookTarget, run_fallback};
+        use crate::checks::{NoProgress, Verdict};
+        for (flawed, verdict) in [(false, Verdict::Pass), (true, Verdict::Inconclusive)] {
+            let secret = Secret::new(SECRET);
+            let listener = DemoListener::start(&secret, Behaviour::new(flawed)).await.expect("start");
+            let api = Arc::new(EvidenceApi::start("127.0.0.1:0").await.expect("api"));
+            listener.reconcile_with(Arc::clone(&api));
+            let target =
+                WebhookTarget::new(&listener.url(), Scheme::StandardWebhooks, None, 5.0).expect("target");
+            let run = FallbackRun {
+                target: &target,
+                secret: &secret,
+                api: &api,
+                window: std::time::Duration::from_secs(3),
+            };
+            let r = run_fallback(run, &NoProgress).await;
+            assert_eq!(r.verdict, verdict, "flawed {flawed}: {} {:?}", r.summary, r.observations);
+        }
     }
 }

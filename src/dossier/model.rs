@@ -224,6 +224,22 @@ pub struct WebhookSettings {
     /// certificate (a staging listener's test CA); relative to the current folder.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub ca_file: String,
+    /// The provider's timestamp tolerance in whole seconds (`webhook.replay` probes either
+    /// side of it; 20 to 86400); absent: 300, as Standard Webhooks and Stripe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tolerance_secs: Option<u64>,
+    /// The event delivered: a built-in sample's name or the path of a JSON template file
+    /// (`--event`); absent: the sample of the scheme's provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// The partner's side-effect observer (`GET URL?id=<webhook-id>` → `{"processed": N}`),
+    /// if the partner exposes one (`--observer`). A URL holding credentials is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observer: Option<String>,
+    /// How long `webhook.fallback` watches the evidence API for the missed resource to be
+    /// fetched, in seconds (1 to 3600); absent: 30.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_window_secs: Option<f64>,
     #[serde(flatten)]
     pub extra: toml::Table,
 }
@@ -247,6 +263,10 @@ impl Default for WebhookSettings {
             secret_env: default_secret_env(),
             deadline_secs: default_deadline(),
             ca_file: String::new(),
+            tolerance_secs: None,
+            event: None,
+            observer: None,
+            fallback_window_secs: None,
             extra: toml::Table::new(),
         }
     }

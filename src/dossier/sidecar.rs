@@ -8,7 +8,8 @@
 //! time, how the run ended, or scheme, deadline and count), then one line per item,
 //! `{"entry": …}` (a journal entry of the armed window), `{"session": …}` (an entry of the
 //! session's journal at the client's own pace, for a check judged on the whole session) or
-//! `{"delivery": …}`. Nothing in
+//! `{"delivery": …}`; `webhook.fallback` has its deliveries then its window's `{"entry": …}`
+//! lines. Nothing in
 //! them is a token or a secret: the journal holds token fingerprints only, and webhook answers
 //! are redacted of the secret before they are observed.
 //!
@@ -112,6 +113,15 @@ pub fn lines(kept: &Kept) -> Result<Vec<u8>, serde_json::Error> {
                 push(&LineRef::Delivery(d), &mut out)?;
             }
         }
+        Kept::Fallback(f) => {
+            push(&Kept::Fallback(f.header()), &mut out)?;
+            for d in &f.deliveries {
+                push(&LineRef::Delivery(d), &mut out)?;
+            }
+            for e in &f.entries {
+                push(&LineRef::Entry(e), &mut out)?;
+            }
+        }
     }
     Ok(out)
 }
@@ -177,6 +187,8 @@ pub fn decode(name: &str, lines: &[u8]) -> Result<Kept, SidecarError> {
             (Kept::Api(a), Line::Entry(e)) => a.entries.push(e),
             (Kept::Api(a), Line::Session(e)) => a.session.push(e),
             (Kept::Webhook(w), Line::Delivery(d)) => w.deliveries.push(d),
+            (Kept::Fallback(f), Line::Delivery(d)) => f.deliveries.push(d),
+            (Kept::Fallback(f), Line::Entry(e)) => f.entries.push(e),
             _ => return Err(malformed(i + 2, "an item of the other check family".into())),
         }
     }
@@ -307,10 +319,33 @@ mod tests {
             }),
             ..match &webhook {
                 Kept::Webhook(w) => w.clone(),
-                Kept::Api(_) => unreachable!("a webhook record"),
+                _ => unreachable!("a webhook record"),
             }
         });
-        for kept in [api(false), api(true), webhook, transport] {
+        let fallback = Kept::Fallback(crate::checks::webhook::KeptFallback {
+            scheme: Scheme::StandardWebhooks,
+            deadline: Duration::from_secs(15),
+            window: Duration::from_secs(30),
+            announced: vec![crate::checks::webhook::fallback::Resource {
+                id: "item-0001".into(),
+                sequence: 11,
+                path: "/items/item-0001".into(),
+            }],
+            withheld: crate::checks::webhook::fallback::Resource {
+                id: "item-0002".into(),
+                sequence: 12,
+                path: "/items/item-0002".into(),
+            },
+            collection: "/items".into(),
+            from_us: 5,
+            deliveries: vec![Observation::new(
+                Case::Step(1),
+                Outcome::Answered { status: 204, detail: String::new() },
+                Duration::from_millis(3),
+            )],
+            entries: vec![entry(1, 10), entry(2, 2_000)],
+        });
+        for kept in [api(false), api(true), webhook, transport, fallback] {
             let file = encode(&kept).expect("encodes");
             write(dir.path(), &file).expect("writes");
             assert_eq!(read(dir.path(), &file.digest).expect("reads back"), kept);

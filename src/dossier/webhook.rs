@@ -1,22 +1,48 @@
 //! `[settings.webhook]` to and from a validated [`WebhookTarget`]. Here rather than in
 //! `checks`, so that the dossier depends on the checks and never the other way round.
 
+use std::time::Duration;
+
 use super::WebhookSettings;
-use crate::checks::webhook::{Scheme, TargetError, WebhookTarget};
+use crate::checks::webhook::{
+    BadWindow, DEFAULT_TOLERANCE, DEFAULT_WINDOW, Event, EventError, SampleEvent, Scheme, TargetError,
+    WebhookTarget, window_from_secs,
+};
 
 impl WebhookSettings {
-    /// The target these settings describe, validated as the checks validate it.
+    /// The target these settings describe, validated as the checks validate it: scheme,
+    /// header, deadline, tolerance, event (a sample's name or a template file, read now) and
+    /// observer.
     pub fn target(&self) -> Result<WebhookTarget, TargetError> {
         let scheme: Scheme = self.scheme.parse()?;
-        let target = WebhookTarget::new(&self.url, scheme, Some(&self.header), self.deadline_secs)?;
+        let mut t = WebhookTarget::new(&self.url, scheme, Some(&self.header), self.deadline_secs)?;
+        if let Some(secs) = self.tolerance_secs {
+            t = t.with_tolerance(secs)?;
+        }
+        if let Some(event) = self.event.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+            // The same validation as `--event`, named as the setting it is here.
+            t.event = Event::from_arg(event).map_err(|e| match e {
+                EventError::Unknown(m) => EventError::Unknown(m.replacen("--event", "event", 1)),
+                other => other,
+            })?;
+        }
+        if let Some(url) = self.observer.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+            t = t.with_observer(url)?;
+        }
         match self.ca_file.trim() {
-            "" => Ok(target),
-            path => target.with_ca(std::path::Path::new(path)),
+            "" => Ok(t),
+            path => t.with_ca(std::path::Path::new(path)),
         }
     }
 
+    /// How long `webhook.fallback` watches the evidence API (`fallback_window_secs`, else 30 s).
+    pub fn fallback_window(&self) -> Result<Duration, BadWindow> {
+        self.fallback_window_secs.map_or(Ok(DEFAULT_WINDOW), window_from_secs)
+    }
+
     /// Writes `target` here, with the *name* of the variable holding the secret (never the
-    /// secret). Unknown keys are kept.
+    /// secret). Values at their defaults (the tolerance, the scheme's own sample event) are
+    /// left out. Unknown keys are kept.
     pub fn record(&mut self, target: &WebhookTarget, secret_env: &str) {
         self.url = target.url.to_string();
         self.scheme = target.scheme.as_str().to_owned();
@@ -28,6 +54,16 @@ impl WebhookSettings {
         self.secret_env = secret_env.to_owned();
         self.deadline_secs = target.deadline.as_secs_f64();
         self.ca_file = target.ca.as_ref().map(|ca| ca.path.display().to_string()).unwrap_or_default();
+        self.tolerance_secs = (target.tolerance != DEFAULT_TOLERANCE).then_some(target.tolerance.as_secs());
+        self.event = (target.event != Event::Sample(SampleEvent::for_scheme(target.scheme)))
+            .then(|| target.event.name().to_owned());
+        self.observer = target.observer.as_ref().map(|u| u.to_string());
+    }
+
+    /// Writes the window `webhook.fallback` ran with (its presence asks `check --dossier` to
+    /// run it again).
+    pub fn record_fallback_window(&mut self, window: Duration) {
+        self.fallback_window_secs = Some(window.as_secs_f64());
     }
 }
 
@@ -56,7 +92,48 @@ mod tests {
         let err = s.target().expect_err("no CA file").to_string();
         assert!(err.contains("no/such/ca.pem"), "{err}");
         s.ca_file.clear();
+        assert_eq!((s.tolerance_secs, s.event.as_deref(), s.observer.as_deref()), (None, None, None));
         s.scheme = "svix".into();
         assert!(s.target().expect_err("bad").to_string().contains("svix"));
+    }
+
+    /// The tolerance, event, observer and fallback window are stored, read back into the
+    /// target, and refused as the flags refuse them.
+    #[test]
+    fn the_flags_settings_are_stored_and_validated() {
+        let mut s = WebhookSettings {
+            url: "http://127.0.0.1:9/hook".into(),
+            tolerance_secs: Some(600),
+            event: Some("wiseflow-flow".into()),
+            observer: Some("http://127.0.0.1:9/processed".into()),
+            fallback_window_secs: Some(12.5),
+            ..WebhookSettings::default()
+        };
+        let t = s.target().expect("ok");
+        assert_eq!(t.tolerance, Duration::from_secs(600));
+        assert_eq!(t.event, Event::Sample(SampleEvent::WiseflowFlow));
+        assert_eq!(t.observer.as_ref().map(|u| u.as_str()), Some("http://127.0.0.1:9/processed"));
+        assert_eq!(s.fallback_window(), Ok(Duration::from_millis(12_500)));
+        let mut back = WebhookSettings::default();
+        back.record(&t, "WEBHOOK_SECRET");
+        back.record_fallback_window(Duration::from_millis(12_500));
+        assert_eq!(back.target(), Ok(t));
+        assert_eq!(back.fallback_window_secs, Some(12.5));
+        let text = toml::to_string(&back).expect("serialises");
+        let again: WebhookSettings = toml::from_str(&text).expect("loads");
+        assert_eq!(again, back, "{text}");
+
+        for (bad, what) in [
+            (WebhookSettings { tolerance_secs: Some(5), ..s.clone() }, "tolerance"),
+            (WebhookSettings { event: Some("/no/such/event.json".into()), ..s.clone() }, "neither a sample"),
+            (WebhookSettings { observer: Some("ftp://x".into()), ..s.clone() }, "observer"),
+            (WebhookSettings { observer: Some("http://u:p@127.0.0.1/o".into()), ..s.clone() }, "credentials"),
+        ] {
+            let e = bad.target().expect_err(what).to_string();
+            assert!(e.contains(what), "{what}: {e}");
+            assert!(!e.contains("u:p"), "{e}");
+        }
+        s.fallback_window_secs = Some(0.0);
+        assert!(s.fallback_window().is_err());
     }
 }

@@ -34,6 +34,7 @@ mod network_exposure;
 
 // The webhook checks.
 mod webhook_cli;
+mod webhook_fallback;
 mod webhook_listeners;
 mod webhook_signing;
 mod webhook_transport;

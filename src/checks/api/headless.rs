@@ -131,27 +131,10 @@ async fn run_one(
     progress.send(CheckEvent::Progress { id: id.to_owned(), message: scenario.describe() });
     let mut feed = api.subscribe();
     let armed_at = api.now_us();
-    let (client_id, secret) = api.credentials();
-    let mut command_line = Command::new("sh");
-    command_line.env_clear().envs(client.env.vars());
-    if let Some(ca) = api.ca_pem() {
-        for var in ENV_CA_FILES {
-            command_line.env(var, ca);
-        }
-    }
-    let mut child = command_line
-        .arg("-c")
-        .arg(client.command)
-        .env(ENV_BASE_URL, api.base_url())
-        .env(ENV_TOKEN_URL, api.token_url())
-        .env(ENV_CLIENT_ID, client_id)
-        .env(ENV_CLIENT_SECRET, secret.expose())
-        .env(ENV_API_KEY, secret.expose())
-        .stdin(Stdio::null())
+    let (_, secret) = api.credentials();
+    let mut child = command(api, client)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .process_group(0)
-        .kill_on_drop(true)
         .spawn()
         .map_err(ApiError::Spawn)?;
     let pgid = child.id();
@@ -246,8 +229,34 @@ async fn run_one(
     Ok(result.neutralised())
 }
 
+/// The client command, ready to spawn: `sh -c COMMAND` in its own process group, killed on
+/// drop, in the minimal environment with the API's address and credentials; stdin closed,
+/// stdout and stderr as the caller sets them.
+pub fn command(api: &EvidenceApi, client: &ClientCommand<'_>) -> Command {
+    let (client_id, secret) = api.credentials();
+    let mut command_line = Command::new("sh");
+    command_line.env_clear().envs(client.env.vars());
+    if let Some(ca) = api.ca_pem() {
+        for var in ENV_CA_FILES {
+            command_line.env(var, ca);
+        }
+    }
+    command_line
+        .arg("-c")
+        .arg(client.command)
+        .env(ENV_BASE_URL, api.base_url())
+        .env(ENV_TOKEN_URL, api.token_url())
+        .env(ENV_CLIENT_ID, client_id)
+        .env(ENV_CLIENT_SECRET, secret.expose())
+        .env(ENV_API_KEY, secret.expose())
+        .stdin(Stdio::null())
+        .process_group(0)
+        .kill_on_drop(true);
+    command_line
+}
+
 /// SIGTERM to the group, a short grace, then SIGKILL.
-async fn terminate(pgid: Option<u32>, child: &mut tokio::process::Child) {
+pub async fn terminate(pgid: Option<u32>, child: &mut tokio::process::Child) {
     signal_group(pgid, libc::SIGTERM);
     if tokio::time::timeout(TERM_GRACE, child.wait()).await.is_err() {
         signal_group(pgid, libc::SIGKILL);

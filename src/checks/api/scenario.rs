@@ -131,7 +131,7 @@ impl Scenario {
     pub fn of(id: CheckId) -> Option<Self> {
         match id.descriptor().run {
             Run::Api { scenario, .. } => Some(scenario(Self::normal(id.as_str()))),
-            Run::Webhook(_) | Run::Record => None,
+            Run::Webhook(_) | Run::Fallback | Run::Record => None,
         }
     }
 

@@ -7,6 +7,8 @@
 //! [`run_checks`] (plans, sends, reports progress, judges).
 
 pub mod events;
+pub mod fallback;
+mod fallback_run;
 pub mod judge;
 mod log;
 mod observe;
@@ -20,6 +22,8 @@ pub mod transport;
 mod trust;
 
 pub use events::{Event, EventError, SampleEvent};
+pub use fallback::{BadWindow, DEFAULT_WINDOW, KeptFallback, MAX_WINDOW, window_from_secs};
+pub use fallback_run::{FallbackRun, run_fallback, wait_for_listener};
 pub use log::{Delivery, DeliveryLog, REDACTED};
 pub use observe::{Case, Observation, Outcome, Treatment};
 pub use run::{

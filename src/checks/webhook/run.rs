@@ -46,9 +46,10 @@ pub enum WebhookPlan {
     Transport,
 }
 
-/// The webhook checks, in registry (run) order.
+/// The webhook checks that only deliver (not `webhook.fallback`, which also needs the
+/// evidence API: see `fallback_run.rs`), in registry (run) order.
 pub fn webhook_checks() -> Vec<CheckId> {
-    CheckId::of_family(CheckFamily::Webhook).collect()
+    CheckId::of_family(CheckFamily::Webhook).filter(|c| plan_of(*c).is_some()).collect()
 }
 
 /// The webhook check ids, in registry (run) order.
@@ -59,7 +60,7 @@ pub fn webhook_check_ids() -> Vec<&'static str> {
 fn plan_of(id: CheckId) -> Option<WebhookPlan> {
     match id.descriptor().run {
         How::Webhook(plan) => Some(plan),
-        How::Api { .. } | How::Record => None,
+        How::Api { .. } | How::Fallback | How::Record => None,
     }
 }
 
@@ -323,12 +324,12 @@ fn rotation_variant(case: Case) -> Variant {
 /// Removes the secret from everything a check says, in case a listener echoed it back in an
 /// answer body: the secret, its bare key (`whsec_` secrets) and its near miss (what the
 /// `static-header` wrong-secret case sends).
-struct Redactor {
+pub(super) struct Redactor {
     forms: Vec<Secret>,
 }
 
 impl Redactor {
-    fn new(secret: &Secret) -> Self {
+    pub(super) fn new(secret: &Secret) -> Self {
         let mut forms = vec![secret.clone(), super::signing::near_miss(secret)];
         if let Some(bare) = secret.expose().strip_prefix(super::signing::STANDARD_SECRET_PREFIX) {
             forms.push(Secret::new(bare));
@@ -342,7 +343,7 @@ impl Redactor {
 
     /// Redacts what a listener sent back before anything shortens or shows it (a secret cut
     /// in half by a shortened line would no longer be recognised).
-    fn observation(&self, mut o: Observation) -> Observation {
+    pub(super) fn observation(&self, mut o: Observation) -> Observation {
         match &mut o.outcome {
             super::Outcome::Answered { detail, .. } => *detail = self.text(detail),
             super::Outcome::Unreachable(reason) | super::Outcome::Broken(reason) => {
@@ -353,7 +354,7 @@ impl Redactor {
         o
     }
 
-    fn result(&self, mut r: CheckResult) -> CheckResult {
+    pub(super) fn result(&self, mut r: CheckResult) -> CheckResult {
         r.summary = self.text(&r.summary);
         r.observations = r.observations.iter().map(|o| self.text(o)).collect();
         for fig in r.figures.values_mut() {

@@ -42,6 +42,8 @@ pub enum TargetError {
     BadObserver { url: String, reason: String },
     #[error(transparent)]
     BadCa(#[from] super::trust::BadCa),
+    #[error(transparent)]
+    Event(#[from] super::events::EventError),
 }
 
 /// The listener under test.
@@ -105,10 +107,18 @@ impl WebhookTarget {
 
     /// Sets the side-effect observer's URL (validated like the listener's).
     pub fn with_observer(mut self, url: &str) -> Result<Self, TargetError> {
-        self.observer = Some(parse_url(url).map_err(|e| match e {
+        let parsed = parse_url(url).map_err(|e| match e {
             TargetError::BadUrl { url, reason } => TargetError::BadObserver { url, reason },
             other => other,
-        })?);
+        })?;
+        // The observer is kept in the dossier's settings, which never hold a secret.
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(TargetError::BadObserver {
+                url: format!("{}://…@{}", parsed.scheme(), parsed.host_str().unwrap_or_default()),
+                reason: "it holds credentials, which would be written to the dossier; give the partner's test hook without them".into(),
+            });
+        }
+        self.observer = Some(parsed);
         Ok(self)
     }
 

@@ -89,7 +89,7 @@ pub fn judge(input: &JudgeInput<'_>) -> CheckResult {
     let check = CheckId::parse(id);
     let result = match check.map(|c| c.descriptor().run) {
         Some(Run::Api { judge, .. }) => judge(input),
-        Some(Run::Webhook(_) | Run::Record) | None => {
+        Some(Run::Webhook(_) | Run::Fallback | Run::Record) | None => {
             CheckResult::new(id, Verdict::Inconclusive, format!("{id} is not an evidence API check"))
         }
     };

@@ -135,7 +135,7 @@ pub async fn items(state: Arc<ServerState>, req: Request, index: usize) -> Respo
 
 /// The 401 for a request whose credential is missing, expired or unknown, in the profile's
 /// terms; `None` when the credential is good.
-fn check_credentials(state: &ServerState, now: Instant) -> Option<Response> {
+pub(super) fn check_credentials(state: &ServerState, now: Instant) -> Option<Response> {
     let kind = state.profile.auth.kind;
     // The middleware hashed the presented credential (every request is served inside it).
     let token_state = with_presented_token(|hash| {

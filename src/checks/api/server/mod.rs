@@ -9,6 +9,7 @@ mod listener;
 mod middleware;
 pub(crate) mod pages;
 pub(crate) mod proxy;
+pub(crate) mod resource;
 mod slots;
 mod token_endpoint;
 
@@ -163,6 +164,14 @@ async fn dispatch(State(state): State<Arc<ServerState>>, req: Request) -> Respon
     if let Some((index, _)) = state.profile.collection_for(path) {
         return if req.method() == Method::GET {
             items::items(state, req, index).await
+        } else {
+            items::method_not_allowed("GET")
+        };
+    }
+    if let Some((_, id)) = resource::resource_of(&state.profile, path) {
+        let id = id.to_owned();
+        return if req.method() == Method::GET {
+            resource::resource(state, req, &id).await
         } else {
             items::method_not_allowed("GET")
         };
