@@ -6,6 +6,7 @@
 //! (`certcockpit check …`) and in the TUI.
 
 pub mod api;
+pub mod interrupts;
 pub mod kept;
 mod progress;
 pub mod registry;

@@ -9,6 +9,7 @@ use super::check_api::{self, Mode, StderrProgress};
 use super::check_webhook;
 use crate::checks::api::headless::{self, ClientCommand};
 use crate::checks::api::reaper::{GroupGuard, become_subreaper};
+use crate::checks::interrupts::Interrupts;
 use crate::checks::webhook::{FallbackRun, run_fallback, wait_for_listener};
 use crate::checks::{CheckId, CheckResult, NoProgress, ProgressSink, Verdict};
 use crate::ci::Timed;
@@ -64,9 +65,16 @@ pub fn execute(
             api: &server,
             window: hook.fallback_window,
         };
+        let mut interrupts = match Interrupts::new() {
+            Ok(i) => i,
+            Err(e) => return Some(inconclusive(format!("cannot catch Ctrl-C and SIGTERM: {e}"))),
+        };
         let result = tokio::select! {
             r = with_client(api, &server, run, &recorder) => Some(r),
-            _ = tokio::signal::ctrl_c() => None,
+            name = interrupts.recv() => {
+                eprintln!("certcockpit: interrupted by {name}: webhook.fallback was not judged");
+                None
+            }
         };
         server.shutdown().await;
         result.map(|r| vec![r])

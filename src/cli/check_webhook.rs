@@ -6,6 +6,7 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 use super::check::CommonFlags;
+use crate::checks::interrupts::Interrupts;
 use crate::checks::webhook::{
     DEFAULT_TOLERANCE, DEFAULT_WINDOW, DeliveryLog, Event, Scheme, Signer, WebhookTarget, run_checks_logged,
     window_from_secs,
@@ -189,8 +190,8 @@ impl ProgressSink for StderrProgress {
 }
 
 /// Runs the webhook checks `ids` (empty: all), timing each and recording the deliveries in
-/// `log`. Progress goes to stderr unless `quiet`. Ctrl-C stops the run: the checks finished
-/// before it are returned, with `true`.
+/// `log`. Progress goes to stderr unless `quiet`. Ctrl-C or SIGTERM stops the run: the checks
+/// finished before it are returned, with `true`.
 pub fn execute(
     plan: &Plan,
     ids: &[String],
@@ -201,11 +202,15 @@ pub fn execute(
     let progress: &dyn ProgressSink = if quiet { &NoProgress } else { &StderrProgress };
     let recorder = Recorder::new(progress);
     let results = runtime.block_on(async {
-        tokio::select! {
+        let mut interrupts = Interrupts::new()?;
+        Ok::<_, std::io::Error>(tokio::select! {
             results = run_checks_logged(&plan.target, &plan.secret, ids, &recorder, Some(log)) => Some(results),
-            _ = tokio::signal::ctrl_c() => None,
-        }
-    });
+            name = interrupts.recv() => {
+                eprintln!("certcockpit: interrupted by {name}: the webhook checks finished so far are kept");
+                None
+            }
+        })
+    })?;
     let interrupted = results.is_none();
     Ok((recorder.timed(results.unwrap_or_else(|| recorder.finished())), interrupted))
 }

@@ -114,6 +114,41 @@ fn ctrl_c_exits_130_with_the_checks_finished_so_far() {
     assert!(support::text(&out.stderr).contains("interrupted"), "{}", show(&out));
 }
 
+/// A webhook-only run stops on SIGTERM (a CI job's timeout) as it does on Ctrl-C: exit 130,
+/// saying so, rather than dying by the default action with nothing printed. The listener
+/// accepts the connection and never answers, so the run is mid-delivery when the signal comes.
+#[test]
+fn sigterm_stops_a_webhook_run_like_ctrl_c() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/hook", silent.local_addr().expect("addr"));
+    let child = support::command()
+        .args(["check", "webhook", "--url", &url, "--secret-env", "HOOK_SECRET"])
+        .args(["--deadline", "20", "--only", "webhook.delivery"])
+        .env("HOOK_SECRET", SECRET)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Wait until the delivery is in flight (the connection arrives), bounded.
+    silent.set_nonblocking(true).expect("nonblocking");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let _held = loop {
+        match silent.accept() {
+            Ok((conn, _)) => break conn,
+            Err(_) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            Err(e) => panic!("no delivery arrived within 15 s: {e}"),
+        }
+    };
+    let pid = libc::pid_t::try_from(child.id()).expect("pid");
+    // SAFETY: kill only sends SIGTERM to the child this test spawned.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(130), "{}", show(&out));
+    assert!(support::text(&out.stderr).contains("interrupted by SIGTERM"), "{}", show(&out));
+}
+
 fn xmllint() -> Option<()> {
     let ok = Command::new("xmllint").arg("--version").output().is_ok_and(|o| o.status.success());
     if !ok {

@@ -9,8 +9,8 @@ use std::os::unix::process::ExitStatusExt;
 use std::process::Stdio;
 use std::time::Duration;
 
+use crate::checks::interrupts::Interrupts;
 use tokio::process::Command;
-use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::client_env::ClientEnv;
@@ -56,28 +56,6 @@ pub struct ClientCommand<'a> {
     pub env: &'a ClientEnv,
 }
 
-/// Ctrl-C and SIGTERM, caught for the whole of the runs so the client's processes can be
-/// killed before the runner ends.
-pub(super) struct Interrupts {
-    int: Signal,
-    term: Signal,
-}
-
-impl Interrupts {
-    pub(super) fn new() -> Result<Self, ApiError> {
-        let catch = |kind| signal(kind).map_err(ApiError::Signals);
-        Ok(Self { int: catch(SignalKind::interrupt())?, term: catch(SignalKind::terminate())? })
-    }
-
-    /// Resolves when either arrives, with its name.
-    pub(super) async fn recv(&mut self) -> &'static str {
-        tokio::select! {
-            _ = self.int.recv() => "SIGINT",
-            _ = self.term.recv() => "SIGTERM",
-        }
-    }
-}
-
 /// Runs the client once per check id in `ids` (each must have a scenario), each run bounded
 /// by `timeout` (or, when `None`, by its scenario's [`default_run_timeout`]), and returns the
 /// results in order, followed by the `api.endpoints` record. Events go to `progress` as
@@ -91,7 +69,7 @@ pub async fn run_checks(
 ) -> Result<Vec<CheckResult>, ApiError> {
     // Descendants that leave the client's process group are reparented here, to be killed.
     become_subreaper();
-    let mut interrupts = Interrupts::new()?;
+    let mut interrupts = Interrupts::new().map_err(ApiError::Signals)?;
     let started_us = api.now_us();
     // Checks judged on the whole session's traffic (`polling.rate`) run after the others, so
     // they see it all; results keep the order asked for.

@@ -168,7 +168,7 @@ pub async fn run_watch(
     progress: &dyn ProgressSink,
 ) -> Result<WatchReport, ApiError> {
     let plan = plan(ids, window, seed);
-    let mut interrupts = super::headless::Interrupts::new()?;
+    let mut interrupts = crate::checks::interrupts::Interrupts::new().map_err(ApiError::Signals)?;
     let mut stopped_by = None;
     let started_us = api.now_us();
     let started = Utc::now();
