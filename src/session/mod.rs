@@ -1,13 +1,16 @@
 //! The live session: glue between the cockpit and the live checks, one part per concern the
 //! TUI's runner asks for. [`WebhookChecks`] runs the webhook checks ([`CheckLauncher`]): it
 //! reads the target from the dossier's settings and the secret from the environment (never from
-//! the dossier). [`ApiSession`] holds the session's evidence API ([`ApiControl`]): it forwards
+//! the dossier). [`FallbackCheck`] runs `webhook.fallback`, which needs that target and the
+//! evidence API both. [`ApiSession`] holds the session's evidence API ([`ApiControl`]): it forwards
 //! its journal to the UI, arms and judges its scenarios. [`DemoPeers`] is the demo's switch
 //! ([`DemoControl`]) and runs the built-in client against each armed scenario. [`LiveChecks`]
-//! builds the three and installs them in a runner.
+//! builds them and installs them in a runner.
 
 mod api;
 mod demo_run;
+mod fallback;
+mod launchers;
 mod webhook;
 
 use std::sync::Arc;
@@ -21,12 +24,14 @@ use crate::ui::Runner;
 
 pub use api::ApiSession;
 pub use demo_run::DemoPeers;
-pub use webhook::WebhookChecks;
+pub use fallback::FallbackCheck;
+pub use launchers::Launchers;
+pub use webhook::{SessionSecrets, WebhookChecks};
 
 /// What a cockpit session runs live, built up and then installed in the TUI's runner.
 #[derive(Default)]
 pub struct LiveChecks {
-    webhook: WebhookChecks,
+    secrets: SessionSecrets,
     api: Option<Arc<EvidenceApi>>,
     demo: Option<Behaviour>,
 }
@@ -38,7 +43,7 @@ impl LiveChecks {
 
     /// Makes `secret` available under the variable name `var`, ahead of the environment.
     pub fn with_secret(mut self, var: &str, secret: Secret) -> Self {
-        self.webhook = self.webhook.with_secret(var, secret);
+        self.secrets = self.secrets.with_secret(var, secret);
         self
     }
 
@@ -55,10 +60,15 @@ impl LiveChecks {
         self
     }
 
-    /// Gives the runner each part: the webhook checks always, the API and the demo when set.
+    /// Gives the runner each part: the webhook checks and `webhook.fallback` always (without
+    /// the API, the latter files an inconclusive verdict saying so), the API and the demo
+    /// when set.
     pub fn install<B: Backend>(self, runner: Runner<B>) -> Runner<B> {
         let demo = self.demo.map(|b| Arc::new(DemoPeers::new(b)));
-        let mut runner = runner.with_launcher(Arc::new(self.webhook));
+        let launchers = Launchers::default()
+            .with(Arc::new(WebhookChecks::new(self.secrets.clone())))
+            .with(Arc::new(FallbackCheck::new(self.secrets, self.api.clone())));
+        let mut runner = runner.with_launcher(Arc::new(launchers));
         if let Some(api) = self.api {
             runner = runner.with_api_control(Arc::new(ApiSession::new(api, demo.clone())));
         }
