@@ -4,9 +4,10 @@
 //! and is not idempotent (a repeated event id makes it fail with a 500). Given the evidence
 //! API ([`DemoListener::reconcile_with`]), the good one also has a fallback for missed events:
 //! when the sequence numbers it has seen leave a hole, it lists the API's collection (what
-//! `webhook.fallback` looks for); the flawed one never does.
+//! `webhook.fallback` looks for); the flawed one only fetches the resource each event names
+//! (a thin-event listener with no fallback: `webhook.fallback` fails it).
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
@@ -24,8 +25,7 @@ struct Shared {
     verifier: standardwebhooks::Webhook,
     behaviour: Behaviour,
     seen: Mutex<HashSet<String>>,
-    /// Sequence numbers seen, and whether the gap was reconciled already.
-    sequences: Mutex<(std::collections::BTreeSet<u64>, bool)>,
+    sequences: Mutex<Sequences>,
     api: Mutex<Option<Arc<EvidenceApi>>>,
 }
 
@@ -53,7 +53,7 @@ impl DemoListener {
             verifier,
             behaviour,
             seen: Mutex::new(HashSet::new()),
-            sequences: Mutex::new((std::collections::BTreeSet::new(), false)),
+            sequences: Mutex::new(Sequences::default()),
             api: Mutex::new(None),
         });
         let app = Router::new().route("/webhook", post(receive)).with_state(Arc::clone(&shared));
@@ -106,6 +106,7 @@ async fn receive(
         // Trusts everything, and "processes" each delivery by inserting it: a repeat collides.
         let fresh = shared.seen.lock().map(|mut s| s.insert(id)).unwrap_or(true);
         return if fresh {
+            fetch_announced(&shared, &body);
             (StatusCode::OK, "processed")
         } else {
             (StatusCode::INTERNAL_SERVER_ERROR, "duplicate key value violates unique constraint")
@@ -121,8 +122,34 @@ async fn receive(
     if fresh { (StatusCode::NO_CONTENT, "") } else { (StatusCode::OK, "already processed") }
 }
 
+/// A hole this much wider than one event is taken for a different stream (each check run
+/// numbers its events from its own base), not for missed events.
+const MAX_GAP: u64 = 1_000;
+
+/// The sequence numbers seen, and the holes already reconciled (each by its first missing
+/// number): every new hole is reconciled once, however many came before it.
+#[derive(Default)]
+struct Sequences {
+    seen: BTreeSet<u64>,
+    reconciled: BTreeSet<u64>,
+}
+
+impl Sequences {
+    /// Notes `seq`; the first number of a hole it leaves next to its nearest neighbours, if
+    /// that hole is new.
+    fn note(&mut self, seq: u64) -> Option<u64> {
+        if !self.seen.insert(seq) {
+            return None;
+        }
+        let below = self.seen.range(..seq).next_back().copied().filter(|lo| seq - lo > 1 && seq - lo <= MAX_GAP);
+        let above = self.seen.range(seq + 1..).next().copied().filter(|hi| hi - seq > 1 && hi - seq <= MAX_GAP);
+        let first_missing = below.map(|lo| lo + 1).or(above.map(|_| seq + 1))?;
+        self.reconciled.insert(first_missing).then_some(first_missing)
+    }
+}
+
 /// Notes the event's sequence number (`sequence` or `sequenceNumber`); when those seen leave a
-/// hole, lists the API's collection once, in the background (acknowledging comes first).
+/// new hole, lists the API's collection, in the background (acknowledging comes first).
 fn reconcile_if_gap(shared: &Shared, body: &[u8]) {
     let event: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
     let Some(seq) = event.get("sequence").or_else(|| event.get("sequenceNumber")).and_then(|v| v.as_u64())
@@ -130,32 +157,44 @@ fn reconcile_if_gap(shared: &Shared, body: &[u8]) {
         return;
     };
     let Some(api) = shared.api.lock().unwrap_or_else(|p| p.into_inner()).clone() else { return };
-    let mut seqs = shared.sequences.lock().unwrap_or_else(|p| p.into_inner());
-    seqs.0.insert(seq);
-    let (lo, hi) = (seqs.0.first().copied().unwrap_or(seq), seqs.0.last().copied().unwrap_or(seq));
-    if seqs.1 || hi - lo < seqs.0.len() as u64 {
+    if shared.sequences.lock().unwrap_or_else(|p| p.into_inner()).note(seq).is_none() {
         return;
     }
-    seqs.1 = true;
-    tokio::spawn(async move {
-        let http = reqwest::Client::new();
-        let (id, secret) = api.credentials();
-        let token = http
-            .post(api.token_url())
-            .basic_auth(id, Some(secret.expose()))
-            .form(&[("grant_type", "client_credentials")])
-            .send()
-            .await
-            .ok()
-            .map(|r| r.json::<serde_json::Value>());
-        let token = match token {
-            Some(json) => json.await.ok().and_then(|j| j["access_token"].as_str().map(str::to_owned)),
-            None => None,
-        };
-        let collection = api.profile().main_collection().path.example();
-        let url = format!("{}{collection}", origin(&api.base_url()));
-        let _ = http.get(url).bearer_auth(token.unwrap_or_default()).send().await;
-    });
+    let collection = api.profile().main_collection().path.example();
+    let url = format!("{}{collection}", origin(&api.base_url()));
+    tokio::spawn(fetch(api, url));
+}
+
+/// The flawed listener's only use of the API: the resource the event names (`resource.url`),
+/// never what it was not told about.
+fn fetch_announced(shared: &Shared, body: &[u8]) {
+    let event: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let Some(url) = event.pointer("/resource/url").and_then(|u| u.as_str()) else { return };
+    let Some(api) = shared.api.lock().unwrap_or_else(|p| p.into_inner()).clone() else { return };
+    // Only the API's own resources: a forged event must not make the demo call elsewhere.
+    if !url.starts_with(&origin(&api.base_url())) {
+        return;
+    }
+    tokio::spawn(fetch(api, url.to_owned()));
+}
+
+/// `GET url` with a token from the client-credentials grant; the outcome is the API's journal.
+async fn fetch(api: Arc<EvidenceApi>, url: String) {
+    let http = reqwest::Client::new();
+    let (id, secret) = api.credentials();
+    let token = http
+        .post(api.token_url())
+        .basic_auth(id, Some(secret.expose()))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .ok()
+        .map(|r| r.json::<serde_json::Value>());
+    let token = match token {
+        Some(json) => json.await.ok().and_then(|j| j["access_token"].as_str().map(str::to_owned)),
+        None => None,
+    };
+    let _ = http.get(url).bearer_auth(token.unwrap_or_default()).send().await;
 }
 
 fn origin(base: &str) -> String {
@@ -178,6 +217,15 @@ mod tests {
             req = req.header("webhook-signature", sig);
         }
         req.send().await.expect("listener answers").status().as_u16()
+    }
+
+    #[test]
+    fn each_new_hole_is_reconciled_once() {
+        let mut s = Sequences::default();
+        assert_eq!((s.note(101), s.note(102), s.note(104)), (None, None, Some(103)));
+        assert_eq!((s.note(104), s.note(106)), (None, Some(105)), "a repeat is nothing, a new hole is");
+        assert_eq!(s.note(50_000), None, "another run's numbering, not a hole");
+        assert_eq!((s.note(50_003), s.note(50_002)), (Some(50_001), None), "the same hole once");
     }
 
     #[tokio::test]
@@ -212,12 +260,13 @@ mod tests {
     }
 
     /// The cockpit's `webhook.fallback` against the demo: the good listener reconciles the gap
-    /// from the API, the flawed one never calls it.
+    /// from the API (each time: a second run is a new hole), the flawed one fetches only what
+    /// it was told about.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_good_listener_reconciles_a_missed_event() {
         use crate::checks::webhook::{FallbackRun, Scheme, WebhookTarget, run_fallback};
         use crate::checks::{NoProgress, Verdict};
-        for (flawed, verdict) in [(false, Verdict::Pass), (true, Verdict::Inconclusive)] {
+        for (flawed, verdict) in [(false, Verdict::Pass), (false, Verdict::Pass), (true, Verdict::Fail)] {
             let secret = Secret::new(SECRET);
             let listener = DemoListener::start(&secret, Behaviour::new(flawed)).await.expect("start");
             let api = Arc::new(EvidenceApi::start("127.0.0.1:0").await.expect("api"));
