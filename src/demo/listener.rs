@@ -141,8 +141,10 @@ impl Sequences {
         if !self.seen.insert(seq) {
             return None;
         }
-        let below = self.seen.range(..seq).next_back().copied().filter(|lo| seq - lo > 1 && seq - lo <= MAX_GAP);
-        let above = self.seen.range(seq + 1..).next().copied().filter(|hi| hi - seq > 1 && hi - seq <= MAX_GAP);
+        let below =
+            self.seen.range(..seq).next_back().copied().filter(|lo| seq - lo > 1 && seq - lo <= MAX_GAP);
+        let above =
+            self.seen.range(seq + 1..).next().copied().filter(|hi| hi - seq > 1 && hi - seq <= MAX_GAP);
         let first_missing = below.map(|lo| lo + 1).or(above.map(|_| seq + 1))?;
         self.reconciled.insert(first_missing).then_some(first_missing)
     }

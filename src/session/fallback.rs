@@ -29,7 +29,11 @@ impl FallbackCheck {
 
     /// Files an inconclusive verdict at once, saying why the check could not run.
     fn inconclusive(sink: &CheckSink, why: String) {
-        sink.send(CheckEvent::Finished(CheckResult::new(CheckId::WebhookFallback, Verdict::Inconclusive, why)));
+        sink.send(CheckEvent::Finished(CheckResult::new(
+            CheckId::WebhookFallback,
+            Verdict::Inconclusive,
+            why,
+        )));
     }
 }
 
@@ -66,7 +70,8 @@ impl CheckLauncher for FallbackCheck {
             ));
         }
         let target = w.target().map_err(|e| format!("webhook.fallback: {e} (open settings with ,)"))?;
-        let window = w.fallback_window().map_err(|e| format!("webhook.fallback: {e} (open settings with ,)"))?;
+        let window =
+            w.fallback_window().map_err(|e| format!("webhook.fallback: {e} (open settings with ,)"))?;
         let secret = self.secrets.get(&w.secret_env)?;
         tokio::spawn(async move {
             let run = FallbackRun { target: &target, secret: &secret, api: &api, window };

@@ -7,6 +7,7 @@ mod support;
 
 mod agenda;
 mod api;
+mod fallback;
 mod faults;
 mod live_checks;
 mod panic;
