@@ -10,7 +10,7 @@ use super::check_webhook;
 use crate::checks::api::headless::{self, ClientCommand};
 use crate::checks::api::reaper::{GroupGuard, become_subreaper};
 use crate::checks::interrupts::Interrupts;
-use crate::checks::webhook::{FallbackRun, run_fallback, wait_for_listener};
+use crate::checks::webhook::{FallbackRun, in_proxy_mode, run_fallback, wait_for_listener};
 use crate::checks::{CheckId, CheckResult, NoProgress, ProgressSink, Verdict};
 use crate::ci::Timed;
 use crate::ci::timing::Recorder;
@@ -59,6 +59,11 @@ pub fn execute(
             }
             Err(e) => return Some(inconclusive(e.to_string())),
         };
+        // Said before the client is started or waited for: nothing could be judged.
+        if let Some(r) = in_proxy_mode(&server) {
+            server.shutdown().await;
+            return Some(vec![r]);
+        }
         let run = FallbackRun {
             target: &hook.target,
             secret: &hook.secret,

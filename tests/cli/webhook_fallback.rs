@@ -113,3 +113,26 @@ fn what_the_check_lacks_is_named() {
     assert_eq!(out.status.code(), Some(2));
     assert!(support::text(&out.stderr).contains("needs both families"), "{}", support::text(&out.stderr));
 }
+
+/// In proxy mode the resources are upstream's: the check is inconclusive at once, saying so,
+/// without starting the client or waiting out the window (upstream need not even answer).
+#[test]
+fn in_proxy_mode_it_is_inconclusive_at_once() {
+    let started = std::time::Instant::now();
+    let out = support::command()
+        .args(["check", "--only", "webhook.fallback", "--url", "http://127.0.0.1:9/hook", "--secret-env"])
+        .args(["HOOK_SECRET", "--exec", "sleep 30", "--upstream", "http://127.0.0.1:9/v1"])
+        .args(["--fallback-window", "20", "--json"])
+        .env("HOOK_SECRET", SECRET)
+        .output()
+        .expect("run");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", support::text(&out.stdout), support::text(&out.stderr)));
+    let (verdict, summary) = result(&json);
+    assert_eq!(verdict, "inconclusive", "{summary}\n{}", support::text(&out.stderr));
+    assert!(summary.contains("proxy mode") && summary.contains("127.0.0.1:9"), "{summary}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "neither the client nor the window waited for"
+    );
+}

@@ -53,15 +53,8 @@ pub async fn run_fallback(run: FallbackRun<'_>, sink: &dyn ProgressSink) -> Chec
 async fn observe(run: &FallbackRun<'_>, redactor: &Redactor, sink: &dyn ProgressSink) -> CheckResult {
     let id = CheckId::WebhookFallback;
     let t = run.target;
-    if let Some(up) = run.api.upstream() {
-        return CheckResult::new(
-            id,
-            Verdict::Inconclusive,
-            format!(
-                "the evidence API stands in front of {} (proxy mode), whose resource ids the cockpit does not know: run webhook.fallback against the imitation (without an upstream)",
-                crate::text::short(up)
-            ),
-        );
+    if let Some(r) = in_proxy_mode(run.api) {
+        return r;
     }
     let signer = match Signer::new(t.scheme, t.effective_header(), run.secret) {
         Ok(s) => s,
@@ -131,6 +124,22 @@ async fn observe(run: &FallbackRun<'_>, redactor: &Redactor, sink: &dyn Progress
     let mut result = fallback::judge(&kept);
     result.kept = Some(Arc::new(Kept::Fallback(kept)));
     result
+}
+
+/// In proxy mode the resources are upstream's, their ids unknown to the cockpit: nothing
+/// could be announced that the partner would find, so the check cannot be judged (an
+/// inconclusive verdict saying so, at once: neither a failure nor a window waited out).
+pub fn in_proxy_mode(api: &EvidenceApi) -> Option<CheckResult> {
+    api.upstream().map(|up| {
+        CheckResult::new(
+            CheckId::WebhookFallback,
+            Verdict::Inconclusive,
+            format!(
+                "the evidence API stands in front of {} (proxy mode), whose resource ids the cockpit does not know: run webhook.fallback against the imitation (without an upstream)",
+                crate::text::short(up)
+            ),
+        )
+    })
 }
 
 fn elapsed(api: &EvidenceApi, from_us: u64) -> Duration {

@@ -23,7 +23,7 @@ mod trust;
 
 pub use events::{Event, EventError, SampleEvent};
 pub use fallback::{BadWindow, DEFAULT_WINDOW, KeptFallback, MAX_WINDOW, window_from_secs};
-pub use fallback_run::{FallbackRun, run_fallback, wait_for_listener};
+pub use fallback_run::{FallbackRun, in_proxy_mode, run_fallback, wait_for_listener};
 pub use log::{Delivery, DeliveryLog, REDACTED};
 pub use observe::{Case, Observation, Outcome, Treatment};
 pub use run::{
