@@ -1,7 +1,13 @@
-//! The fields of the settings popup: the cover of the dossier and the webhook target. Only the
-//! *name* of the secret's environment variable is a field — the secret itself never is.
+//! The fields of the settings popup: the cover of the dossier, the webhook target and what
+//! the webhook checks send and watch (`[settings.webhook]`). Only the *name* of the secret's
+//! environment variable is a field — the secret itself never is. Each value is validated by
+//! the checks' own validators as it is stored, so the popup refuses what a check would refuse
+//! later; an optional field left empty goes back to its default.
 
-use crate::checks::webhook::{Scheme, deadline_from_secs};
+use crate::checks::webhook::{
+    DEFAULT_TOLERANCE, Event, EventError, Scheme, TrustedCa, deadline_from_secs, observer_url,
+    tolerance_from_secs, window_from_secs,
+};
 use crate::dossier::Dossier;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,10 +22,16 @@ pub enum Field {
     Header,
     SecretEnv,
     Deadline,
+    /// `ca_file`: the CA that `webhook.transport` (and every delivery) trusts for the listener.
+    CaFile,
+    Tolerance,
+    Event,
+    Observer,
+    FallbackWindow,
 }
 
 impl Field {
-    pub const ALL: [Field; 10] = [
+    pub const ALL: [Field; 15] = [
         Self::Integration,
         Self::Partner,
         Self::Reviewer,
@@ -30,6 +42,11 @@ impl Field {
         Self::Header,
         Self::SecretEnv,
         Self::Deadline,
+        Self::CaFile,
+        Self::Tolerance,
+        Self::Event,
+        Self::Observer,
+        Self::FallbackWindow,
     ];
 
     pub fn label(self) -> &'static str {
@@ -44,12 +61,33 @@ impl Field {
             Self::Header => "Signature header",
             Self::SecretEnv => "Secret env var (name)",
             Self::Deadline => "Deadline (s)",
+            Self::CaFile => "CA file (PEM)",
+            Self::Tolerance => "Tolerance (s)",
+            Self::Event => "Event (sample or file)",
+            Self::Observer => "Observer URL",
+            Self::FallbackWindow => "Fallback window (s)",
         }
     }
 
-    /// Whether the field starts a new group in the popup (the webhook target).
-    pub fn starts_group(self) -> bool {
-        matches!(self, Self::WebhookUrl)
+    /// The title of the group this field starts in the popup, if it starts one.
+    pub fn group(self) -> Option<&'static str> {
+        match self {
+            Self::WebhookUrl => Some("Webhook target"),
+            Self::Tolerance => Some("What the webhook checks send and watch"),
+            _ => None,
+        }
+    }
+
+    /// What an empty optional field means (shown in its place).
+    pub fn when_empty(self) -> &'static str {
+        match self {
+            Self::CaFile => "the system's roots only",
+            Self::Tolerance => "300, as Standard Webhooks and Stripe",
+            Self::Event => "the scheme's provider sample",
+            Self::Observer => "none: status codes only",
+            Self::FallbackWindow => "30",
+            _ => "",
+        }
     }
 
     /// Enter cycles this field through fixed values instead of opening an editor.
@@ -70,6 +108,11 @@ impl Field {
             Self::Header => w.header.clone(),
             Self::SecretEnv => w.secret_env.clone(),
             Self::Deadline => format_deadline(w.deadline_secs),
+            Self::CaFile => w.ca_file.clone(),
+            Self::Tolerance => w.tolerance_secs.map(|t| t.to_string()).unwrap_or_default(),
+            Self::Event => w.event.clone().unwrap_or_default(),
+            Self::Observer => w.observer.clone().unwrap_or_default(),
+            Self::FallbackWindow => w.fallback_window_secs.map(format_deadline).unwrap_or_default(),
         }
     }
 
@@ -115,6 +158,54 @@ impl Field {
                     .parse::<f64>()
                     .map_err(|_| format!("deadline must be a number of seconds, not '{value}'"))?;
                 w.deadline_secs = deadline_from_secs(secs).map_err(|e| e.to_string())?.as_secs_f64();
+            }
+            // Read and checked now (as `--ca-file`), relative to the folder the cockpit runs in.
+            Self::CaFile => {
+                if !value.is_empty() {
+                    TrustedCa::load(std::path::Path::new(value)).map_err(|e| e.to_string())?;
+                }
+                w.ca_file = value.to_owned();
+            }
+            Self::Tolerance => {
+                w.tolerance_secs = match value {
+                    "" => None,
+                    v => {
+                        let secs = v.parse::<u64>().map_err(|_| {
+                            format!("the tolerance must be a whole number of seconds, not '{v}'")
+                        })?;
+                        let t = tolerance_from_secs(secs).map_err(|e| e.to_string())?;
+                        // The default is left out of the dossier, as `check --tolerance` does.
+                        (t != DEFAULT_TOLERANCE).then_some(secs)
+                    }
+                }
+            }
+            Self::Event => {
+                if !value.is_empty() {
+                    Event::from_arg(value).map_err(|e| match e {
+                        EventError::Unknown(m) => m.replacen("--event: ", "the event: ", 1),
+                        other => other.to_string(),
+                    })?;
+                }
+                w.event = (!value.is_empty()).then(|| value.to_owned());
+            }
+            Self::Observer => {
+                if !value.is_empty() {
+                    observer_url(value).map_err(|e| e.to_string())?;
+                }
+                w.observer = (!value.is_empty()).then(|| value.to_owned());
+            }
+            Self::FallbackWindow => {
+                w.fallback_window_secs = match value {
+                    "" => None,
+                    v => {
+                        let secs = v.parse::<f64>().map_err(|_| {
+                            format!("the fallback window must be a number of seconds, not '{v}'")
+                        })?;
+                        // Kept even at the default: a window in the dossier also asks
+                        // `check --dossier` to run webhook.fallback.
+                        Some(window_from_secs(secs).map_err(|e| e.to_string())?.as_secs_f64())
+                    }
+                }
             }
         }
         Ok(())

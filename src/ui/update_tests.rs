@@ -538,6 +538,84 @@ fn settings_edit_the_cover_and_the_webhook_target() {
     assert!(matches!(a.save, SaveState::Dirty(_)));
 }
 
+/// The webhook checks' own settings: a bad value is refused on the field with the checks'
+/// message (the editor stays open, the dossier keeps its value); a good one is stored and
+/// autosaved through the dossier's save protocol; emptied, an optional field is its default.
+#[test]
+fn settings_edit_what_the_webhook_checks_send_and_watch() {
+    let mut a = app();
+    press(&mut a, KeyCode::Char(','));
+    let edit = |a: &mut App, field: Field, value: &str| {
+        while a.current_field() != field {
+            press(a, KeyCode::Down);
+        }
+        if a.mode != Mode::EditSetting {
+            press(a, KeyCode::Enter);
+        }
+        for _ in 0..64 {
+            press(a, KeyCode::Backspace);
+        }
+        typ(a, value);
+        press(a, KeyCode::Enter);
+    };
+    edit(&mut a, Field::FallbackWindow, "soon");
+    assert_eq!(a.mode, Mode::EditSetting, "the editor stays open on a bad value");
+    assert!(
+        a.notice.as_ref().is_some_and(|n| n.error && n.text.contains("fallback window")),
+        "{:?}",
+        a.notice
+    );
+    assert_eq!(a.dossier.settings.webhook.fallback_window_secs, None);
+    edit(&mut a, Field::FallbackWindow, "0.5");
+    assert!(
+        a.notice.as_ref().is_some_and(|n| n.error && n.text.contains("between 1 and 3600")),
+        "{:?}",
+        a.notice
+    );
+    edit(&mut a, Field::FallbackWindow, "12.5");
+    assert_eq!(a.mode, Mode::Settings);
+    assert_eq!(a.dossier.settings.webhook.fallback_window_secs, Some(12.5));
+
+    edit(&mut a, Field::Tolerance, "5");
+    assert!(a.notice.as_ref().is_some_and(|n| n.error && n.text.contains("tolerance")), "{:?}", a.notice);
+    edit(&mut a, Field::Tolerance, "600");
+    assert_eq!(a.dossier.settings.webhook.tolerance_secs, Some(600));
+    edit(&mut a, Field::Observer, "http://user:pw@127.0.0.1:9/processed");
+    let said = a.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(said.contains("credentials") && !said.contains("user:pw"), "{said}");
+    edit(&mut a, Field::Observer, "http://127.0.0.1:9/processed");
+    assert_eq!(a.dossier.settings.webhook.observer.as_deref(), Some("http://127.0.0.1:9/processed"));
+    edit(&mut a, Field::Event, "no-such-sample");
+    assert!(
+        a.notice.as_ref().is_some_and(|n| n.error && n.text.contains("neither a sample")),
+        "{:?}",
+        a.notice
+    );
+    edit(&mut a, Field::Event, "wiseflow-flow");
+    assert_eq!(a.dossier.settings.webhook.event.as_deref(), Some("wiseflow-flow"));
+    edit(&mut a, Field::CaFile, "/no/such/ca.pem");
+    assert!(
+        a.notice.as_ref().is_some_and(|n| n.error && n.text.contains("/no/such/ca.pem")),
+        "{:?}",
+        a.notice
+    );
+    edit(&mut a, Field::CaFile, "");
+    assert_eq!((a.mode, a.dossier.settings.webhook.ca_file.as_str()), (Mode::Settings, ""));
+    edit(&mut a, Field::Tolerance, "");
+    assert_eq!(a.dossier.settings.webhook.tolerance_secs, None, "emptied: the default");
+
+    press(&mut a, KeyCode::Esc);
+    assert_eq!(a.mode, Mode::Browse);
+    assert_eq!(saves(&tick(&mut a, DEBOUNCE)), 1, "autosaved");
+    // What was stored is what the checks run with.
+    let mut w = a.dossier.settings.webhook.clone();
+    w.url = "http://127.0.0.1:9/hook".into();
+    let t = w.target().expect("the checks accept what the popup stored");
+    assert_eq!(t.event.name(), "wiseflow-flow");
+    assert_eq!(t.observer.map(|u| u.to_string()).as_deref(), Some("http://127.0.0.1:9/processed"));
+    assert_eq!(w.fallback_window(), Ok(Duration::from_millis(12_500)));
+}
+
 #[test]
 fn the_secret_env_field_takes_a_name_not_a_secret() {
     let mut a = app();

@@ -33,6 +33,9 @@ pub use run::{
 pub use scheme::{BadDeadline, DEFAULT_DEADLINE, MAX_DEADLINE, Scheme, UnknownScheme, deadline_from_secs};
 pub use send::{MAX_BODY, MAX_DRAIN, Sender};
 pub use signing::{Signer, SigningError};
-pub use target::{DEFAULT_DELIVERIES, DEFAULT_TOLERANCE, MAX_TOLERANCE, TargetError, WebhookTarget};
+pub use target::{
+    DEFAULT_DELIVERIES, DEFAULT_TOLERANCE, MAX_TOLERANCE, TargetError, WebhookTarget, observer_url,
+    tolerance_from_secs,
+};
 pub use transport::TransportFacts;
 pub use trust::{BadCa, TrustedCa};

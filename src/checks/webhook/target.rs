@@ -105,30 +105,16 @@ impl WebhookTarget {
         Ok(self)
     }
 
-    /// Sets the side-effect observer's URL (validated like the listener's).
+    /// Sets the side-effect observer's URL (see [`observer_url`]).
     pub fn with_observer(mut self, url: &str) -> Result<Self, TargetError> {
-        let parsed = parse_url(url).map_err(|e| match e {
-            TargetError::BadUrl { url, reason } => TargetError::BadObserver { url, reason },
-            other => other,
-        })?;
-        // The observer is kept in the dossier's settings, which never hold a secret.
-        if !parsed.username().is_empty() || parsed.password().is_some() {
-            return Err(TargetError::BadObserver {
-                url: format!("{}://…@{}", parsed.scheme(), parsed.host_str().unwrap_or_default()),
-                reason: "it holds credentials, which would be written to the dossier; give the partner's test hook without them".into(),
-            });
-        }
-        self.observer = Some(parsed);
+        self.observer = Some(observer_url(url)?);
         Ok(self)
     }
 
     /// Sets the provider's tolerance, in whole seconds as typed (20 s to a day: the probes
     /// sit 10 s either side of it).
     pub fn with_tolerance(mut self, secs: u64) -> Result<Self, TargetError> {
-        if !(20..=MAX_TOLERANCE.as_secs()).contains(&secs) {
-            return Err(TargetError::BadTolerance(secs.to_string()));
-        }
-        self.tolerance = Duration::from_secs(secs);
+        self.tolerance = tolerance_from_secs(secs)?;
         Ok(self)
     }
 
@@ -145,6 +131,31 @@ impl WebhookTarget {
             (s, None) => s.default_header().unwrap_or(""),
         }
     }
+}
+
+/// The provider's tolerance of `secs` whole seconds, validated (20 s to a day: the probes sit
+/// 10 s either side of it).
+pub fn tolerance_from_secs(secs: u64) -> Result<Duration, TargetError> {
+    if !(20..=MAX_TOLERANCE.as_secs()).contains(&secs) {
+        return Err(TargetError::BadTolerance(secs.to_string()));
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+/// A side-effect observer's URL, validated like the listener's, and refused when it holds
+/// credentials: the observer is kept in the dossier's settings, which never hold a secret.
+pub fn observer_url(url: &str) -> Result<Url, TargetError> {
+    let parsed = parse_url(url).map_err(|e| match e {
+        TargetError::BadUrl { url, reason } => TargetError::BadObserver { url, reason },
+        other => other,
+    })?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(TargetError::BadObserver {
+            url: format!("{}://…@{}", parsed.scheme(), parsed.host_str().unwrap_or_default()),
+            reason: "it holds credentials, which would be written to the dossier; give the partner's test hook without them".into(),
+        });
+    }
+    Ok(parsed)
 }
 
 fn parse_url(url: &str) -> Result<Url, TargetError> {

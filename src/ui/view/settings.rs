@@ -1,5 +1,6 @@
-//! The settings popup: the cover fields and the webhook target. The secret itself is never a
-//! field — only the name of the environment variable that holds it.
+//! The settings popup: the cover fields, the webhook target and what the webhook checks send
+//! and watch. The secret itself is never a field — only the name of the environment variable
+//! that holds it.
 
 use ratatui::prelude::*;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
@@ -15,7 +16,10 @@ const LABEL_WIDTH: u16 = 24;
 impl Widget for SettingsPopup<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.0;
-        let rows = u16::try_from(Field::ALL.len()).unwrap_or(10) + 5;
+        let groups = Field::ALL.iter().filter(|f| f.group().is_some()).count();
+        // The fields, a title per group and the cover's, a blank line and the footer (one
+        // line: the popup fills 80×24 to the last row).
+        let rows = u16::try_from(Field::ALL.len() + groups).unwrap_or(20) + 3;
         let popup = centered(area, 72, rows + 2);
         Clear.render(popup, buf);
         let block = Block::bordered()
@@ -34,8 +38,8 @@ impl Widget for SettingsPopup<'_> {
         };
         put(Line::styled("Cover", theme::title().fg(Color::Cyan)), &mut y, buf);
         for (i, field) in Field::ALL.iter().enumerate() {
-            if field.starts_group() {
-                put(Line::styled("Webhook target", theme::title().fg(Color::Cyan)), &mut y, buf);
+            if let Some(title) = field.group() {
+                put(Line::styled(title, theme::title().fg(Color::Cyan)), &mut y, buf);
             }
             if y >= inner.bottom() {
                 break;
@@ -53,7 +57,10 @@ impl Widget for SettingsPopup<'_> {
             } else {
                 let value = field.get(&app.dossier);
                 let shown = if value.is_empty() {
-                    "—".to_owned()
+                    match field.when_empty() {
+                        "" => "—".to_owned(),
+                        default => fit(&format!("— ({default})"), usize::from(value_area.width)),
+                    }
                 } else {
                     fit(&value, usize::from(value_area.width))
                 };
@@ -67,7 +74,7 @@ impl Widget for SettingsPopup<'_> {
         if y < inner.bottom() {
             let rest = Rect { y: y + 1, height: inner.bottom().saturating_sub(y + 1), ..inner };
             Paragraph::new(Line::styled(
-                "The secret is read from that environment variable when checks run; it is never stored.",
+                "Only the variable's name is kept; the secret is read when checks run.",
                 theme::dim(),
             ))
             .wrap(Wrap { trim: true })
