@@ -216,8 +216,9 @@ fn bare_certcockpit_opens_dossier_toml_in_the_current_folder() {
 }
 
 /// `certcockpit demo` on a fresh folder: opens on demo.toml with the built-in peers, `r` on a
-/// webhook question files a verdict from the demo listener, `r` on an API question runs the
-/// demo client against the armed scenario, `d` switches the peers to flawed.
+/// webhook question files a verdict from the demo listener (webhook.fallback too: the listener
+/// reconciles a missed event from the demo's API), `r` on an API question runs the demo client
+/// against the armed scenario, `d` switches the peers to flawed.
 #[test]
 fn demo_runs_live_checks_with_nothing_else_running() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -228,6 +229,9 @@ fn demo_runs_live_checks_with_nothing_else_running() {
     tmux.keys(&["l", "l", "l", "l", "j", "r"]);
     let screen = tmux.wait_for("✔ pass  webhook.replay");
     assert!(screen.contains("webhook.signature"), "{screen}");
+    // Webhooks, fourth question: webhook.fallback, the demo listener reconciling from the API.
+    tmux.keys(&["j", "j", "r"]);
+    tmux.wait_for("✔ pass  webhook.fallback");
     // API Endpoints: pagination.complete armed, the demo client runs, the verdict is filed.
     tmux.keys(&["h", "h", "r"]);
     tmux.wait_for("✔ pass  pagination.complete");
@@ -245,6 +249,7 @@ fn demo_runs_live_checks_with_nothing_else_running() {
     let verdicts: Vec<_> = d.evidence.iter().map(|e| (e.check.as_str(), e.verdict.as_str())).collect();
     assert!(verdicts.contains(&("pagination.complete", "fail")), "{verdicts:?}");
     assert!(verdicts.contains(&("webhook.signature", "pass")), "{verdicts:?}");
+    assert!(verdicts.contains(&("webhook.fallback", "pass")), "{verdicts:?}");
 }
 
 /// The live journal in a real terminal: the demo client's requests on `trace.echo` (which
