@@ -192,3 +192,26 @@ fn zero_delay_arms_at_the_keypress_and_trace_echo_never_waits() {
     a.api = None;
     assert!(matches!(press(&mut a, KeyCode::Char('r')).as_slice(), [Effect::Arm { .. }]));
 }
+
+/// While webhook.fallback watches the API for the partner's fetch, no scenario is armed: its
+/// fault would answer that fetch. Once the fallback's verdict is in, arming works again.
+#[test]
+fn no_scenario_is_armed_while_webhook_fallback_watches_the_api() {
+    use crate::checks::{CheckEvent, CheckResult, Verdict};
+    let mut a = app();
+    let at = chrono::Utc::now();
+    update(&mut a, Msg::Check { event: CheckEvent::Started { id: "webhook.fallback".into() }, at });
+    let fx = press(&mut a, KeyCode::Char('r'));
+    assert!(fx.is_empty(), "nothing armed, no timer: {fx:?}");
+    assert!(a.faults.pending.is_none() && a.armed.is_none());
+    assert!(
+        a.notice.as_ref().is_some_and(|n| n.error && n.text.contains("webhook.fallback is watching the API")),
+        "{:?}",
+        a.notice
+    );
+    let done = CheckResult::new("webhook.fallback", Verdict::Pass, "fetched");
+    update(&mut a, Msg::Check { event: CheckEvent::Finished(done), at });
+    let fx = press(&mut a, KeyCode::Char('r'));
+    timer(&a, &fx);
+    assert!(a.faults.pending.is_some());
+}

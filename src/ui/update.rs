@@ -418,6 +418,16 @@ fn confirm_secret(app: &mut App, yes: bool, fx: &mut Vec<Effect>) {
 /// partner about it out loud. Without an evidence API there is nothing to wait for: the runner
 /// says so at once.
 fn arm(app: &mut App, check: CheckId, fx: &mut Vec<Effect>) {
+    // webhook.fallback is watching the API for the partner's fetch of the withheld resource; a
+    // fault armed now would answer that fetch (a 429, a 401) and spoil both verdicts. Its
+    // launcher refuses to start while a scenario is armed; this is the other direction.
+    let fallback = CheckId::WebhookFallback.as_str();
+    if app.running.contains_key(fallback) {
+        app.notice = Some(Notice::error(format!(
+            "not armed: {fallback} is watching the API for the partner's fetch, and {check}'s fault would answer it; wait for its verdict"
+        )));
+        return;
+    }
     let previous = app.armed.take().map(|a| a.check).or_else(|| app.faults.cancel().map(|p| p.check));
     let mut said: Vec<String> = previous
         .filter(|old| *old != check)
