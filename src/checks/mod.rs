@@ -22,5 +22,5 @@ pub use registry::{
     is_known_check, is_person_judged, title_of,
 };
 pub use result::{CheckResult, Figure, Figures, Verdict};
-pub use secret::{Secret, SecretError, forbid_core_dumps};
+pub use secret::{Secret, SecretError, forbid_core_dumps, masked_url};
 pub use timeline::RetryTimeline;

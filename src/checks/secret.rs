@@ -48,6 +48,35 @@ impl Secret {
     }
 }
 
+/// `url` as it may be filed (HAR, JUnit properties, kept observations): the value of every
+/// query parameter whose name says it is a credential (`?token=`, `?api_key=`, `?sig=`…) and
+/// any `user:password@` replaced by `***`. A listener URL often carries its shared secret in
+/// the query (many providers' "custom header" alternative); the reviewer typed it, but the
+/// files go to CI logs and to the partner.
+pub fn masked_url(url: &str) -> String {
+    let without_user = match reqwest::Url::parse(url) {
+        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+            let _ = u.set_username("***");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    };
+    let (head, fragment) = match without_user.split_once('#') {
+        Some((h, f)) => (h, Some(f)),
+        None => (without_user.as_str(), None),
+    };
+    let mut out = crate::checks::api::mask_secret_params(head).into_owned();
+    if let Some(f) = fragment {
+        // A fragment never reaches the listener, but `#access_token=` is how implicit grants
+        // carry tokens: mask it the same way.
+        let masked = crate::checks::api::mask_secret_params(&format!("?{f}")).into_owned();
+        out.push('#');
+        out.push_str(masked.trim_start_matches('?'));
+    }
+    out
+}
+
 /// Turns core dumps off for this process: the session's client secret, the webhook secret and
 /// tokens live in its memory from start to end, and a crash must not write them to a core
 /// file. `RLIMIT_CORE` 0 stops the kernel writing one (also for a crash handler that pipes
@@ -88,6 +117,22 @@ mod tests {
         #[cfg(target_os = "linux")]
         // SAFETY: PR_GET_DUMPABLE only reads this process's flag.
         assert_eq!(unsafe { libc::prctl(libc::PR_GET_DUMPABLE, 0, 0, 0, 0) }, 0);
+    }
+
+    #[test]
+    fn urls_are_filed_without_their_credentials() {
+        assert_eq!(
+            masked_url("https://p.example/hook?token=s3cr3t&x=1"),
+            "https://p.example/hook?token=***&x=1"
+        );
+        assert_eq!(masked_url("http://127.0.0.1:9/h?API_KEY=abc"), "http://127.0.0.1:9/h?API_KEY=***");
+        assert_eq!(masked_url("https://u:pw@p.example/h"), "https://***@p.example/h");
+        assert_eq!(
+            masked_url("https://p.example/h#access_token=abc&s=1"),
+            "https://p.example/h#access_token=***&s=1"
+        );
+        assert_eq!(masked_url("https://p.example/h?page=2"), "https://p.example/h?page=2");
+        assert_eq!(masked_url("not a url ?signature=x"), "not a url ?signature=***");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! each entry tagged with the check (`_check`) and scenario (`_scenario`) it belongs to, with
 //! timings.
 //!
-//! Nothing secret reaches the file: the journal never holds a raw token or the client secret
+//! Nothing secret reaches the file: URLs are filed with credential-named query values masked
+//! ([`masked_url`]: a listener's `?token=`), the journal never holds a raw token or the client secret
 //! (only a short hash, shown as a redacted `Authorization`), and deliveries are recorded with
 //! every signature and secret-bearing header redacted (see `checks::webhook::Delivery`).
 //! HAR requires fields the journal does not keep (cookies, header sizes): they are empty or
@@ -14,6 +15,7 @@ use serde_json::{Value, json};
 
 use super::timing::Window;
 use crate::checks::api::JournalEntry;
+use crate::checks::masked_url;
 use crate::checks::webhook::{Delivery, REDACTED};
 use crate::text;
 
@@ -55,7 +57,7 @@ fn window_of(windows: &[Window], at_us: u64) -> Option<&Window> {
 
 fn api_entry(api: &ApiTraffic<'_>, e: &JournalEntry) -> Option<Value> {
     let w = window_of(api.windows, e.at_us)?;
-    let url = format!("{}{}", api.origin, text::line(&e.path));
+    let url = format!("{}{}", api.origin, text::line(&masked_url(&e.path)));
     let mut req_headers = Vec::new();
     if e.token.is_some() {
         req_headers.push(("Authorization".to_owned(), format!("Bearer {REDACTED}")));
@@ -102,16 +104,18 @@ fn api_entry(api: &ApiTraffic<'_>, e: &JournalEntry) -> Option<Value> {
 
 fn delivery_entry(d: &Delivery) -> Value {
     let status = d.status.unwrap_or(0);
+    // The listener's URL may carry its shared secret (`?token=`): filed masked.
+    let url = text::line(&masked_url(&d.url));
     json!({
         "startedDateTime": iso(d.started),
         "time": d.latency_ms,
         "request": {
             "method": "POST",
-            "url": d.url,
+            "url": url,
             "httpVersion": "HTTP/1.1",
             "cookies": [],
             "headers": headers(&d.headers),
-            "queryString": query(&d.url),
+            "queryString": query(&url),
             "postData": {"mimeType": "application/json", "text": d.body},
             "headersSize": -1,
             "bodySize": d.body.len(),

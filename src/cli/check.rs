@@ -426,7 +426,8 @@ fn gate(
 }
 
 /// The run's descriptive properties for JUnit: never a secret (the secret's *variable* is not
-/// even named), the target without credentials (a webhook URL holding any is refused).
+/// even named), the target without credentials (a webhook URL holding `user:password@` is
+/// refused; credential-named query values such as `?token=` are masked).
 fn properties(
     settings: Option<&Dossier>,
     hook: Option<&check_webhook::Plan>,
@@ -439,13 +440,13 @@ fn properties(
     );
     p.push(("questionnaire".to_owned(), text::line(q.trim())));
     if let Some(h) = hook {
-        p.push(("webhook.target".to_owned(), text::line(h.target.url.as_str())));
+        p.push(("webhook.target".to_owned(), text::line(&crate::checks::masked_url(h.target.url.as_str()))));
         p.push(("webhook.scheme".to_owned(), h.target.scheme.as_str().to_owned()));
     }
     if let Some(a) = api {
         p.push(("api.profile".to_owned(), text::line(a.profile_name.as_deref().unwrap_or("generic"))));
         if let Some(up) = &a.upstream {
-            p.push(("api.upstream".to_owned(), text::line(up)));
+            p.push(("api.upstream".to_owned(), text::line(&crate::checks::masked_url(up))));
         }
     }
     p

@@ -105,7 +105,7 @@ async fn with_client(
                     &format!(
                         "evidence API: {}; webhook.fallback announces resources to {} and watches for {} s",
                         server.base_url(),
-                        run.target.url,
+                        crate::checks::masked_url(run.target.url.as_str()),
                         run.window.as_secs_f64()
                     ),
                     2_000
@@ -143,7 +143,7 @@ async fn with_client(
             Verdict::Inconclusive,
             format!(
                 "nothing accepted connections at {} within {} s of starting the client command{exited}: it must run the listener there",
-                text::short(run.target.url.as_str()),
+                text::short(&crate::checks::masked_url(run.target.url.as_str())),
                 LISTENER_START.as_secs()
             ),
         )

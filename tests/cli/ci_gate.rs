@@ -417,6 +417,31 @@ fn har_holds_every_request_tagged_with_its_check_and_no_secret() {
     assert!(!text.contains(&SECRET[..SECRET.len() - 1]), "the near-miss secret is in the HAR");
 }
 
+/// A listener URL carrying its shared secret in the query (`?token=`) is filed masked in the
+/// HAR (url and queryString) and the JUnit properties, and the delivery still reaches it.
+#[test]
+fn a_token_in_the_listener_url_reaches_neither_har_nor_junit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = listener("standard-webhooks");
+    let token = "PartnerQueryToken4711";
+    let url = format!("{}?token={token}&tenant=acme", p.url);
+    let (har, junit) = (dir.path().join("hook.har"), dir.path().join("junit.xml"));
+    let out = hook(
+        &url,
+        "webhook.delivery",
+        &["--har", har.to_str().expect("utf-8"), "--junit", junit.to_str().expect("utf-8")],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    let (text, entries) = har_entries(&har);
+    assert!(!entries.is_empty(), "{text}");
+    assert!(!text.contains(token), "the listener's token is in the HAR: {text}");
+    let url = entries[0]["request"]["url"].as_str().unwrap_or_default();
+    assert!(url.ends_with("/hook?token=***&tenant=acme"), "{url}");
+    let xml = std::fs::read_to_string(&junit).expect("junit written");
+    assert!(!xml.contains(token), "the listener's token is in the JUnit file: {xml}");
+    assert!(xml.contains("token=***"), "{xml}");
+}
+
 #[test]
 fn colour_follows_no_color_and_color_always() {
     let p = listener("standard-webhooks");

@@ -279,7 +279,7 @@ impl Run<'_> {
                 log.push(Delivery {
                     check: self.id,
                     case: case.key(),
-                    url: self.target.url.to_string(),
+                    url: crate::checks::masked_url(self.target.url.as_str()),
                     started,
                     headers,
                     body,

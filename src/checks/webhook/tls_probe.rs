@@ -32,7 +32,7 @@ pub async fn probe(url: &Url, ca: Option<&TrustedCa>, deadline: Duration) -> Tra
     let observed_at = chrono::Utc::now().timestamp();
     let loopback = super::send::is_loopback(url);
     let tls = if url.scheme() == "https" { Some(handshake(url, ca, deadline).await) } else { None };
-    TransportFacts { url: url.to_string(), loopback, observed_at, tls }
+    TransportFacts { url: crate::checks::masked_url(url.as_str()), loopback, observed_at, tls }
 }
 
 async fn handshake(url: &Url, ca: Option<&TrustedCa>, deadline: Duration) -> TlsFacts {
