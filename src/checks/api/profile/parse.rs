@@ -177,6 +177,21 @@ impl Located<'_> {
     }
 }
 
+/// Where byte `at` of a TOML string's decoded value sits in the source: exact when the string
+/// is a one-line basic or literal string without escapes before `at` (the common case), else
+/// the string's opening quote (an escape or a `"""` makes decoded and source offsets differ,
+/// and a column computed from the decoded offset would point at the wrong character).
+fn place_in_string(src: &str, span: Range<usize>, value: &str, at: usize) -> Range<usize> {
+    let quoted = src.get(span.clone()).unwrap_or("");
+    let single = (quoted.starts_with('"') && !quoted.starts_with(r#"""""#))
+        || (quoted.starts_with('\'') && !quoted.starts_with("'''"));
+    let start = span.start + 1;
+    match (src.get(start..start + at), value.get(..at)) {
+        (Some(raw), Some(decoded)) if single && raw == decoded => start + at..start + at + 1,
+        _ => span.start..span.start + 1,
+    }
+}
+
 /// Whether `name` is a valid HTTP header name.
 fn header_ok(name: &str) -> bool {
     !name.is_empty() && axum::http::HeaderName::from_bytes(name.as_bytes()).is_ok()
@@ -253,9 +268,7 @@ pub fn parse(file: &str, name: &str, src: &str) -> Result<Profile, ProfileError>
         let path = match PathTemplate::parse(c.path.get_ref()) {
             Ok(p) => p,
             Err((at, e)) => {
-                // +1: past the opening quote of the TOML string.
-                let start = c.path.span().start + 1 + at;
-                diag.push(Some(start..start + 1), e);
+                diag.push(Some(place_in_string(src, c.path.span(), c.path.get_ref(), at)), e);
                 continue;
             }
         };
@@ -398,6 +411,81 @@ mod tests {
             "[api.auth]\nkind = \"api-key\"\n[[api.collections]]\npath = \"/x\"\npagination = \"pages\"\n",
         );
         assert!(e[0].starts_with("p.toml:5:14:") && e[0].contains("unknown variant"), "{e:?}");
+    }
+
+    #[test]
+    fn an_unclosed_param_is_located_also_after_an_escape() {
+        let with = |path: &str| {
+            errors(&format!(
+                "[api.auth]\nkind = \"api-key\"\n[[api.collections]]\npath = {path}\npagination = \"page\"\n"
+            ))
+        };
+        let e = with("'/v1/{id/x'");
+        assert!(e[0].starts_with("p.toml:4:13:"), "{e:?}");
+        // `\u00e9` is six source bytes for two decoded ones: the column of the decoded offset
+        // would point inside the escapes; the string's quote is named instead.
+        let e = with(r#""/v\u00e9\u00e9\u00e9/{id""#);
+        assert!(e[0].starts_with("p.toml:4:8:") && e[0].contains("not closed"), "{e:?}");
+        let e = with(r#""""/v1/{id""""#);
+        assert!(e[0].starts_with("p.toml:4:8:"), "{e:?}");
+    }
+
+    /// No input panics the parser, and every refusal is located in the file: arbitrary text,
+    /// and a valid profile with arbitrary text spliced in anywhere.
+    mod never_panics {
+        use super::*;
+        use proptest::prelude::*;
+
+        const FULL: &str = r#"[profile]
+title = "t"
+[api]
+base_path = "/v1"
+rate_limit_headers = "ietf"
+limit_per_minute = 5000
+[api.auth]
+kind = "oauth2-client-credentials"
+token_path = "/v1/oauth2/token"
+[[api.collections]]
+path = "/v1/licenses/{license_id}/flows"
+pagination = "next-url"
+next_field = "nextPageUrl"
+items_field = "data"
+"#;
+
+        fn check(src: &str) {
+            match parse("p.toml", "p", src) {
+                Ok(_) => {}
+                Err(ProfileError::Invalid(e)) => {
+                    assert!(!e.is_empty());
+                    assert!(e.iter().all(|m| m.starts_with("p.toml")), "{e:?}");
+                }
+                Err(other) => panic!("{other:?}"),
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn arbitrary_text(src in "\\PC{0,200}") {
+                check(&src);
+            }
+
+            #[test]
+            fn spliced_into_a_valid_profile(
+                at in 0usize..400,
+                junk in "[{}\"'\\\\/\\[\\]=\n\u{e9}\u{202e}a-z0-9 .#-]{0,12}",
+            ) {
+                let mut at = at.min(FULL.len());
+                while !FULL.is_char_boundary(at) {
+                    at -= 1;
+                }
+                check(&format!("{}{junk}{}", &FULL[..at], &FULL[at..]));
+            }
+        }
+
+        #[test]
+        fn the_full_profile_parses() {
+            assert!(parse("p.toml", "p", FULL).is_ok());
+        }
     }
 
     #[test]
