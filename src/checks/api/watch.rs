@@ -217,7 +217,7 @@ pub async fn run_watch(
             tokio::select! {
                 _ = poll.tick() => {
                     let gets: Vec<_> = api.journal().into_iter().filter(|e| e.is_items()).collect();
-                    if window_quiet(&gets, api.now_us()) {
+                    if window_quiet(&gets, armed_us, api.now_us()) {
                         break "quiet";
                     }
                     if tokio::time::Instant::now() >= slot_end {
@@ -283,12 +283,18 @@ pub async fn run_watch(
     Ok(WatchReport { seed, window_s: window.as_secs_f64(), took_s, faults, stopped_by, results })
 }
 
-/// Whether a fault's window can end: the client has been quiet long enough to call it
-/// stopped ([`quiet_seen`]) and, when its last response carried a `Retry-After`, for a
-/// second more than that hint (the client is due back only then).
-pub fn window_quiet(gets: &[JournalEntry], now_us: u64) -> bool {
-    let refs: Vec<&JournalEntry> = gets.iter().collect();
-    let Some(last) = gets.last() else { return false };
+/// Whether a fault's window (armed at `armed_us`) can end: the client has met the fault (a
+/// GET at or after `armed_us`), has since been quiet long enough to call it stopped
+/// ([`quiet_seen`], on the window's own GETs) and, when its last response carried a
+/// `Retry-After`, for a second more than that hint (the client is due back only then).
+///
+/// Only the window's GETs count: the fault is armed when the client is between calls, so
+/// quiet measured from the last GET *before* the fault (with the lead-in's millisecond gaps,
+/// 2 s) ended the window of a service that syncs every 30 s before it ever met the fault,
+/// and its judge saw no traffic.
+pub fn window_quiet(gets: &[JournalEntry], armed_us: u64, now_us: u64) -> bool {
+    let refs: Vec<&JournalEntry> = gets.iter().filter(|e| e.at_us >= armed_us).collect();
+    let Some(last) = refs.last() else { return false };
     let hint_us = last.retry_after_ms.map_or(0, |ms| (ms + HINT_MARGIN_MS) * 1000);
     quiet_seen(&refs, now_us) && now_us.saturating_sub(last.at_us) >= hint_us
 }
@@ -316,8 +322,10 @@ pub fn parse_window(text: &str) -> Result<Duration, String> {
     if t.is_empty() {
         return Err(bad());
     }
+    // `try_from_secs_f64`: `1e20` or `99999999999999999999h` is finite but past what a
+    // Duration holds, where `from_secs_f64` panics.
     if let Ok(s) = t.parse::<f64>() {
-        return (s.is_finite() && s >= 0.0).then(|| Duration::from_secs_f64(s)).ok_or_else(bad);
+        return Duration::try_from_secs_f64(s).map_err(|_| bad());
     }
     let mut total = 0.0;
     let mut rest = t;
@@ -337,7 +345,7 @@ pub fn parse_window(text: &str) -> Result<Duration, String> {
         total += n * scale;
         rest = tail;
     }
-    Ok(Duration::from_secs_f64(total))
+    Duration::try_from_secs_f64(total).map_err(|_| bad())
 }
 
 #[cfg(test)]
@@ -370,12 +378,26 @@ mod tests {
     fn a_window_stays_open_past_a_retry_after_hint() {
         use crate::checks::api::judges::fixtures::Traffic;
         let gets = Traffic::new().get(0.0, 1, 3, 200, "t").get_ra(10.0, 1, 429, 2500, "http-date").entries;
-        assert!(!window_quiet(&gets, 2_100_000), "quiet 2 s, hint 2.5 s");
-        assert!(!window_quiet(&gets, 3_000_000));
-        assert!(window_quiet(&gets, 3_600_000));
+        assert!(!window_quiet(&gets, 0, 2_100_000), "quiet 2 s, hint 2.5 s");
+        assert!(!window_quiet(&gets, 0, 3_000_000));
+        assert!(window_quiet(&gets, 0, 3_600_000));
         let calm = Traffic::new().get(0.0, 1, 3, 200, "t").get(10.0, 2, 3, 200, "t").entries;
-        assert!(window_quiet(&calm, 2_100_000));
-        assert!(!window_quiet(&[], 9_000_000), "no GET yet: nothing to judge");
+        assert!(window_quiet(&calm, 0, 2_100_000));
+        assert!(!window_quiet(&[], 0, 9_000_000), "no GET yet: nothing to judge");
+    }
+
+    /// A service that walks its pages and then sleeps 30 s: a fault armed in the sleep stays
+    /// in force until the next cycle meets it, however quiet the client was before it.
+    #[test]
+    fn a_window_stays_open_until_the_client_meets_the_fault() {
+        use crate::checks::api::judges::fixtures::Traffic;
+        let before = Traffic::new().get(0.0, 1, 2, 200, "t").get(5.0, 2, 2, 200, "t").entries;
+        let armed_us = 1_000_000;
+        assert!(!window_quiet(&before, armed_us, 20_000_000), "no GET met the fault yet");
+        let mut met = before.clone();
+        met.extend(Traffic::new().get(30_000.0, 1, 2, 200, "t").get(30_005.0, 2, 2, 200, "t").entries);
+        assert!(!window_quiet(&met, armed_us, 31_000_000));
+        assert!(window_quiet(&met, armed_us, 32_100_000), "met, then quiet 2 s");
     }
 
     #[test]
@@ -392,7 +414,7 @@ mod tests {
         assert_eq!(parse_window("1m30s"), Ok(Duration::from_secs(90)));
         assert_eq!(parse_window("600"), Ok(Duration::from_secs(600)));
         assert_eq!(parse_window("1.5m"), Ok(Duration::from_secs(90)));
-        for bad in ["", "ten minutes", "10x", "m", "-5", "5m x"] {
+        for bad in ["", "ten minutes", "10x", "m", "-5", "5m x", "1e20", "99999999999999999999h", "inf", "NaN"] {
             let e = parse_window(bad).expect_err(bad);
             assert!(e.contains("is not a length of time"), "{e}");
         }
