@@ -7,9 +7,16 @@
 //! The lines: first a header (the kept observations with their lists empty: scenario, arming
 //! time, how the run ended, or scheme, deadline and count), then one line per item,
 //! `{"entry": …}` (a journal entry of the armed window), `{"session": …}` (an entry of the
-//! session's journal at the client's own pace, for a check judged on the whole session) or
-//! `{"delivery": …}`; `webhook.fallback` has its deliveries then its window's `{"entry": …}`
-//! lines. Nothing in
+//! session's journal at the client's own pace, for a check judged on the whole session),
+//! `{"entry_in_session": …}` (an entry of the window that is also one of the session's: written
+//! once, read into both lists) or `{"delivery": …}`; `webhook.fallback` has its deliveries then
+//! its window's `{"entry": …}` lines.
+//!
+//! A whole-session check (`polling.rate`) writes the session's entries before its window as
+//! `session` lines, then its window, each entry once: `entry_in_session` when the session holds
+//! it, `entry` when a fault scenario provoked it. Records filed before `entry_in_session`
+//! existed wrote the window twice (all of it as `entry`, then the whole session as `session`);
+//! they read as they always did. Nothing in
 //! them is a token or a secret: the journal holds token fingerprints only, and webhook answers
 //! are redacted of the secret before they are observed.
 //!
@@ -32,7 +39,11 @@ use crate::checks::webhook::Observation;
 use crate::checks::{Kept, KeptApi, KeptWebhook};
 use crate::files::{self, ReadError};
 
-/// The largest sidecar file read (compressed): a 20,000-request session is well under 1 MiB.
+/// The largest sidecar file read (compressed). A file holds at most the journal's newest
+/// 20,000 entries once (about 33 bytes an entry compressed): measured with
+/// tests/peers/flood_client.py, `polling.rate`'s file of a 20,000-request session is 0.66 MB
+/// (records of the older shape, which held the window twice, 1.28 MB). The bound leaves
+/// room above that and still refuses a file no session wrote (a planted one).
 pub const MAX_SIDECAR_BYTES: u64 = 64 * 1024 * 1024;
 /// The most uncompressed bytes read from one file, so a planted gzip bomb cannot fill memory.
 const MAX_LINES_BYTES: u64 = 512 * 1024 * 1024;
@@ -50,6 +61,7 @@ pub struct SidecarFile {
 enum Line {
     Entry(JournalEntry),
     Session(JournalEntry),
+    EntryInSession(JournalEntry),
     Delivery(Observation),
 }
 
@@ -99,12 +111,24 @@ pub fn lines(kept: &Kept) -> Result<Vec<u8>, serde_json::Error> {
     match kept {
         Kept::Api(a) => {
             push(&Kept::Api(a.header()), &mut out)?;
-            // A session journal holds the window too: written once.
-            for e in &a.entries {
-                push(&LineRef::Entry(e), &mut out)?;
-            }
-            for e in &a.session {
-                push(&LineRef::Session(e), &mut out)?;
+            match window_in_session(a) {
+                // The session holds the window: each entry once (see the module doc).
+                Some((before, in_session)) => {
+                    for e in before {
+                        push(&LineRef::Session(e), &mut out)?;
+                    }
+                    for (e, shared) in a.entries.iter().zip(in_session) {
+                        push(&if shared { LineRef::EntryInSession(e) } else { LineRef::Entry(e) }, &mut out)?;
+                    }
+                }
+                None => {
+                    for e in &a.entries {
+                        push(&LineRef::Entry(e), &mut out)?;
+                    }
+                    for e in &a.session {
+                        push(&LineRef::Session(e), &mut out)?;
+                    }
+                }
             }
         }
         Kept::Webhook(w) => {
@@ -124,6 +148,31 @@ pub fn lines(kept: &Kept) -> Result<Vec<u8>, serde_json::Error> {
         }
     }
     Ok(out)
+}
+
+/// How a session holds the window, when it does as `finish_run` builds it: the session's
+/// entries before arming, then (from arming on) a subsequence of the window's entries. Returns
+/// those before arming and, for each window entry, whether the session holds it; `None` when
+/// the session is empty or not of that shape (then both lists are written whole: always
+/// lossless).
+fn window_in_session(a: &KeptApi) -> Option<(&[JournalEntry], Vec<bool>)> {
+    if a.session.is_empty() {
+        return None;
+    }
+    let split = a.session.partition_point(|e| e.at_us < a.armed_at_us);
+    let (before, mut rest) = a.session.split_at(split);
+    if before.iter().any(|e| e.at_us >= a.armed_at_us) {
+        return None;
+    }
+    let mut in_session = Vec::with_capacity(a.entries.len());
+    for e in &a.entries {
+        let shared = rest.first() == Some(e);
+        if shared {
+            rest = &rest[1..];
+        }
+        in_session.push(shared);
+    }
+    rest.is_empty().then_some((before, in_session))
 }
 
 /// Encodes `kept` for the sidecar.
@@ -186,6 +235,10 @@ pub fn decode(name: &str, lines: &[u8]) -> Result<Kept, SidecarError> {
         match (&mut kept, line) {
             (Kept::Api(a), Line::Entry(e)) => a.entries.push(e),
             (Kept::Api(a), Line::Session(e)) => a.session.push(e),
+            (Kept::Api(a), Line::EntryInSession(e)) => {
+                a.entries.push(e.clone());
+                a.session.push(e);
+            }
             (Kept::Webhook(w), Line::Delivery(d)) => w.deliveries.push(d),
             (Kept::Fallback(f), Line::Delivery(d)) => f.deliveries.push(d),
             (Kept::Fallback(f), Line::Entry(e)) => f.entries.push(e),
@@ -200,6 +253,7 @@ pub fn decode(name: &str, lines: &[u8]) -> Result<Kept, SidecarError> {
 enum LineRef<'a> {
     Entry(&'a JournalEntry),
     Session(&'a JournalEntry),
+    EntryInSession(&'a JournalEntry),
     Delivery(&'a Observation),
 }
 
@@ -350,6 +404,83 @@ mod tests {
             write(dir.path(), &file).expect("writes");
             assert_eq!(read(dir.path(), &file.digest).expect("reads back"), kept);
         }
+    }
+
+    /// A whole-session record as `finish_run` builds it: the session before arming, then the
+    /// window, of which one entry (seq 3) a fault scenario provoked (in the window, not in the
+    /// session).
+    fn whole_session() -> Kept {
+        let mut scenario = Scenario::for_check("polling.rate").expect("an API check");
+        scenario.whole_session = true;
+        let all: Vec<JournalEntry> =
+            [10, 20, 2_000, 2_500, 3_000].iter().zip(1..).map(|(at, s)| entry(s, *at)).collect();
+        let session: Vec<JournalEntry> = all.iter().filter(|e| e.seq != 4).cloned().collect();
+        Kept::Api(KeptApi {
+            scenario,
+            armed_at_us: 1_000,
+            end: RunEnd { at_us: 9_000, outcome: RunOutcome::Exited(0) },
+            entries: all[2..].to_vec(),
+            session,
+            provoked: 1,
+            upstream_trouble: None,
+            journal_dropped: 0,
+        })
+    }
+
+    fn seqs_written(kept: &Kept) -> Vec<(String, u64)> {
+        let text = String::from_utf8(lines(kept).expect("lines")).expect("utf-8");
+        text.lines()
+            .skip(1)
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).expect("json");
+                let (kind, e) = v.as_object().and_then(|o| o.iter().next()).expect("one key");
+                (kind.clone(), e["seq"].as_u64().expect("seq"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_whole_session_record_writes_its_window_once() {
+        let kept = whole_session();
+        let written = seqs_written(&kept);
+        let kinds: Vec<(&str, u64)> = written.iter().map(|(k, s)| (k.as_str(), *s)).collect();
+        assert_eq!(
+            kinds,
+            [("session", 1), ("session", 2), ("entry_in_session", 3), ("entry", 4), ("entry_in_session", 5)]
+        );
+        let file = encode(&kept).expect("encodes");
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), &file).expect("writes");
+        assert_eq!(read(dir.path(), &file.digest).expect("reads back"), kept);
+        assert_eq!(seqs_written(&api(true)).len(), 3, "two in the window, one before");
+        // A session holding an entry of its time that the window lacks has no such split:
+        // both lists are written whole, and read back as they were.
+        let Kept::Api(mut odd) = kept else { unreachable!("an API record") };
+        odd.session.push(entry(9, 5_000));
+        let odd = Kept::Api(odd);
+        assert_eq!(seqs_written(&odd).len(), 3 + 5);
+        let file = encode(&odd).expect("encodes");
+        write(dir.path(), &file).expect("writes");
+        assert_eq!(read(dir.path(), &file.digest).expect("reads back"), odd);
+    }
+
+    /// Records filed before `entry_in_session` (the window as `entry` lines, then the whole
+    /// session as `session` lines) read back as they did.
+    #[test]
+    fn the_old_shape_with_the_window_twice_still_reads() {
+        let kept = whole_session();
+        let Kept::Api(a) = &kept else { unreachable!("an API record") };
+        let mut old = serde_json::to_vec(&Kept::Api(a.header())).expect("header");
+        old.push(b'\n');
+        for e in &a.entries {
+            old.extend(serde_json::to_vec(&serde_json::json!({ "entry": e })).expect("entry"));
+            old.push(b'\n');
+        }
+        for e in &a.session {
+            old.extend(serde_json::to_vec(&serde_json::json!({ "session": e })).expect("session"));
+            old.push(b'\n');
+        }
+        assert_eq!(decode("old.jsonl", &old).expect("decodes"), kept);
     }
 
     #[test]

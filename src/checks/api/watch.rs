@@ -414,7 +414,9 @@ mod tests {
         assert_eq!(parse_window("1m30s"), Ok(Duration::from_secs(90)));
         assert_eq!(parse_window("600"), Ok(Duration::from_secs(600)));
         assert_eq!(parse_window("1.5m"), Ok(Duration::from_secs(90)));
-        for bad in ["", "ten minutes", "10x", "m", "-5", "5m x", "1e20", "99999999999999999999h", "inf", "NaN"] {
+        for bad in
+            ["", "ten minutes", "10x", "m", "-5", "5m x", "1e20", "99999999999999999999h", "inf", "NaN"]
+        {
             let e = parse_window(bad).expect_err(bad);
             assert!(e.contains("is not a length of time"), "{e}");
         }
