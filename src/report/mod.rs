@@ -39,7 +39,19 @@ pub enum ReportError {
 /// judge run again on the observations kept beside it (`dossier::verify`, which reads the
 /// sidecar), then [`Report::verified`].
 pub fn verified(path: &Path, q: &Questionnaire, d: &Dossier) -> Report {
-    let states = dossier::verify::verify(path, d);
+    verified_signed(path, q, d, None)
+}
+
+/// [`verified`], with each record's signature checked against `keys` when given (as
+/// `verify --key` does): a record signed by another key, unsigned or with a signature that
+/// does not hold is shown `✘` and makes the dossier not ready.
+pub fn verified_signed(
+    path: &Path,
+    q: &Questionnaire,
+    d: &Dossier,
+    keys: Option<&[crate::signing::PublicKey]>,
+) -> Report {
+    let states = dossier::verify::verify_signed(path, d, keys);
     let folder = path.parent().map(|p| p.display().to_string()).unwrap_or_default();
     Report::verified(q, d, Verification::new(d, &states, &folder))
 }

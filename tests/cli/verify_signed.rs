@@ -95,6 +95,22 @@ fn signed_evidence_verifies_any_signed_byte_changed_is_caught_and_the_package_ro
     let (code, out) = run(&config, &["verify", d, &format!("--key={other_key}")]);
     assert!(code == Some(1) && out.contains(&format!("signed by an unknown key {fingerprint}")), "{out}");
 
+    // The report checks signatures as verify does, with the same --key: valid with the
+    // reviewer's key, by an unknown key (and so not ready) with another's, not looked at
+    // without one.
+    let (code, out) = run(&config, &["report", d, "--key", key]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains(&format!("signed by {fingerprint}, valid")), "{out}");
+    assert!(!out.contains("unknown key"), "{out}");
+    let (code, out) = run(&config, &["report", d, &format!("--key={other_key}")]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains(&format!("signed by an unknown key {fingerprint}")), "{out}");
+    assert!(out.contains("**Readiness: ✘ not ready"), "{out}");
+    let (_, out) = run(&config, &["report", d]);
+    assert!(!out.contains("signed by"), "without --key signatures are not checked: {out}");
+    let (code, out) = run(&config, &["report", d, "--key", "/nonexistent/key.pub.pem"]);
+    assert!(code != Some(0) && out.contains("key.pub.pem"), "a bad --key is named: {out}");
+
     // Evidence filed with no key is unsigned.
     let plain = dir.path().join("plain.toml");
     let p = plain.to_str().expect("utf-8");
