@@ -419,6 +419,16 @@ async fn huge_headers_and_bodies_are_refused_and_read_only_so_far() {
     assert!(taken < BODY_BOUND, "the server took {taken} bytes of an endless body");
     serves_normally(&api, "an endless chunked body").await;
 
+    // A malformed chunk size is not "too large": the client is told its body could not be
+    // read (or the connection is dropped), never to send less.
+    let bad_chunk = format!(
+        "POST /oauth/token HTTP/1.1\r\nHost: x\r\nAuthorization: {basic}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n5\r\ngrant\r\nzz\r\n_type=client_credentials\r\n0\r\n\r\n"
+    );
+    let got = raw(addr, bad_chunk.as_bytes(), false).await;
+    eprintln!("a malformed chunk: {got:?}");
+    assert!(matches!(got, Raw::Answered(400) | Raw::Closed), "a malformed chunk: {got:?}");
+    serves_normally(&api, "a malformed chunk").await;
+
     // A GET with a 1 GiB body it does not read: answered, the body not swallowed.
     let head = format!(
         "GET /items HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Length: {}\r\n\r\n",

@@ -3,6 +3,7 @@
 //! trace id (the profile's header) on every response and journals every request.
 
 mod arm;
+pub(crate) mod body;
 mod items;
 mod json;
 mod listener;

@@ -18,7 +18,8 @@ use super::{MAX_BODY_BYTES, ServerState};
 use crate::checks::api::journal::RequestKind;
 
 /// Reads the body (at most `MAX_BODY_BYTES`, within `REQUEST_TIMEOUT`: a client dribbling its
-/// body gets 408, one sending too much 413) and answers the token request.
+/// body gets 408, one sending too much 413, one whose body broke off or is malformed 400)
+/// and answers the token request.
 pub async fn token_request(state: Arc<ServerState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let read = tokio::time::timeout(REQUEST_TIMEOUT, axum::body::to_bytes(body, MAX_BODY_BYTES)).await;
@@ -27,9 +28,10 @@ pub async fn token_request(state: Arc<ServerState>, req: Request) -> Response {
             let e = "the token request took too long to arrive";
             return closing(oauth_error(StatusCode::REQUEST_TIMEOUT, "invalid_request", e));
         }
-        Ok(Err(_)) => {
-            let e = "the token request is too large (16 KiB at most)";
-            return closing(oauth_error(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", e));
+        Ok(Err(e)) => {
+            let (status, why) =
+                super::body::read_error(&e, "the token request is too large (16 KiB at most)");
+            return closing(oauth_error(status, "invalid_request", &why));
         }
         Ok(Ok(b)) => b,
     };
