@@ -190,9 +190,15 @@ fn innermost(e: &reqwest::Error) -> String {
     last.unwrap_or_else(|| "the answer was cut off".to_owned())
 }
 
-/// One line of printable text.
+/// One line: whitespace runs (line breaks included) collapsed to a space, and every other
+/// control or invisible character shown escaped by the one neutralising function
+/// ([`crate::text::neutralise`]), unbounded here (the body is already capped; the secret is
+/// redacted from the whole before anything shortens it). Dropping them, as this once did,
+/// hid what the listener sent (an `ESC ]52` is evidence) and could join `in\0valid` into
+/// `invalid`.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").chars().filter(|c| !c.is_control()).collect()
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    crate::text::neutralise(&collapsed, usize::MAX).into_owned()
 }
 
 /// The reason a request failed, from reqwest's error chain (which ends in the OS or TLS error
@@ -251,5 +257,7 @@ mod tests {
     #[test]
     fn details_are_one_line() {
         assert_eq!(one_line("invalid\n  signature\r\n"), "invalid signature");
+        assert_eq!(one_line("in\0valid \u{1b}]52;c;eA==\u{7}"), "in\\x00valid \\e]52;c;eA==\\x07");
+        assert_eq!(one_line("pa\u{200b}ss \u{202e}x"), "pa<U+200B>ss <U+202E>x");
     }
 }
