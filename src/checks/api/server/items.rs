@@ -247,7 +247,9 @@ pub fn position(c: &Collection, query: Option<&str>, default_size: u32) -> Resul
         Pagination::Offset => match param(&c.offset_param) {
             None => 1,
             Some(v) => match v.parse::<u32>() {
-                Ok(o) => o / size + 1,
+                // `offset=4294967295&limit=1` is page 2^32: the last page a u32 holds (it
+                // overflowed to 0, a panic in a debug build, page 0 in a release one).
+                Ok(o) => (o / size).saturating_add(1),
                 _ => return Err(format!("{} must be a whole number from 0, not {v:?}", c.offset_param)),
             },
         },
@@ -434,6 +436,15 @@ mod tests {
             Position { page: 2, size: 10 },
         );
         assert_eq!(next, "http://h:1/v1/licenses/9/flows?pageSize=10&page=3");
+    }
+
+    #[test]
+    fn the_largest_offset_is_a_page_past_the_end_not_an_overflow() {
+        let src = "[api.auth]\nkind = \"api-key\"\n[[api.collections]]\npath = \"/v1/things\"\npagination = \"offset\"\nsize_param = \"limit\"\n";
+        let p = crate::checks::api::profile::parse("p.toml", "p", src).expect("profile");
+        let c = &p.collections[0];
+        assert_eq!(position(c, Some("offset=4294967295&limit=1"), 5).map(|p| p.page), Ok(u32::MAX));
+        assert_eq!(position(c, Some("offset=10&limit=5"), 5).map(|p| p.page), Ok(3));
     }
 
     #[test]
