@@ -103,6 +103,18 @@ impl LocalCa {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound && waited.elapsed() < PUBLISH_WAIT => {
                     std::thread::sleep(Duration::from_millis(50));
                 }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    // A key with no certificate: its creator died between publishing the two
+                    // (or the certificate was deleted). No client can trust a certificate that
+                    // was never published, and the issuer is rebuilt from the key alone, so
+                    // the certificate is made again rather than the CA refused for good.
+                    reissue(&key, pem_path)?;
+                    break fs::read_to_string(pem_path).map_err(|source| TlsError::Io {
+                        what: "read",
+                        path: pem_path.to_owned(),
+                        source,
+                    })?;
+                }
                 Err(source) => return Err(TlsError::Io { what: "read", path: pem_path.to_owned(), source }),
             }
         };
@@ -167,6 +179,23 @@ fn create(dir: &Path, key_path: &Path, pem_path: &Path) -> Result<(), TlsError> 
             let _ = fs::remove_file(&cert_tmp);
             Err(TlsError::Io { what: "write", path: key_path.to_owned(), source })
         }
+    }
+}
+
+/// Publishes a new certificate for `key` at `pem_path`, never replacing one that another
+/// process published meanwhile (`link`, as [`create`] does).
+fn reissue(key: &KeyPair, pem_path: &Path) -> Result<(), TlsError> {
+    let cert = ca_params(key).self_signed(key).map_err(TlsError::Generate)?;
+    let dir = pem_path.parent().unwrap_or(Path::new("."));
+    let nonce: u64 = rand::random();
+    let tmp = dir.join(format!(".{CA_CERT_FILE}.{}-{nonce:016x}.tmp", std::process::id()));
+    let io = |source| TlsError::Io { what: "write", path: pem_path.to_owned(), source };
+    let written = write_new(&tmp, cert.pem().as_bytes(), 0o644).and_then(|()| fs::hard_link(&tmp, pem_path));
+    let _ = fs::remove_file(&tmp);
+    match written {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(io(e)),
     }
 }
 
@@ -259,6 +288,22 @@ mod tests {
         fs::copy(other.join(CA_CERT_FILE), ca.join(CA_CERT_FILE)).expect("copy");
         let e = LocalCa::load_or_create(&ca).expect_err("mismatch");
         assert!(e.to_string().contains("does not match"), "{e}");
+    }
+
+    /// The key published, the certificate not (its creator killed between the two, or the
+    /// file deleted): the next start makes the certificate again for the same key instead of
+    /// failing on every start until the folder is deleted by hand.
+    #[test]
+    fn a_key_without_its_certificate_gets_the_certificate_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ca = dir.path().join("ca");
+        let first = LocalCa::load_or_create(&ca).expect("create");
+        fs::remove_file(ca.join(CA_CERT_FILE)).expect("delete the certificate");
+        let again = LocalCa::load_or_create(&ca).expect("the certificate is made again");
+        let der = pem_der(again.cert_pem()).expect("der");
+        assert!(contains(&der, first.key.public_key_raw()), "the same key");
+        let left: Vec<_> = fs::read_dir(&ca).expect("dir").filter_map(|e| e.ok()).collect();
+        assert_eq!(left.len(), 2, "no temporary file left");
     }
 
     #[test]
