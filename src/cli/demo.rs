@@ -34,6 +34,10 @@ pub struct DemoArgs {
     /// Colours for a light or dark terminal (as `review --theme`; `NO_COLOR` is honoured).
     #[arg(long, value_enum, value_name = "light|dark")]
     pub theme: Option<crate::ui::view::Theme>,
+    /// Leave the mouse to the terminal (as `review --no-mouse`), for presenters who select
+    /// text on screen.
+    #[arg(long)]
+    pub no_mouse: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -51,7 +55,7 @@ pub enum DemoCommand {
 pub fn run(args: DemoArgs) -> color_eyre::Result<ExitCode> {
     match args.command {
         Some(DemoCommand::Client { flawed }) => run_client(flawed),
-        None => run_cockpit(args.dossier, args.flawed, args.theme),
+        None => run_cockpit(args.dossier, args.flawed, args.theme, super::review::mouse(args.no_mouse)),
     }
 }
 
@@ -81,6 +85,7 @@ fn run_cockpit(
     dossier: Option<PathBuf>,
     flawed: bool,
     theme: Option<crate::ui::view::Theme>,
+    mouse: crate::tui::Mouse,
 ) -> color_eyre::Result<ExitCode> {
     let path = dossier.unwrap_or_else(|| PathBuf::from(DEFAULT_DEMO_DOSSIER));
     let (store, mut app) = open(&path, None)?;
@@ -116,7 +121,7 @@ fn run_cockpit(
         listener.reconcile_with(std::sync::Arc::clone(&api));
         launcher = launcher.with_api(api);
     }
-    let code = run_tui(&runtime, &mut app, store, launcher);
+    let code = run_tui(&runtime, &mut app, store, launcher, mouse);
     drop(listener);
     code
 }

@@ -52,6 +52,15 @@ pub struct ReviewArgs {
     /// non-empty value) gives a monochrome UI unless this is given.
     #[arg(long, value_enum, value_name = "light|dark")]
     pub theme: Option<crate::ui::view::Theme>,
+    /// Leave the mouse to the terminal (its own text selection works then); by default a
+    /// click selects a section or question and the wheel scrolls the pane under it.
+    #[arg(long)]
+    pub no_mouse: bool,
+}
+
+/// Mouse capture unless `--no-mouse`.
+pub(super) fn mouse(no_mouse: bool) -> crate::tui::Mouse {
+    if no_mouse { crate::tui::Mouse::Off } else { crate::tui::Mouse::Captured }
 }
 
 /// Checks `--profile` and `--upstream` before the dossier is opened or the TUI takes the
@@ -185,8 +194,9 @@ pub(super) fn run_tui(
     app: &mut App,
     store: DossierStore,
     launcher: LiveChecks,
+    mouse: crate::tui::Mouse,
 ) -> color_eyre::Result<ExitCode> {
-    runtime.block_on(crate::tui::run(app, store, Some(launcher)))?;
+    runtime.block_on(crate::tui::run(app, store, Some(launcher), mouse))?;
     if let Some(e) = app.save.error() {
         eprintln!("certcockpit: quit without saving the latest changes: {e}");
         return Ok(ExitCode::FAILURE);
@@ -210,7 +220,7 @@ pub fn run(args: ReviewArgs) -> color_eyre::Result<ExitCode> {
     if let Some(api) = start_api(&runtime, &listen, tls, &mut app) {
         launcher = launcher.with_api(api);
     }
-    run_tui(&runtime, &mut app, store, launcher)
+    run_tui(&runtime, &mut app, store, launcher, mouse(args.no_mouse))
 }
 
 #[cfg(test)]

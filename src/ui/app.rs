@@ -198,6 +198,11 @@ pub struct App {
     pub agenda: super::agenda::Agenda,
     /// The colours (`--theme`, `NO_COLOR`), applied to each finished frame.
     pub theme: super::view::Theme,
+    /// Where the latest frame put things (set by the runner after each draw, like
+    /// `live_rows`), so a click hits what the reviewer saw (`ui/layout.rs`, `ui/mouse.rs`).
+    pub layout: super::layout::FrameLayout,
+    /// How far the mouse wheel scrolled the guidance and the evidence of the selected question.
+    pub pane_scroll: super::pane_scroll::PaneScroll,
 }
 
 impl App {
@@ -238,6 +243,8 @@ impl App {
             faults: super::faults::Faults::default(),
             agenda: super::agenda::Agenda::new(now),
             theme: super::view::Theme::default(),
+            layout: Default::default(),
+            pane_scroll: Default::default(),
         }
     }
 

@@ -16,6 +16,9 @@ use super::faults::FaultDelay;
 pub enum Msg {
     /// A key *press* (release and repeat events are filtered out before they get here).
     Key(KeyEvent),
+    /// A click or a wheel turn (translated from the terminal's event by the input thread,
+    /// `crate::tui`; other mouse events are not sent).
+    Mouse(super::mouse::MouseInput),
     /// The clock: drives the autosave debounce, spinners and elapsed times.
     Tick(Instant),
     /// The terminal changed size (the next draw adapts; nothing else to do).

@@ -187,6 +187,7 @@ impl<B: Backend> Runner<B> {
                 .map_err(|e| RunError::Terminal(e.to_string()))?;
             app.live_rows = super::view::live_journal_rows(app, area);
             app.zoom_max_scroll = super::view::zoom_max_scroll(app, area);
+            app.layout = super::view::frame_layout(app, area);
             Ok(())
         })
     }

@@ -32,6 +32,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Press => on_key(app, key, &mut fx),
         Msg::Key(_) | Msg::Resize(..) => {}
+        Msg::Mouse(input) => super::mouse::on_mouse(app, input),
         Msg::Tick(now) => {
             app.now = now;
             if let Mode::Credentials(Reveal::Shown { until }) = app.mode
@@ -289,12 +290,12 @@ fn last_section(app: &App) -> usize {
     app.questionnaire.sections.len().saturating_sub(1)
 }
 
-fn select_section(app: &mut App, section: usize) {
+pub(super) fn select_section(app: &mut App, section: usize) {
     app.section = section;
     app.question = 0;
 }
 
-fn next_question(app: &mut App) {
+pub(super) fn next_question(app: &mut App) {
     let len = app.current_section().map_or(0, |s| s.questions.len());
     if app.question + 1 < len {
         app.question += 1;
@@ -303,7 +304,7 @@ fn next_question(app: &mut App) {
     }
 }
 
-fn prev_question(app: &mut App) {
+pub(super) fn prev_question(app: &mut App) {
     if app.question > 0 {
         app.question -= 1;
     } else if app.section > 0 {
@@ -318,7 +319,7 @@ fn open_help(app: &mut App) {
     app.mode = Mode::Help;
 }
 
-fn start_edit(app: &mut App, mode: Mode) {
+pub(super) fn start_edit(app: &mut App, mode: Mode) {
     let Some(q) = app.current_question() else { return };
     let a = app.dossier.answer(&q.id);
     let text = match mode {

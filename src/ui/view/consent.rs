@@ -11,10 +11,14 @@ use crate::ui::app::App;
 
 pub struct ConsentPopup<'a>(pub &'a App);
 
+/// Where the popup goes in `body` (`None`: nothing pending, nothing drawn).
+pub(crate) fn area(app: &App, body: Rect) -> Option<Rect> {
+    app.consent.pending.as_ref().map(|_| centered(body, 76, 13))
+}
+
 impl Widget for ConsentPopup<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let Some(p) = &self.0.consent.pending else { return };
-        let popup = centered(area, 76, 13);
+        let (Some(p), Some(popup)) = (&self.0.consent.pending, self::area(self.0, area)) else { return };
         Clear.render(popup, buf);
         let block = Block::bordered()
             .border_style(theme::focused_border())

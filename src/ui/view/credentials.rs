@@ -11,10 +11,15 @@ use crate::ui::app::{App, Mode, Reveal, masked};
 
 pub struct CredentialsPopup<'a>(pub &'a App);
 
+/// Where the popup goes in `body` (`None` without an evidence API: nothing is drawn).
+pub(crate) fn area(app: &App, body: Rect) -> Option<Rect> {
+    let api = app.api.as_ref()?;
+    Some(centered(body, 78, if api.ca_pem.is_some() { 13 } else { 11 }))
+}
+
 impl Widget for CredentialsPopup<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let Some(api) = &self.0.api else { return };
-        let popup = centered(area, 78, if api.ca_pem.is_some() { 13 } else { 11 });
+        let (Some(api), Some(popup)) = (&self.0.api, self::area(self.0, area)) else { return };
         Clear.render(popup, buf);
         let block = Block::bordered()
             .border_style(theme::focused_border())

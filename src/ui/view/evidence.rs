@@ -59,32 +59,58 @@ impl EvidencePane<'_> {
     }
 }
 
+fn block(app: &App) -> Block<'static> {
+    let checks = app.current_question().map(|q| q.checks.as_slice()).unwrap_or_default();
+    Block::bordered().border_style(theme::border()).title(Line::styled(" Evidence ", theme::title())).title(
+        if checks.is_empty() {
+            Line::default()
+        } else {
+            Line::styled(format!(" r: run {} ", plural(checks.len(), "check")), theme::dim()).right_aligned()
+        },
+    )
+}
+
+/// Where the pane at `area` draws: its text, its lines and the filed chart (area, label,
+/// timeline) when there is room for one.
+struct Placed {
+    text: Rect,
+    lines: Vec<Line<'static>>,
+    chart: Option<(Rect, String, RetryTimeline)>,
+}
+
+fn place(app: &App, area: Rect) -> Placed {
+    let lines = evidence_lines(app, KEY_FIGURES, area.height >= ROOM_FOR_BARS);
+    let inner = block(app).inner(area);
+    let mut text = inner;
+    let mut chart = None;
+    if let Some((label, t)) = EvidencePane::chart(app) {
+        let h = timeline::height(&t);
+        if inner.height >= h + MIN_TEXT_ROWS {
+            text.height -= h;
+            chart = Some((Rect { y: inner.bottom() - h, height: h, ..inner }, label, t));
+        }
+    }
+    Placed { text, lines, chart }
+}
+
+/// How far the evidence text in the pane at `area` can scroll (the mouse wheel scrolls it).
+pub(crate) fn max_scroll(app: &App, area: Rect) -> u16 {
+    let p = place(app, area);
+    super::wrapped_rows(&p.lines, p.text.width).saturating_sub(p.text.height)
+}
+
 impl Widget for EvidencePane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.0;
-        let checks = app.current_question().map(|q| q.checks.as_slice()).unwrap_or_default();
-        let block = Block::bordered()
-            .border_style(theme::border())
-            .title(Line::styled(" Evidence ", theme::title()))
-            .title(if checks.is_empty() {
-                Line::default()
-            } else {
-                Line::styled(format!(" r: run {} ", plural(checks.len(), "check")), theme::dim())
-                    .right_aligned()
-            });
-        let lines = evidence_lines(app, KEY_FIGURES, area.height >= ROOM_FOR_BARS);
-        let inner = block.inner(area);
-        block.render(area, buf);
-        let mut text_area = inner;
-        if let Some((label, t)) = Self::chart(app) {
-            let h = timeline::height(&t);
-            if inner.height >= h + MIN_TEXT_ROWS {
-                text_area.height -= h;
-                let chart_area = Rect { y: inner.bottom() - h, height: h, ..inner };
-                TimelineChart { timeline: &t, label: &label }.render(chart_area, buf);
-            }
+        block(app).render(area, buf);
+        let Placed { text, lines, chart } = place(app, area);
+        if let Some((r, label, t)) = &chart {
+            TimelineChart { timeline: t, label }.render(*r, buf);
         }
-        Paragraph::new(lines).wrap(Wrap { trim: false }).render(text_area, buf);
+        // Wheeled by the reviewer (`ui/pane_scroll.rs`), never past the last row.
+        let max = super::wrapped_rows(&lines, text.width).saturating_sub(text.height);
+        let scroll = app.pane_scroll.evidence((app.section, app.question)).min(max);
+        Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)).render(text, buf);
     }
 }
 

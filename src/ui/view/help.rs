@@ -103,15 +103,26 @@ fn pages(height: usize) -> Vec<[Vec<Line<'static>>; 2]> {
     pages
 }
 
+/// The page shown in `body`: the popup's rectangle, the page's number and the page count,
+/// and its two columns.
+fn shown(app: &App, body: Rect) -> (Rect, usize, usize, [Vec<Line<'static>>; 2]) {
+    let inner_rows = usize::from(body.height.saturating_sub(2));
+    let all = pages(inner_rows);
+    let count = all.len().max(1);
+    let n = app.help_page % count;
+    let [left, right] = all.into_iter().nth(n).unwrap_or_default();
+    let rows = u16::try_from(left.len().max(right.len())).unwrap_or(u16::MAX);
+    (centered(body, WIDTH, rows + 2), n, count, [left, right])
+}
+
+/// Where the popup goes in `body` (a click outside it closes it, as `Esc` does).
+pub(crate) fn area(app: &App, body: Rect) -> Rect {
+    shown(app, body).0
+}
+
 impl Widget for HelpPopup<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let inner_rows = usize::from(area.height.saturating_sub(2));
-        let all = pages(inner_rows);
-        let count = all.len().max(1);
-        let n = self.0.help_page % count;
-        let [left, right] = all.into_iter().nth(n).unwrap_or_default();
-        let rows = u16::try_from(left.len().max(right.len())).unwrap_or(u16::MAX);
-        let popup = centered(area, WIDTH, rows + 2);
+        let (popup, n, count, [left, right]) = shown(self.0, area);
         Clear.render(popup, buf);
         let title = if count > 1 { format!(" Keys {}/{count} ", n + 1) } else { " Keys ".to_owned() };
         let hint = if count > 1 { " ← → page · Esc closes " } else { " Esc closes " };

@@ -23,6 +23,7 @@ mod zoom;
 use ratatui::prelude::*;
 
 use super::app::{App, Mode};
+use super::layout::{FrameLayout, Panes, Screen};
 
 pub use consent::ConsentPopup;
 pub use credentials::CredentialsPopup;
@@ -107,6 +108,41 @@ pub fn zoom_max_scroll(app: &App, area: Rect) -> u16 {
     zoomed(app).map_or(0, |z| zoom::max_scroll(app, z, areas(app, area).body))
 }
 
+/// Where everything went in a frame of `area`, for hitting it with the mouse. Built from the
+/// functions that place the widgets when drawing (`areas`, each pane's own placing), so the
+/// row a question is drawn on is the row that selects it; the runner records it after each
+/// draw (see `ui/layout.rs` for why).
+pub fn frame_layout(app: &App, area: Rect) -> FrameLayout {
+    let a = areas(app, area);
+    let screen = if summary_shown(app).is_some() {
+        Screen::Summary
+    } else if zoomed(app).is_some() {
+        Screen::Zoomed
+    } else {
+        let (answer, note, guidance_max) = question::boxes(app, a.middle).unwrap_or_default();
+        let plain_evidence = app.armed_here().is_none() && app.pending_here().is_none();
+        Screen::Panes(Panes {
+            sections: a.left,
+            rows: sections::rows(app, a.left),
+            question: a.middle,
+            answer,
+            note,
+            guidance_max,
+            evidence: a.evidence,
+            evidence_max: if plain_evidence { evidence::max_scroll(app, a.evidence) } else { 0 },
+        })
+    };
+    let popup = match app.mode {
+        Mode::Help => Some(help::area(app, a.body)),
+        Mode::Credentials(_) => credentials::area(app, a.body),
+        Mode::ConfirmSecret => consent::area(app, a.body),
+        Mode::Search => Some(search::area(app, a.body)),
+        Mode::Settings | Mode::EditSetting => Some(settings::area(a.body)),
+        _ => None,
+    };
+    FrameLayout { body: a.body, screen, popup }
+}
+
 /// The zoom in force, also under the help popup opened from it.
 fn zoomed(app: &App) -> Option<crate::ui::Zoom> {
     match (app.mode, app.help_return) {
@@ -175,6 +211,14 @@ pub(crate) fn fit(text: &str, width: usize) -> String {
     let mut s: String = first_line.chars().take(keep).collect();
     s.push('…');
     s
+}
+
+/// Rows `lines` take wrapped at `width` (a close estimate: wrapping breaks at words). One
+/// estimate for every pane that scrolls, so their limits agree with one another.
+pub(crate) fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
+    let w = usize::from(width.max(1));
+    let n: usize = lines.iter().map(|l| l.width().max(1).div_ceil(w)).sum();
+    u16::try_from(n).unwrap_or(u16::MAX)
 }
 
 /// A rectangle of at most `width`×`height`, centred in `area`.

@@ -10,11 +10,21 @@ use crate::ui::search::matches;
 
 pub struct SearchPopup<'a>(pub &'a App);
 
+/// Match rows shown for `hits` matches.
+fn match_rows(hits: usize) -> u16 {
+    u16::try_from(hits).unwrap_or(u16::MAX).clamp(1, 14)
+}
+
+/// Where the popup goes in `body`.
+pub(crate) fn area(app: &App, body: Rect) -> Rect {
+    centered(body, 76, match_rows(matches(app, &app.search.query).len()) + 4)
+}
+
 impl Widget for SearchPopup<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.0;
         let hits = matches(app, &app.search.query);
-        let rows = u16::try_from(hits.len()).unwrap_or(u16::MAX).clamp(1, 14);
+        let rows = match_rows(hits.len());
         let popup = centered(area, 76, rows + 4);
         Clear.render(popup, buf);
         let count = match hits.len() {

@@ -13,14 +13,19 @@ pub struct SettingsPopup<'a>(pub &'a App);
 
 const LABEL_WIDTH: u16 = 24;
 
+/// Where the popup goes in `body` (a click outside it closes it while no field is edited).
+pub(crate) fn area(body: Rect) -> Rect {
+    let groups = Field::ALL.iter().filter(|f| f.group().is_some()).count();
+    // The fields, a title per group and the cover's, a blank line and the footer (one
+    // line: the popup fills 80×24 to the last row).
+    let rows = u16::try_from(Field::ALL.len() + groups).unwrap_or(20) + 3;
+    centered(body, 72, rows + 2)
+}
+
 impl Widget for SettingsPopup<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.0;
-        let groups = Field::ALL.iter().filter(|f| f.group().is_some()).count();
-        // The fields, a title per group and the cover's, a blank line and the footer (one
-        // line: the popup fills 80×24 to the last row).
-        let rows = u16::try_from(Field::ALL.len() + groups).unwrap_or(20) + 3;
-        let popup = centered(area, 72, rows + 2);
+        let popup = self::area(area);
         Clear.render(popup, buf);
         let block = Block::bordered()
             .border_style(theme::focused_border())

@@ -5,7 +5,7 @@
 use ratatui::prelude::*;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::{fit, theme};
+use super::{fit, theme, wrapped_rows};
 use crate::dossier::ReviewStatus;
 use crate::report::{ReadinessLevel, RemediationSource, Report};
 use crate::text;
@@ -136,13 +136,6 @@ fn block() -> Block<'static> {
         .border_style(theme::focused_border())
         .title(Line::styled(" Summary ", theme::title()))
         .title(Line::styled(" g back · ↑↓ scroll ", theme::dim()).right_aligned())
-}
-
-/// Rows `lines` take wrapped at `width`.
-fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
-    let w = usize::from(width.max(1));
-    let n: usize = lines.iter().map(|l| l.width().max(1).div_ceil(w)).sum();
-    u16::try_from(n).unwrap_or(u16::MAX)
 }
 
 /// How far the summary in `body` can scroll.

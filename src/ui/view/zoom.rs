@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::evidence::{EvidencePane, evidence_lines};
 use super::live::LivePane;
 use super::retry_chart::{MIN_HEIGHT, RetryChart};
-use super::theme;
+use super::{theme, wrapped_rows};
 use crate::checks::RetryTimeline;
 use crate::ui::app::App;
 use crate::ui::zoom::{Zoom, ZoomPane};
@@ -34,13 +34,6 @@ fn chart(app: &App) -> Option<(String, RetryTimeline)> {
 fn chart_rows(height: u16) -> u16 {
     let h = (height * 3 / 5).max(MIN_HEIGHT);
     if height >= h + 3 { h } else { 0 }
-}
-
-/// Rows `lines` take wrapped at `width` (a close estimate: wrapping breaks at words).
-fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
-    let w = usize::from(width.max(1));
-    let n: usize = lines.iter().map(|l| l.width().max(1).div_ceil(w)).sum();
-    u16::try_from(n).unwrap_or(u16::MAX)
 }
 
 fn question_lines(app: &App) -> Vec<Line<'static>> {
