@@ -10,6 +10,7 @@ mod api;
 mod fallback;
 mod faults;
 mod live_checks;
+mod mouse;
 mod panic;
 mod runner;
 mod screens;

@@ -56,8 +56,18 @@ fn sections() -> Vec<Section> {
         rows: ARMED.iter().filter(|k| browse.iter().all(|b| b.keys != k.keys)).map(row).collect(),
     });
     all.extend(rest.iter().map(|(mode, title)| section(title, *mode)));
+    all.push(Section { title: "Mouse (off with --no-mouse)".into(), rows: MOUSE.iter().map(row).collect() });
     all
 }
+
+/// What the mouse does (`ui/mouse.rs`); no key binds these rows.
+const MOUSE: [KeyHelp; 5] = [
+    KeyHelp { keys: "click list", action: "select it", on: &[] },
+    KeyHelp { keys: "click answer", action: "edit it (note too)", on: &[] },
+    KeyHelp { keys: "wheel", action: "scroll the pane under", on: &[] },
+    KeyHelp { keys: "wheel on list", action: "next / previous", on: &[] },
+    KeyHelp { keys: "click outside", action: "close help, settings", on: &[] },
+];
 
 /// The sections flowed into columns of `height` rows, a blank line between two: a section
 /// that does not fit the room left starts the next column, one longer than a column
