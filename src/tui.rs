@@ -72,14 +72,15 @@ pub async fn run(
     if let Some(live) = live {
         runner = live.install(runner);
     }
-    spawn_input(runner.sender());
+    spawn_input(runner.sender(), mouse);
     runner.run(app).await
 }
 
 /// Reads terminal events on a plain thread (crossterm's reads block) and forwards key
-/// *presses*, clicks and wheel turns, and resizes. Ends when the channel closes or the
-/// terminal cannot be read.
-fn spawn_input(tx: UnboundedSender<Msg>) {
+/// *presses*, clicks and wheel turns (not with `--no-mouse`: a mouse report that arrives all
+/// the same, from a terminal left capturing, is not the reviewer's doing), and resizes. Ends
+/// when the channel closes or the terminal cannot be read.
+fn spawn_input(tx: UnboundedSender<Msg>, mouse: Mouse) {
     std::thread::spawn(move || {
         while !tx.is_closed() {
             match event::poll(POLL) {
@@ -90,8 +91,8 @@ fn spawn_input(tx: UnboundedSender<Msg>) {
             let msg = match event::read() {
                 Ok(Event::Key(key)) if key.kind == KeyEventKind::Press => Msg::Key(key),
                 Ok(Event::Mouse(m)) => match MouseInput::from_crossterm(&m) {
-                    Some(input) => Msg::Mouse(input),
-                    None => continue,
+                    Some(input) if mouse == Mouse::Captured => Msg::Mouse(input),
+                    _ => continue,
                 },
                 Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
                 Ok(_) => continue,

@@ -87,6 +87,23 @@ impl Tmux {
         self.run(&["send-keys", "-t", "s", "-l", text]);
     }
 
+    /// A mouse report as an xterm sends it with SGR encoding (`ESC [ < button ; column ; row`,
+    /// 1-based, `M` press, `m` release) at the 0-based cell (`x`, `y`): tmux passes what
+    /// `send-keys -l` gives it to the pane unchanged.
+    fn mouse(&self, button: u8, x: u16, y: u16) {
+        self.text(&format!("\x1b[<{button};{};{}M", x + 1, y + 1));
+        if button < 64 {
+            self.text(&format!("\x1b[<{button};{};{}m", x + 1, y + 1));
+        }
+    }
+
+    /// A pane format (e.g. `#{mouse_sgr_flag}`: whether the program asked for mouse reports).
+    fn pane(&self, format: &str) -> String {
+        String::from_utf8_lossy(&self.run(&["display-message", "-p", "-t", "s", format]).stdout)
+            .trim()
+            .to_owned()
+    }
+
     fn wait_for(&self, needle: &str) -> String {
         let start = Instant::now();
         loop {
@@ -407,6 +424,40 @@ fn demo_zoomed_retry_chart_reads_at_80x24() {
     assert!(screen.contains("time since arming") && screen.contains("200"), "{screen}");
     tmux.keys(&["z"]);
     tmux.wait_for("BROWSE");
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.wait_exit(), "0", "screen:\n{}", tmux.capture());
+}
+
+/// The mouse in a real terminal at 80×24: the cockpit asks for mouse reports, a click on a
+/// question selects it, the wheel over the sections pane moves to the next question; quitting
+/// turns reporting off again. `--no-mouse` never asks for it and ignores a report that comes
+/// all the same.
+#[test]
+fn review_takes_the_mouse_unless_no_mouse_and_gives_it_back_on_quit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(tmux) = Tmux::start(dir.path(), 80, 24) else { return };
+    tmux.spawn(dir.path(), "review d.toml");
+    tmux.wait_for("Integration Overview");
+    assert_eq!(tmux.pane("#{mouse_sgr_flag}"), "1", "mouse capture (SGR) on by default");
+    // Row 4: "1.2 What programming …" under the open first section (rows 2 and 3 above it).
+    tmux.mouse(0, 8, 4);
+    tmux.wait_for("Question 1.2 ");
+    // The wheel over the list: one question on, into the next section.
+    tmux.mouse(65, 8, 4);
+    tmux.wait_for("Question 2.1 ");
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.wait_exit(), "0", "screen:\n{}", tmux.capture());
+    assert_eq!(tmux.pane("#{mouse_any_flag}#{mouse_sgr_flag}"), "00", "capture released on quit");
+
+    tmux.spawn(dir.path(), "review --no-mouse d.toml");
+    tmux.wait_for("Integration Overview");
+    assert_eq!(tmux.pane("#{mouse_any_flag}#{mouse_sgr_flag}"), "00", "--no-mouse asks for nothing");
+    // A click on the second section's heading, then j: the click is ignored, so j moves from
+    // 1.1 to 1.2 (it would reach 2.2 had the click selected 2.1).
+    tmux.mouse(0, 8, 5);
+    tmux.keys(&["j"]);
+    let screen = tmux.wait_for("Question 1.2 ");
+    assert!(!screen.contains("Question 2."), "{screen}");
     tmux.keys(&["q"]);
     assert_eq!(tmux.wait_exit(), "0", "screen:\n{}", tmux.capture());
 }
