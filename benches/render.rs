@@ -149,5 +149,26 @@ fn bench_zoomed(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench, bench_zoomed);
+/// What the runner does after each draw besides drawing (`Runner::draw`): the live journal's
+/// rows, the zoom's scroll limit and the layout the mouse hits (`view::frame_layout`, which
+/// places the section list, the question and the evidence again), on the main screen's state.
+fn bench_after_draw(c: &mut Criterion) {
+    use certcockpit::ui::view;
+    let app = app();
+    let area = ratatui::layout::Rect::new(0, 0, 120, 40);
+    let layout = view::frame_layout(&app, area);
+    assert!(matches!(&layout.screen, certcockpit::ui::Screen::Panes(p) if !p.rows.is_empty()), "{layout:?}");
+    c.bench_function("after_draw_main_120x40_layout_for_the_mouse", |b| {
+        b.iter(|| {
+            let app = black_box(&app);
+            black_box((
+                view::live_journal_rows(app, area),
+                view::zoom_max_scroll(app, area),
+                view::frame_layout(app, area),
+            ))
+        })
+    });
+}
+
+criterion_group!(benches, bench, bench_zoomed, bench_after_draw);
 criterion_main!(benches);

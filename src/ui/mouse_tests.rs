@@ -367,3 +367,33 @@ fn the_consent_question_is_answered_by_keys_only() {
     mouse(&mut a, MouseKind::Click, 0, 0);
     assert_eq!((a.mode, a.question), (Mode::ConfirmSecret, 0));
 }
+
+#[test]
+fn the_credentials_mask_on_any_mouse_event_and_close_on_a_click_outside() {
+    use crate::ui::app::{ApiInfo, Reveal};
+    let mut a = app().with_api(ApiInfo {
+        address: "127.0.0.1:41234".into(),
+        base_url: "http://127.0.0.1:41234/api".into(),
+        token_url: "http://127.0.0.1:41234/oauth/token".into(),
+        client_id: "cc-test".into(),
+        client_secret: crate::checks::Secret::new("cs-not-for-the-call"),
+        ca_pem: None,
+    });
+    press(&mut a, KeyCode::Char('c'));
+    press(&mut a, KeyCode::Char(crate::ui::REVEAL_KEY));
+    assert!(matches!(a.mode, Mode::Credentials(Reveal::Shown { .. })));
+    drawn(&mut a, 80, 24);
+    let popup = a.layout.popup.expect("the popup is drawn");
+    let (x, y) = inside(popup);
+    mouse(&mut a, MouseKind::ScrollDown, x, y);
+    assert_eq!(a.mode, Mode::Credentials(Reveal::Masked), "masked again, still open");
+    press(&mut a, KeyCode::Char(crate::ui::REVEAL_KEY));
+    mouse(&mut a, MouseKind::Click, x, y);
+    assert_eq!(a.mode, Mode::Credentials(Reveal::Masked), "a click inside masks and keeps it open");
+    mouse(&mut a, MouseKind::Click, popup.x.saturating_sub(1), popup.bottom());
+    assert_eq!(
+        (a.mode, a.section, a.question),
+        (Mode::Browse, 0, 0),
+        "outside: closed, nothing under it hit"
+    );
+}

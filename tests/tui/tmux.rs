@@ -431,7 +431,7 @@ fn demo_zoomed_retry_chart_reads_at_80x24() {
 /// The mouse in a real terminal at 80×24: the cockpit asks for mouse reports, a click on a
 /// question selects it, the wheel over the sections pane moves to the next question; quitting
 /// turns reporting off again. `--no-mouse` never asks for it and ignores a report that comes
-/// all the same.
+/// all the same. `demo` likewise.
 #[test]
 fn review_takes_the_mouse_unless_no_mouse_and_gives_it_back_on_quit() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -460,4 +460,14 @@ fn review_takes_the_mouse_unless_no_mouse_and_gives_it_back_on_quit() {
     assert!(!screen.contains("Question 2."), "{screen}");
     tmux.keys(&["q"]);
     assert_eq!(tmux.wait_exit(), "0", "screen:\n{}", tmux.capture());
+
+    // The demo, the other way into the cockpit, takes the flag too.
+    for (args, flags) in [("demo", "1"), ("demo --no-mouse", "0")] {
+        tmux.spawn(dir.path(), args);
+        tmux.wait_for("DEMO ✔ good peers");
+        assert_eq!(tmux.pane("#{mouse_sgr_flag}"), flags, "{args}");
+        tmux.keys(&["q"]);
+        assert_eq!(tmux.wait_exit(), "0", "{args}; screen:\n{}", tmux.capture());
+        assert_eq!(tmux.pane("#{mouse_any_flag}#{mouse_sgr_flag}"), "00", "{args}: released on quit");
+    }
 }
