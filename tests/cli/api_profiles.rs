@@ -21,14 +21,14 @@ fn sandbox(link_mode: bool) -> Listening {
 }
 
 fn sandbox_with(link_mode: bool, gzip: bool) -> Listening {
+    sandbox_flags(
+        &[link_mode.then_some("--link"), gzip.then_some("--gzip")].into_iter().flatten().collect::<Vec<_>>(),
+    )
+}
+
+fn sandbox_flags(flags: &[&str]) -> Listening {
     let mut cmd = python_peer("sandbox_provider.py");
-    cmd.args([SANDBOX_ID, SANDBOX_SECRET]).stderr(Stdio::null());
-    if link_mode {
-        cmd.arg("--link");
-    }
-    if gzip {
-        cmd.arg("--gzip");
-    }
+    cmd.args([SANDBOX_ID, SANDBOX_SECRET]).args(flags).stderr(Stdio::null());
     listening(cmd, "needs python3 (standard library only)")
 }
 
@@ -92,6 +92,31 @@ const ALL_BUT_TRACE: [&str; 10] = [
     "resilience.maintenance",
     "polling.rate",
 ];
+
+/// A sandbox that issues `next_cursor` on its last page too (Plaid's /transactions/sync
+/// style) and ends the walk with `paging.has_more: false`: the proxy knows the end, and the
+/// requests job that stops there fetched every page (it was failed as "upstream's last
+/// response still named a next page").
+#[test]
+fn a_cursor_on_the_last_page_beside_has_more_false_is_the_end_through_the_proxy() {
+    let sb = sandbox_flags(&["--cursor-always"]);
+    let upstream = format!("http://127.0.0.1:{}/api", sb.port);
+    let profile = peer("sandbox_profile.toml").display().to_string();
+    let out = check_api(&[
+        "--upstream",
+        &upstream,
+        "--profile",
+        &profile,
+        "--only",
+        "pagination.complete",
+        "--exec",
+        &job("sandbox_requests_client.py"),
+    ]);
+    let v = verdicts(&out);
+    let (verdict, summary, _) = &v["pagination.complete"];
+    assert_eq!(verdict, "pass", "{summary}");
+    assert!(summary.contains("fetched all 4 pages once each"), "{summary}");
+}
 
 #[test]
 fn a_requests_job_passes_through_the_proxy_with_the_sandbox_profile() {

@@ -11,9 +11,11 @@ pages by `?page=N` instead and says what comes next only in a `Link: <absolute U
 rel="next"` header (envelope {"results": [...]}), for the no-profile proxy test. Started with
 `--gzip`, it compresses every answer with gzip when the request's Accept-Encoding offers it
 (as most production APIs behind nginx or a CDN do; requests offers "gzip, deflate" by default,
-urllib3.util.SKIP_HEADER aside).
+urllib3.util.SKIP_HEADER aside). Started with `--cursor-always`, `next_cursor` is issued on
+every page, the last included (where a later sync would start, as Plaid's
+/transactions/sync does), and only `has_more: false` says the walk is over.
 
-Usage: sandbox_provider.py CLIENT_ID CLIENT_SECRET [--link] [--gzip]. Binds 127.0.0.1 on a free port
+Usage: sandbox_provider.py CLIENT_ID CLIENT_SECRET [--link] [--gzip] [--cursor-always]. Binds 127.0.0.1 on a free port
 and prints "LISTENING <n>" on its first line of output.
 """
 
@@ -28,6 +30,7 @@ from urllib.parse import parse_qs, urlparse
 CLIENT_ID, CLIENT_SECRET = sys.argv[1], sys.argv[2]
 LINK_MODE = "--link" in sys.argv[3:]
 GZIP_MODE = "--gzip" in sys.argv[3:]
+CURSOR_ALWAYS = "--cursor-always" in sys.argv[3:]
 RECORDS = [{"record_id": f"r{n:03}", "title": f"Record {n}"} for n in range(1, 15)]
 TOKENS = set()
 CURSORS = {}
@@ -97,9 +100,9 @@ class Handler(BaseHTTPRequestHandler):
         chunk = RECORDS[start:start + limit]
         more = start + limit < len(RECORDS)
         cursor = None
-        if more:
+        if more or CURSOR_ALWAYS:
             cursor = secrets.token_urlsafe(8)
-            CURSORS[cursor] = start + limit
+            CURSORS[cursor] = min(start + limit, len(RECORDS))
         self.send_json(200, {"results": chunk, "paging": {"next_cursor": cursor, "has_more": more}})
 
 

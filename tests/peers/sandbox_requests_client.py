@@ -9,7 +9,7 @@ requests + urllib3's Retry, and nothing written for the cockpit: only its base U
   replaces the backoff;
 - the token from POST {base}/oauth2/token (HTTP Basic), reused until a 401, then fetched again;
 - a fixed X-Client-Name; all records by following Link rel="next" when the sandbox sends one,
-  otherwise paging.next_cursor until it is null.
+  otherwise paging.next_cursor until it is null or paging.has_more is false.
 
 Reads SANDBOX_URL (e.g. http://127.0.0.1:8000/api), SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET.
 Exits 1 when it gives up.
@@ -53,8 +53,9 @@ def main() -> int:
             if "next" in r.links:
                 url, params = r.links["next"]["url"], None
             else:
-                cursor = (body.get("paging") or {}).get("next_cursor")
-                url = BASE + "/v3/records" if cursor else None
+                paging = body.get("paging") or {}
+                cursor = paging.get("next_cursor")
+                url = BASE + "/v3/records" if cursor and paging.get("has_more", True) else None
                 params = {"limit": 4, "starting_after": cursor}
     except requests.exceptions.RequestException as e:
         print(f"gave up: {e}", file=sys.stderr)

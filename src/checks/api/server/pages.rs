@@ -119,9 +119,17 @@ pub fn dotted<'a>(body: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(body, |v, k| v.get(k))
 }
 
-/// What a response says comes next: its Link header first, then `next_field` (the
+/// What a response says comes next: its Link header first, then an explicit
+/// `has_more: false` (at the top or beside the next field, `paging.has_more` for
+/// `paging.next_cursor`: the end, whatever cursor the body also carries), then `next_field` (the
 /// profile's) or the common fields. A string that parses as a URL (or starts with `/`) is a
-/// URL, anything else a cursor; `null`, `""`, `false` (and `has_more: false`) end the walk.
+/// URL, anything else a cursor; `null`, `""` and `false` end the walk too.
+///
+/// Why `has_more: false` wins over a cursor: APIs in the style of Plaid's `/transactions/sync`
+/// return `next_cursor` on every page, the last included (it is where the *next sync* starts),
+/// and say the walk is over with `has_more: false`. Read as "there is a next page", the end
+/// was never known and a correct client that stopped failed `pagination.complete` ("upstream's
+/// last response still named a next page").
 pub fn next_of(link: Option<&str>, body: Option<&Value>, next_field: Option<&str>) -> Next {
     if let Some(url) = link.and_then(link_next) {
         return url_next(url);
@@ -133,6 +141,13 @@ pub fn next_of(link: Option<&str>, body: Option<&Value>, next_field: Option<&str
         Some(f) => vec![f],
         None => COMMON_NEXT_FIELDS.to_vec(),
     };
+    let no_more = |parent: Option<&str>| {
+        let at = parent.map_or_else(|| "has_more".to_owned(), |p| format!("{p}.has_more"));
+        dotted(body, &at) == Some(&Value::Bool(false))
+    };
+    if no_more(None) || next_field.and_then(|f| f.rsplit_once('.')).is_some_and(|(p, _)| no_more(Some(p))) {
+        return Next::End;
+    }
     let mut saw_end = false;
     for f in fields {
         match dotted(body, f) {
@@ -191,8 +206,33 @@ mod tests {
         assert_eq!(next_of(None, Some(&v), None), Next::Url("/v1/x?a=1&b=2".into()));
         let v: Value = serde_json::json!({"items": [], "next": null});
         assert_eq!(next_of(None, Some(&v), None), Next::End);
-        let v: Value = serde_json::json!({"items": [], "has_more": false, "cursor": "zz"});
+        let v: Value = serde_json::json!({"items": [], "has_more": true, "cursor": "zz"});
         assert_eq!(next_of(None, Some(&v), None), Next::Token("zz".into()));
+    }
+
+    /// The last page of a Plaid-style walk carries `next_cursor` and `has_more: false`: the
+    /// walk ends there (with or without a profile naming the field), so a client that stops
+    /// fetched every page, and one that asks with that cursor asks past the end.
+    #[test]
+    fn has_more_false_ends_the_walk_whatever_cursor_comes_with_it() {
+        let last: Value = serde_json::json!({"added": [], "has_more": false, "next_cursor": "c3"});
+        assert_eq!(next_of(None, Some(&last), None), Next::End);
+        assert_eq!(next_of(None, Some(&last), Some("next_cursor")), Next::End);
+        let nested: Value = serde_json::json!({"paging": {"has_more": false, "next_cursor": "c3"}});
+        assert_eq!(next_of(None, Some(&nested), Some("paging.next_cursor")), Next::End);
+        let nested_more: Value = serde_json::json!({"paging": {"has_more": true, "next_cursor": "c3"}});
+        assert_eq!(next_of(None, Some(&nested_more), Some("paging.next_cursor")), Next::Token("c3".into()));
+        let mut t = PageTracker::default();
+        assert_eq!(t.classify("/sync", Some("count=2")), 1);
+        t.record(
+            1,
+            next_of(None, Some(&serde_json::json!({"has_more": true, "next_cursor": "c2"})), None),
+            false,
+        );
+        assert_eq!(t.classify("/sync", Some("count=2&cursor=c2")), 2);
+        t.record(2, next_of(None, Some(&last), None), false);
+        assert_eq!(t.last_page, Some(2), "the end is known");
+        assert_eq!(t.classify("/sync", Some("count=2&cursor=c3")), 3, "past the last page");
     }
 
     #[test]
