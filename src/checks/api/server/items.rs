@@ -376,7 +376,7 @@ fn link_base<'a>(state: &'a ServerState, headers: &'a HeaderMap) -> (&'static st
 
 /// Whether `Host` makes a valid URL. A client sends the same `Host` on every request, so the
 /// last one that passed is remembered and the URL parse runs once, not per request.
-fn usable_host(state: &ServerState, h: &str) -> bool {
+pub(crate) fn usable_host(state: &ServerState, h: &str) -> bool {
     let mut last = state.link_host.lock().unwrap_or_else(|p| p.into_inner());
     if last.as_deref() == Some(h) {
         return true;

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use compact_str::CompactString;
 use serde_json::Value;
@@ -43,17 +43,18 @@ const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(15);
 const MAX_TROUBLE: usize = 200;
 
 /// Headers that belong to one connection, not to the exchange (RFC 9110 §7.6.1), plus the
-/// length, which the body sent determines.
-const HOP_BY_HOP: [&str; 9] = [
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "host",
-    "content-length",
+/// length, which the body sent determines. Names, not strings: removing by a string parses it
+/// first, twice per header per request.
+const HOP_BY_HOP: [HeaderName; 9] = [
+    header::CONNECTION,
+    HeaderName::from_static("keep-alive"),
+    HeaderName::from_static("proxy-connection"),
+    header::TE,
+    header::TRAILER,
+    header::TRANSFER_ENCODING,
+    header::UPGRADE,
+    header::HOST,
+    header::CONTENT_LENGTH,
 ];
 
 /// The provider's sandbox the evidence API forwards to.
@@ -64,6 +65,9 @@ pub struct Upstream {
     /// The URL's path (`/v1`), the base the client is given after the proxy's origin.
     pub base_path: String,
     client: reqwest::Client,
+    /// Finds `origin` in the bodies forwarded (built once: a finder costs more to set up than
+    /// to run over a page).
+    origin_finder: memchr::memmem::Finder<'static>,
     /// Whether a profile was given; without one the token endpoint is any `POST …/token`
     /// and every other GET is a collection GET.
     pub profiled: bool,
@@ -96,6 +100,7 @@ impl Upstream {
             .build()
             .map_err(|e| format!("cannot build the forwarding client: {e}"))?;
         Ok(Self {
+            origin_finder: memchr::memmem::Finder::new(origin.as_bytes()).into_owned(),
             origin,
             base_path: parsed.path().trim_end_matches('/').to_owned(),
             client,
@@ -122,42 +127,57 @@ impl Upstream {
 /// Forwards one request (or answers it from the armed scenario).
 pub async fn forward(state: Arc<ServerState>, req: Request) -> Response {
     let Some(up) = state.upstream.as_ref() else { return super::items::not_found(&state) };
-    let (parts, body) = req.into_parts();
-    let path = parts.uri.path().to_owned();
-    let query = parts.uri.query().map(str::to_owned);
+    let (mut parts, body) = req.into_parts();
+    let path = parts.uri.path();
+    let query = parts.uri.query();
     let is_token = if up.profiled {
-        state.profile.is_token_path(&path)
+        state.profile.is_token_path(path)
     } else {
         parts.method == Method::POST && path.ends_with("/token")
     };
     let collection = if up.profiled {
-        state.profile.collection_for(&path).map(|(i, _)| i)
+        state.profile.collection_for(path).map(|(i, _)| i)
     } else {
         (!is_token).then_some(0)
     };
     let is_collection = parts.method == Method::GET && collection.is_some();
-    let scenario = state.arm().scenario.clone();
     let now = Instant::now();
-
-    let mut page = 0;
-    if is_collection {
-        page = state.arm().pages.classify(&path, query.as_deref());
-        let kind = || RequestKind::Items { page, last_page: state.arm().pages.last_page.unwrap_or(0) };
-        let expired = with_presented_token(|hash| {
+    // A presented token past its scripted lifetime (checked before the arm lock is taken, so
+    // the two locks are never held together).
+    let expired = is_collection
+        && with_presented_token(|hash| {
             hash.is_some_and(|h| state.tokens().check_hash(h, now) == TokenState::Expired)
-        });
-        if expired == Some(true) {
-            record_served(kind(), None);
-            return invalid_token();
+        }) == Some(true);
+
+    // One look at the arm state per request: the scenario's few settings used below (cloning
+    // the whole scenario cost two allocations a request), and for a collection GET its page
+    // and what the scenario serves it (`None`: the expired token's 401, which is not a GET the
+    // scenario decides).
+    let (token_lifetime, extended_fields, page_delay, page, last_page, decision) = {
+        let mut arm = state.arm();
+        let s = &arm.scenario;
+        let settings = (s.token_lifetime, s.extended_fields, s.page_delay);
+        let (mut page, mut last_page, mut decision) = (0, 0, Some(Decision::Serve));
+        if is_collection {
+            page = arm.pages.classify(path, query);
+            last_page = arm.pages.last_page.unwrap_or(0);
+            decision = (!expired).then(|| arm.decide(page, now, SystemTime::now()));
         }
-        let decision = state.arm().decide(page, now, SystemTime::now());
+        (settings.0, settings.1, settings.2, page, last_page, decision)
+    };
+    if is_collection {
+        let kind = RequestKind::Items { page, last_page };
         match decision {
-            Decision::Serve => {}
-            Decision::Unauthorized => {
-                record_served(kind(), None);
+            Some(Decision::Serve) => {}
+            None => {
+                record_served(kind, None);
+                return invalid_token();
+            }
+            Some(Decision::Unauthorized) => {
+                record_served(kind, None);
                 return oauth_error(StatusCode::UNAUTHORIZED, "invalid_api_key", "the API key was refused");
             }
-            Decision::Fail { status, retry_after } => {
+            Some(Decision::Fail { status, retry_after }) => {
                 let code = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
                 let mut resp = oauth_error(code, "unavailable", code.canonical_reason().unwrap_or("error"));
                 if let Some(ra) = &retry_after
@@ -165,12 +185,12 @@ pub async fn forward(state: Arc<ServerState>, req: Request) -> Response {
                 {
                     resp.headers_mut().insert(header::RETRY_AFTER, v);
                 }
-                record_served(kind(), retry_after);
+                record_served(kind, retry_after);
                 return resp;
             }
         }
-        if !scenario.page_delay.is_zero() {
-            tokio::time::sleep(scenario.page_delay).await;
+        if !page_delay.is_zero() {
+            tokio::time::sleep(page_delay).await;
         }
     }
 
@@ -201,12 +221,15 @@ pub async fn forward(state: Arc<ServerState>, req: Request) -> Response {
         CompactString::default()
     };
 
-    let url = match &query {
+    let url = match query {
         Some(q) => format!("{}{path}?{q}", up.origin),
         None => format!("{}{path}", up.origin),
     };
-    let mut headers = parts.headers.clone();
-    for h in HOP_BY_HOP {
+    // The request's own headers go upstream (moved, not copied), less the connection's own;
+    // its `Host` says which origin the client reached the proxy by.
+    let mut headers = std::mem::take(&mut parts.headers);
+    let host = headers.remove(header::HOST);
+    for h in &HOP_BY_HOP {
         headers.remove(h);
     }
     // The proxy reads upstream's bodies (next links, the origin to replace, fields to add), so
@@ -260,33 +283,35 @@ pub async fn forward(state: Arc<ServerState>, req: Request) -> Response {
             format!("upstream {} answered {status} to {} {path}", up.origin, parts.method),
         );
     }
-    for h in HOP_BY_HOP {
+    for h in &HOP_BY_HOP {
         resp_headers.remove(h);
     }
 
     // Upstream's origin becomes the proxy's, so the client's next request comes here.
-    let own_origin = own_origin(&state, &parts.headers);
+    let mut own = None;
+    let mut proxy_origin = || own.get_or_insert_with(|| own_origin(&state, host.as_ref())).clone();
     for name in [header::LINK, header::LOCATION, header::CONTENT_LOCATION] {
         if let Some(v) = resp_headers.get(&name).and_then(|v| v.to_str().ok())
             && v.contains(&up.origin)
-            && let Ok(new) = HeaderValue::from_str(&v.replace(&up.origin, &own_origin))
+            && let Ok(new) = HeaderValue::from_str(&v.replace(&up.origin, &proxy_origin()))
         {
             resp_headers.insert(name, new);
         }
     }
-    let mut bytes: Bytes = replace_bytes(bytes, up.origin.as_bytes(), own_origin.as_bytes());
+    let mut bytes: Bytes = replace_bytes(bytes, &up.origin_finder, proxy_origin);
     let is_json = resp_headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().contains("json"));
 
     if is_token {
-        let (new_bytes, issued, expires_us) =
-            token_response(&state, status, &bytes, scenario.token_lifetime, now);
+        let (new_bytes, issued, expires_us) = token_response(&state, status, &bytes, token_lifetime, now);
         bytes = new_bytes;
         record_served(RequestKind::Token { grant_type, issued, expires_us }, None);
     } else if is_collection {
-        let parsed: Option<Value> = if is_json { serde_json::from_slice(&bytes).ok() } else { None };
+        // Read only when it is used: to follow a successful page, or to extend it.
+        let parsed: Option<Value> =
+            if is_json && status.is_success() { serde_json::from_slice(&bytes).ok() } else { None };
         let next_field =
             collection.and_then(|i| state.profile.collections.get(i)).and_then(|c| c.next_field.clone());
         let next_field = if up.profiled { next_field } else { None };
@@ -299,7 +324,7 @@ pub async fn forward(state: Arc<ServerState>, req: Request) -> Response {
             }
             arm.pages.last_page.unwrap_or(0)
         };
-        if scenario.extended_fields
+        if extended_fields
             && status.is_success()
             && let Some(v) = parsed
         {
@@ -384,8 +409,8 @@ fn bad_gateway(why: &str) -> Response {
 }
 
 /// The proxy's origin as the client reached it (its `Host`), or the configured one.
-fn own_origin(state: &ServerState, headers: &HeaderMap) -> String {
-    match headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| super::items::host_ok(h)) {
+fn own_origin(state: &ServerState, host: Option<&HeaderValue>) -> String {
+    match host.and_then(|h| h.to_str().ok()).filter(|h| super::items::usable_host(state, h)) {
         Some(h) => format!("{}{h}", state.scheme),
         None => state.base_url.clone(),
     }
@@ -408,16 +433,19 @@ async fn read_limited(mut resp: reqwest::Response) -> Result<Bytes, String> {
     }
 }
 
-/// `bytes` with every `from` replaced by `to` (unchanged, uncopied, when there is none).
-fn replace_bytes(bytes: Bytes, from: &[u8], to: &[u8]) -> Bytes {
-    if from.is_empty() || !bytes.windows(from.len()).any(|w| w == from) {
+/// `bytes` with every `from` replaced by `to()` (unchanged, uncopied, and `to` not called,
+/// when there is none).
+fn replace_bytes(bytes: Bytes, finder: &memchr::memmem::Finder<'_>, to: impl FnOnce() -> String) -> Bytes {
+    let from = finder.needle();
+    if from.is_empty() || finder.find(&bytes).is_none() {
         return bytes;
     }
+    let to = to();
     let mut out = Vec::with_capacity(bytes.len());
     let mut rest: &[u8] = &bytes;
-    while let Some(i) = rest.windows(from.len()).position(|w| w == from) {
+    while let Some(i) = finder.find(rest) {
         out.extend_from_slice(&rest[..i]);
-        out.extend_from_slice(to);
+        out.extend_from_slice(to.as_bytes());
         rest = &rest[i + from.len()..];
     }
     out.extend_from_slice(rest);
@@ -472,8 +500,8 @@ mod tests {
         assert_eq!(
             replace_bytes(
                 Bytes::from_static(b"{\"n\":\"http://up:1/x\",\"m\":\"http://up:1/y\"}"),
-                b"http://up:1",
-                b"http://me:2"
+                &memchr::memmem::Finder::new(b"http://up:1"),
+                || "http://me:2".to_owned()
             ),
             Bytes::from_static(b"{\"n\":\"http://me:2/x\",\"m\":\"http://me:2/y\"}")
         );
