@@ -20,6 +20,11 @@ use super::tls::TlsServer;
 use super::tokens::Credentials;
 use crate::checks::{CheckResult, Kept, KeptApi, Secret, Verdict};
 
+/// Worker threads of a proxy's runtime (the imitation's is single-threaded): one per core of
+/// the 2-core machines the benchmarks run on; more would only contend with upstream and the
+/// client on the same machine.
+const PROXY_WORKERS: usize = 2;
+
 /// The evidence API, serving until dropped (or [`EvidenceApi::shutdown`]).
 pub struct EvidenceApi {
     state: Arc<ServerState>,
@@ -151,12 +156,23 @@ impl EvidenceApi {
         let (stop, stop_rx) = watch::channel(false);
         let (done, stopped) = oneshot::channel();
         let server_state = state.clone();
-        // The server gets a thread and a single-threaded runtime of its own: arrival times are
-        // taken on a thread that does nothing else (the TUI's rendering, saves and webhook
-        // probes cannot delay them), and its shared state (journal, tokens, arm) is never
-        // contended between workers.
-        let runtime =
-            tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(ApiError::Thread)?;
+        // The server gets a runtime of its own: arrival times are taken on threads that do
+        // nothing else (the TUI's rendering, saves and webhook probes cannot delay them). The
+        // imitation answers from memory and runs on one thread, so its shared state (journal,
+        // tokens, arm) is never contended. A proxy waits on upstream and does twice the HTTP
+        // work per request (it is client and server), so it gets two workers: on one thread it
+        // reached a quarter of nginx's throughput (BENCHMARKS.md, "Proxy mode's added
+        // latency"). Its locks are held for a few field updates, never across an await.
+        let runtime = if state.upstream.is_some() {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(PROXY_WORKERS)
+                .thread_name("evidence-api-worker")
+                .enable_all()
+                .build()
+        } else {
+            tokio::runtime::Builder::new_current_thread().enable_all().build()
+        }
+        .map_err(ApiError::Thread)?;
         std::thread::Builder::new()
             .name("evidence-api".into())
             .spawn(move || {
