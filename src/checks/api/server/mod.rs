@@ -4,6 +4,7 @@
 
 mod arm;
 pub(crate) mod body;
+mod forwarding;
 mod items;
 mod json;
 mod listener;

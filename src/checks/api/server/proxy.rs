@@ -27,6 +27,7 @@ use serde_json::Value;
 
 use super::ServerState;
 use super::arm::Decision;
+use super::forwarding::{Answer, Failure, Forwarder};
 use super::json::oauth_error;
 use super::middleware::{REQUEST_TIMEOUT, record_served, with_presented_token};
 use super::pages::next_of;
@@ -64,7 +65,7 @@ pub struct Upstream {
     pub origin: String,
     /// The URL's path (`/v1`), the base the client is given after the proxy's origin.
     pub base_path: String,
-    client: reqwest::Client,
+    client: Forwarder,
     /// Finds `origin` in the bodies forwarded (built once: a finder costs more to set up than
     /// to run over a page).
     origin_finder: memchr::memmem::Finder<'static>,
@@ -75,8 +76,7 @@ pub struct Upstream {
 }
 
 impl Upstream {
-    /// Checks the URL and builds the forwarding client (no redirects followed: a redirect is
-    /// the client's to follow; no system proxy: loopback sandboxes stay loopback).
+    /// Checks the URL and builds the forwarding client (see [`Forwarder`]).
     pub fn new(url: &str, profiled: bool) -> Result<Self, String> {
         let parsed = reqwest::Url::parse(url).map_err(|e| format!("{url:?} is not a URL: {e}"))?;
         if !matches!(parsed.scheme(), "http" | "https") {
@@ -93,12 +93,7 @@ impl Upstream {
             Some(p) => format!("{}://{host}:{p}", parsed.scheme()),
             None => format!("{}://{host}", parsed.scheme()),
         };
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(UPSTREAM_TIMEOUT)
-            .no_proxy()
-            .build()
-            .map_err(|e| format!("cannot build the forwarding client: {e}"))?;
+        let client = Forwarder::new(UPSTREAM_TIMEOUT, MAX_RESPONSE_BYTES)?;
         Ok(Self {
             origin_finder: memchr::memmem::Finder::new(origin.as_bytes()).into_owned(),
             origin,
@@ -237,26 +232,16 @@ pub async fn forward(state: Arc<ServerState>, req: Request) -> Response {
     // gzip body passed through would hide every page and send absolute next links past the
     // proxy. The client then gets an uncompressed answer, which every HTTP client accepts.
     headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("identity"));
-    let sent = up.client.request(parts.method.clone(), &url).headers(headers).body(body).send().await;
+    let sent = up.client.exchange(parts.method.clone(), &url, headers, body).await;
     let at_us = state.journal.now_us();
-    let upstream_resp = match sent {
-        Ok(r) => r,
-        Err(e) => {
-            let why = format!(
-                "upstream {} unreachable for {} {path}: {}",
-                up.origin,
-                parts.method,
-                error_chain(&e)
-            );
+    let Answer { status, headers: mut resp_headers, body: bytes } = match sent {
+        Ok(answer) => answer,
+        Err(Failure::Unreachable(e)) => {
+            let why = format!("upstream {} unreachable for {} {path}: {e}", up.origin, parts.method);
             up.note_trouble(at_us, why.clone());
             return bad_gateway(&why);
         }
-    };
-    let status = upstream_resp.status();
-    let mut resp_headers = upstream_resp.headers().clone();
-    let bytes = match read_limited(upstream_resp).await {
-        Ok(b) => b,
-        Err(e) => {
+        Err(Failure::BrokeOff(e)) => {
             let why = format!("upstream {} broke off its answer to {} {path}: {e}", up.origin, parts.method);
             up.note_trouble(at_us, why.clone());
             return bad_gateway(&why);
@@ -416,23 +401,6 @@ fn own_origin(state: &ServerState, host: Option<&HeaderValue>) -> String {
     }
 }
 
-/// Reads a response body up to `MAX_RESPONSE_BYTES`.
-async fn read_limited(mut resp: reqwest::Response) -> Result<Bytes, String> {
-    let mut out = Vec::new();
-    loop {
-        match resp.chunk().await {
-            Ok(Some(c)) => {
-                if out.len() + c.len() > MAX_RESPONSE_BYTES {
-                    return Err(format!("more than {} MiB", MAX_RESPONSE_BYTES / (1024 * 1024)));
-                }
-                out.extend_from_slice(&c);
-            }
-            Ok(None) => return Ok(Bytes::from(out)),
-            Err(e) => return Err(error_chain(&e)),
-        }
-    }
-}
-
 /// `bytes` with every `from` replaced by `to()` (unchanged, uncopied, and `to` not called,
 /// when there is none).
 fn replace_bytes(bytes: Bytes, finder: &memchr::memmem::Finder<'_>, to: impl FnOnce() -> String) -> Bytes {
@@ -450,19 +418,6 @@ fn replace_bytes(bytes: Bytes, finder: &memchr::memmem::Finder<'_>, to: impl FnO
     }
     out.extend_from_slice(rest);
     Bytes::from(out)
-}
-
-/// An error and its causes on one line (reqwest's top error alone says only "error sending
-/// request").
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        out.push_str(": ");
-        out.push_str(&c.to_string());
-        cause = c.source();
-    }
-    out
 }
 
 /// Query parameters whose values are credentials, masked in what the journal keeps.
