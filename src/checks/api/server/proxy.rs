@@ -294,18 +294,23 @@ pub async fn forward(state: Arc<ServerState>, req: Request) -> Response {
         bytes = new_bytes;
         record_served(RequestKind::Token { grant_type, issued, expires_us }, None);
     } else if is_collection {
-        // Read only when it is used: to follow a successful page, or to extend it.
-        let parsed: Option<Value> =
-            if is_json && status.is_success() { serde_json::from_slice(&bytes).ok() } else { None };
-        let next_field =
-            collection.and_then(|i| state.profile.collections.get(i)).and_then(|c| c.next_field.clone());
-        let next_field = if up.profiled { next_field } else { None };
+        let next_field = collection
+            .and_then(|i| state.profile.collections.get(i))
+            .and_then(|c| c.next_field.as_deref())
+            .filter(|_| up.profiled);
+        // Read only when it is used: to follow a successful page (only the fields that say what
+        // comes next), or to extend it (all of it).
+        let parsed: Option<Value> = match (is_json && status.is_success(), extended_fields) {
+            (false, _) => None,
+            (true, true) => serde_json::from_slice(&bytes).ok(),
+            (true, false) => super::pages::next_view(&bytes, next_field),
+        };
         let link = resp_headers.get(header::LINK).and_then(|v| v.to_str().ok());
         let last_page = {
             let mut arm = state.arm();
             if status.is_success() {
                 let by_link = link.and_then(super::pages::link_next).is_some();
-                arm.pages.record(page, next_of(link, parsed.as_ref(), next_field.as_deref()), by_link);
+                arm.pages.record(page, next_of(link, parsed.as_ref(), next_field), by_link);
             }
             arm.pages.last_page.unwrap_or(0)
         };
