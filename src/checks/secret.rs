@@ -49,7 +49,7 @@ impl Secret {
 }
 
 /// `url` as it may be filed (HAR, JUnit properties, kept observations): the value of every
-/// query parameter whose name says it is a credential (`?token=`, `?api_key=`, `?sig=`…) and
+/// query parameter whose name says it is a credential (holding key, token, secret, password, signature or auth: `?token=`, `?api_key=`…) and
 /// any `user:password@` replaced by `***`. A listener URL often carries its shared secret in
 /// the query (many providers' "custom header" alternative); the reviewer typed it, but the
 /// files go to CI logs and to the partner.
