@@ -49,8 +49,9 @@ impl Secret {
 }
 
 /// `url` as it may be filed (HAR, JUnit properties, kept observations): the value of every
-/// query parameter whose name says it is a credential (holding key, token, secret, password, signature or auth: `?token=`, `?api_key=`…) and
-/// any `user:password@` replaced by `***`. A listener URL often carries its shared secret in
+/// query parameter whose name says it is a credential (its name holds key, token, secret,
+/// password, signature or auth: `?token=`, `?api_key=`…) and any `user:password@` replaced
+/// by `***`. A listener URL often carries its shared secret in
 /// the query (many providers' "custom header" alternative); the reviewer typed it, but the
 /// files go to CI logs and to the partner.
 pub fn masked_url(url: &str) -> String {
