@@ -295,6 +295,33 @@ pub fn parse(file: &str, name: &str, src: &str) -> Result<Profile, ProfileError>
                 ),
             );
         }
+        // The query parameters this style reads: an empty name, one holding `&`, `=` or `#`,
+        // or the size under the position's own name would make the imitation read and write
+        // another parameter than the one the partner's client sends.
+        // (`link` and `next-url` pages are numbered by page_param in the URLs the imitation
+        // writes.)
+        let (pk, p) = match pagination {
+            Pagination::Page | Pagination::Link | Pagination::NextUrl => {
+                ("page_param", c.page_param.as_str())
+            }
+            Pagination::Offset => ("offset_param", c.offset_param.as_str()),
+            Pagination::Cursor => ("cursor_param", c.cursor_param.as_str()),
+        };
+        let size = c.size_param.as_deref().filter(|s| !s.is_empty()).map(|s| ("size_param", s));
+        for (key, name) in std::iter::once((pk, p)).chain(size) {
+            if name.is_empty() || name.contains(['&', '=', '#', '?']) || name.chars().any(char::is_whitespace)
+            {
+                diag.push(Some(c_span.clone()), format!("{key} {name:?} is not a query parameter name"));
+            }
+        }
+        if let Some((_, s)) = size
+            && p == s
+        {
+            diag.push(
+                Some(c_span.clone()),
+                format!("size_param and {pk} are both {p:?}: name two parameters"),
+            );
+        }
         let dotted_ok = |s: &str| !s.is_empty() && s.split('.').all(|p| !p.is_empty());
         if !dotted_ok(c.items_field.get_ref()) {
             diag.push(
@@ -428,6 +455,24 @@ mod tests {
         assert!(e[0].starts_with("p.toml:4:8:") && e[0].contains("not closed"), "{e:?}");
         let e = with(r#""""/v1/{id""""#);
         assert!(e[0].starts_with("p.toml:4:8:"), "{e:?}");
+    }
+
+    #[test]
+    fn query_parameter_names_are_checked() {
+        let with = |extra: &str| {
+            errors(&format!(
+                "[api.auth]\nkind = \"api-key\"\n[[api.collections]]\npath = \"/x\"\npagination = \"page\"\n{extra}"
+            ))
+        };
+        let e = with("page_param = \"\"\n");
+        assert!(e[0].starts_with("p.toml:3:1:") && e[0].contains("page_param \"\""), "{e:?}");
+        let e = with("page_param = \"p&x\"\n");
+        assert!(e[0].contains("is not a query parameter name"), "{e:?}");
+        let e = with("size_param = \"page\"\n");
+        assert!(e[0].contains("size_param and page_param are both \"page\""), "{e:?}");
+        // A style that reads no such parameter does not care about it.
+        let src = "[api.auth]\nkind = \"api-key\"\n[[api.collections]]\npath = \"/x\"\npagination = \"page\"\ncursor_param = \"\"\n";
+        assert!(parse("p.toml", "p", src).is_ok());
     }
 
     /// No input panics the parser, and every refusal is located in the file: arbitrary text,
