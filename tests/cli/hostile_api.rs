@@ -441,6 +441,26 @@ async fn huge_headers_and_bodies_are_refused_and_read_only_so_far() {
     serves_normally(&api, "a GET with a 1 GiB body").await;
 }
 
+/// Proxy mode reads a request's body before forwarding it: an endless one is cut off at the
+/// limit (413), a malformed chunk is "could not be read" (400), never "too large". The
+/// upstream is a closed port: neither request gets as far as forwarding.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_tells_a_malformed_body_from_a_too_large_one() {
+    let api = EvidenceApi::start_proxy("127.0.0.1:0", "http://127.0.0.1:9/v1", None).await.expect("proxy");
+    let addr = api.local_addr();
+    let head = b"POST /v1/things HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+    let (got, taken) = stream_body(addr, head, CHUNK.as_slice()).await;
+    eprintln!("an endless chunked body through the proxy: {got:?}, {taken} bytes taken");
+    assert_eq!(got, Raw::Answered(413), "an endless chunked body through the proxy");
+    assert!(taken < BODY_BOUND, "the proxy took {taken} bytes of an endless body");
+
+    let bad_chunk = b"POST /v1/things HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\nzz\r\n[]\r\n0\r\n\r\n";
+    let got = raw(addr, bad_chunk, false).await;
+    eprintln!("a malformed chunk through the proxy: {got:?}");
+    assert!(matches!(got, Raw::Answered(400) | Raw::Closed), "a malformed chunk through the proxy: {got:?}");
+    api.shutdown().await;
+}
+
 /// Slowloris: connections that dribble their headers a byte at a time, and token requests that
 /// dribble their body. The server keeps serving others meanwhile and closes every dribbler once
 /// its time is up (5 s for headers, 10 s for a whole request).

@@ -30,7 +30,7 @@ pub use journal::{JournalEntry, RequestKind, TimelinePoint};
 pub use judges::{RunEnd, RunOutcome, observed_client_name, trace_echo_marked};
 pub use profile::Profile;
 pub use scenario::{Fault, Scenario, scenario_ids};
-pub(crate) use server::proxy::mask_secret_params;
+pub(crate) use server::proxy::{is_secret_name, mask_secret_params};
 pub use server::resource::item_id;
 pub(crate) use session::upstream_fairness;
 pub use session::{EvidenceApi, ServeOptions, check_upstream_url, exposure_warning, parse_listen};

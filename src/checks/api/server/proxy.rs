@@ -198,12 +198,10 @@ pub async fn forward(state: Arc<ServerState>, req: Request) -> Response {
                 "the request body took too long",
             );
         }
-        Ok(Err(_)) => {
-            return oauth_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "invalid_request",
-                "the request body is too large to forward",
-            );
+        Ok(Err(e)) => {
+            // Too large is 413; a malformed chunk or a body that broke off is 400 with why.
+            let (status, why) = super::body::read_error(&e, "the request body is too large to forward");
+            return oauth_error(status, "invalid_request", &why);
         }
         Ok(Ok(b)) => b,
     };
@@ -425,20 +423,34 @@ fn replace_bytes(bytes: Bytes, finder: &memchr::memmem::Finder<'_>, to: impl FnO
     Bytes::from(out)
 }
 
+/// Names that hold a credential wherever they appear in a parameter's name (`api_key`,
+/// `access_token`, `client_secret`, `X-Amz-Signature`, `sessionid`…).
+const SECRET_WORDS: [&str; 8] =
+    ["key", "token", "secret", "password", "signature", "auth", "credential", "session"];
+/// Short names that hold a credential only as the whole name: Azure SAS's `sig`, `pwd`, an
+/// OAuth authorization `code`. Matched exactly, since as substrings they are everywhere
+/// (`design`, `passage`, `barcode`).
+const SECRET_NAMES: [&str; 7] = ["sig", "pwd", "pass", "passwd", "code", "jwt", "sid"];
+
+/// Whether a query parameter's name says its value is a credential.
+/// Case-insensitive and without a copy: it runs on every journaled request.
+pub fn is_secret_name(name: &str) -> bool {
+    let name = name.as_bytes();
+    SECRET_WORDS.iter().any(|w| name.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w.as_bytes())))
+        || SECRET_NAMES.iter().any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+}
+
 /// Query parameters whose values are credentials, masked in what the journal keeps.
 pub fn mask_secret_params(path_and_query: &str) -> Cow<'_, str> {
-    const SECRET_WORDS: [&str; 6] = ["key", "token", "secret", "password", "signature", "auth"];
     let Some((path, query)) = path_and_query.split_once('?') else { return Cow::Borrowed(path_and_query) };
-    let lower = query.to_ascii_lowercase();
-    if !SECRET_WORDS.iter().any(|w| lower.contains(w)) {
+    // Most paths name no credential: they are returned as they are, without a copy.
+    if !query.split('&').any(|pair| is_secret_name(pair.split_once('=').map_or(pair, |(k, _)| k))) {
         return Cow::Borrowed(path_and_query);
     }
     let parts: Vec<String> = query
         .split('&')
         .map(|pair| match pair.split_once('=') {
-            Some((k, _)) if SECRET_WORDS.iter().any(|w| k.to_ascii_lowercase().contains(w)) => {
-                format!("{k}=***")
-            }
+            Some((k, _)) if is_secret_name(k) => format!("{k}=***"),
             _ => pair.to_owned(),
         })
         .collect();
@@ -457,6 +469,12 @@ mod tests {
         assert!(Upstream::new("http://u:p@x", false).is_err());
         assert_eq!(mask_secret_params("/a?page=2&api_key=abc&x=1"), "/a?page=2&api_key=***&x=1");
         assert_eq!(mask_secret_params("/a?page=2"), "/a?page=2");
+        // Azure SAS: the signature is `sig`, matched as the whole name only.
+        assert_eq!(
+            mask_secret_params("/c?sv=2022-11-02&sp=r&sig=abc%3D&design=1&barcode=9"),
+            "/c?sv=2022-11-02&sp=r&sig=***&design=1&barcode=9"
+        );
+        assert_eq!(mask_secret_params("/c?PWD=x&code=y&sessionId=z"), "/c?PWD=***&code=***&sessionId=***");
         assert_eq!(
             replace_bytes(
                 Bytes::from_static(b"{\"n\":\"http://up:1/x\",\"m\":\"http://up:1/y\"}"),
