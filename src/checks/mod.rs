@@ -22,5 +22,7 @@ pub use registry::{
     is_known_check, is_person_judged, title_of,
 };
 pub use result::{CheckResult, Figure, Figures, Verdict};
-pub use secret::{Secret, SecretError, forbid_core_dumps, masked_url};
+pub use secret::{
+    ExpandError, Secret, SecretError, expand_env, forbid_core_dumps, literal_credential, masked_url,
+};
 pub use timeline::RetryTimeline;

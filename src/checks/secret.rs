@@ -50,10 +50,11 @@ impl Secret {
 
 /// `url` as it may be filed (HAR, JUnit properties, kept observations): the value of every
 /// query parameter whose name says it is a credential (its name holds key, token, secret,
-/// password, signature or auth: `?token=`, `?api_key=`…) and any `user:password@` replaced
-/// by `***`. A listener URL often carries its shared secret in
-/// the query (many providers' "custom header" alternative); the reviewer typed it, but the
-/// files go to CI logs and to the partner.
+/// password, signature, auth, credential or session: `?token=`, `?api_key=`…; or it is
+/// exactly sig, pwd, pass, passwd, code, jwt or sid: Azure SAS's `?sig=`) and any
+/// `user:password@` replaced by `***`. A listener URL often carries its shared secret in the
+/// query (many providers' "custom header" alternative); the reviewer typed it, but the files
+/// go to CI logs and to the partner.
 pub fn masked_url(url: &str) -> String {
     let without_user = match reqwest::Url::parse(url) {
         Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
@@ -76,6 +77,61 @@ pub fn masked_url(url: &str) -> String {
         out.push_str(masked.trim_start_matches('?'));
     }
     out
+}
+
+/// Why `${NAME}` references in a setting could not be expanded.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum ExpandError {
+    #[error(
+        "${{{0}}} names an environment variable that is not set: set it to the value before starting certcockpit"
+    )]
+    Unset(String),
+    #[error("'${{' at character {0} is not closed by '}}': write ${{NAME}}")]
+    Unclosed(usize),
+    #[error(
+        "'${{{0}}}' is not an environment variable's name (letters, digits and _, not starting with a digit)"
+    )]
+    BadName(String),
+}
+
+/// `text` with every `${NAME}` replaced by the environment variable `NAME`'s value,
+/// percent-encoded as a query value (a token with `&` or `#` in it stays one value). This is
+/// how a listener URL that carries a credential (`?token=${HOOK_TOKEN}`) is kept in a dossier
+/// without the credential: the dossier holds the reference, the value lives in the
+/// environment, as the webhook secret's does. A `$` not followed by `{` is left alone.
+pub fn expand_env(text: &str) -> Result<String, ExpandError> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("${") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let Some(end) = after.find('}') else {
+            return Err(ExpandError::Unclosed(text[..text.len() - rest.len() + at].chars().count() + 1));
+        };
+        let name = &after[..end];
+        let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(ExpandError::BadName(crate::text::short(name)));
+        }
+        let value = std::env::var(name).map_err(|_| ExpandError::Unset(name.to_owned()))?;
+        out.extend(form_urlencoded::byte_serialize(value.as_bytes()));
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The name of the first query parameter of `url` that holds a credential written out
+/// (`token=abc`, not `token=${HOOK_TOKEN}`), or `None`. A setting that would be saved in a
+/// dossier is refused with it, since the dossier travels to the partner and into CI logs.
+pub fn literal_credential(url: &str) -> Option<String> {
+    let query = url.split_once('#').map_or(url, |(h, _)| h).split_once('?')?.1;
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        let is_ref = v.starts_with("${") && v.ends_with('}') && v.matches("${").count() == 1;
+        (crate::checks::api::is_secret_name(k) && !v.is_empty() && !is_ref).then(|| crate::text::short(k))
+    })
 }
 
 /// Turns core dumps off for this process: the session's client secret, the webhook secret and
@@ -118,6 +174,32 @@ mod tests {
         #[cfg(target_os = "linux")]
         // SAFETY: PR_GET_DUMPABLE only reads this process's flag.
         assert_eq!(unsafe { libc::prctl(libc::PR_GET_DUMPABLE, 0, 0, 0, 0) }, 0);
+    }
+
+    #[test]
+    fn env_references_expand_and_literal_credentials_are_found() {
+        // The test binary's own environment: PATH is set; this name is not.
+        let path = std::env::var("PATH").expect("PATH");
+        let want: String = form_urlencoded::byte_serialize(path.as_bytes()).collect();
+        assert_eq!(
+            expand_env("https://h/x?t=${PATH}&a=$1").as_deref(),
+            Ok(format!("https://h/x?t={want}&a=$1").as_str())
+        );
+        assert_eq!(expand_env("no refs"), Ok("no refs".to_owned()));
+        assert_eq!(
+            expand_env("?t=${CERTCOCKPIT_TEST_SURELY_UNSET}"),
+            Err(ExpandError::Unset("CERTCOCKPIT_TEST_SURELY_UNSET".into()))
+        );
+        assert_eq!(expand_env("ab${X"), Err(ExpandError::Unclosed(3)));
+        assert_eq!(expand_env("${1X}"), Err(ExpandError::BadName("1X".into())));
+        assert_eq!(expand_env("${}"), Err(ExpandError::BadName(String::new())));
+
+        assert_eq!(literal_credential("https://h/hook?token=abc").as_deref(), Some("token"));
+        assert_eq!(literal_credential("https://h/hook?page=1&sig=abc#x").as_deref(), Some("sig"));
+        assert_eq!(literal_credential("https://h/hook?token=${HOOK_TOKEN}"), None);
+        assert_eq!(literal_credential("https://h/hook?token=a${HOOK_TOKEN}"), Some("token".into()));
+        assert_eq!(literal_credential("https://h/hook?design=1&token="), None);
+        assert_eq!(literal_credential("https://h/hook"), None);
     }
 
     #[test]

@@ -42,9 +42,17 @@ impl WebhookSettings {
 
     /// Writes `target` here, with the *name* of the variable holding the secret (never the
     /// secret). Values at their defaults (the tolerance, the scheme's own sample event) are
-    /// left out. Unknown keys are kept.
+    /// left out. Unknown keys are kept. The URL as these settings wrote it is kept when it
+    /// names the same listener (its `${VAR}` references stay references); any other is
+    /// written masked (`?token=***`), which [`Self::target`] then refuses with what to do.
     pub fn record(&mut self, target: &WebhookTarget, secret_env: &str) {
-        self.url = target.url.to_string();
+        let same = crate::checks::expand_env(&self.url)
+            .ok()
+            .and_then(|u| reqwest::Url::parse(&u).ok())
+            .is_some_and(|u| u == target.url);
+        if !same {
+            self.url = crate::checks::masked_url(target.url.as_str());
+        }
         self.scheme = target.scheme.as_str().to_owned();
         // The header actually used, so the dossier says it even when it was the default.
         self.header = match target.scheme {
@@ -95,6 +103,31 @@ mod tests {
         assert_eq!((s.tolerance_secs, s.event.as_deref(), s.observer.as_deref()), (None, None, None));
         s.scheme = "svix".into();
         assert!(s.target().expect_err("bad").to_string().contains("svix"));
+    }
+
+    /// A listener URL carrying its credential in the query is never written out: a `${VAR}`
+    /// reference is kept as written, a literal one is masked and then refused with what to do.
+    #[test]
+    fn a_url_credential_is_kept_as_a_reference_or_masked() {
+        let mut s = WebhookSettings {
+            url: "https://h.example/hook?token=${PATH}".into(),
+            ..WebhookSettings::default()
+        };
+        let t = s.target().expect("expanded");
+        s.record(&t, "WEBHOOK_SECRET");
+        assert_eq!(s.url, "https://h.example/hook?token=${PATH}");
+        let literal = WebhookSettings {
+            url: "https://h.example/hook?token=tok-123".into(),
+            ..WebhookSettings::default()
+        };
+        let t = literal.target().expect("a literal token still works for this run");
+        let mut fresh = WebhookSettings::default();
+        fresh.record(&t, "WEBHOOK_SECRET");
+        assert_eq!(fresh.url, "https://h.example/hook?token=***");
+        let text = toml::to_string(&fresh).expect("serialises");
+        assert!(!text.contains("tok-123"), "{text}");
+        let e = fresh.target().expect_err("masked").to_string();
+        assert!(e.contains("token=${VAR}"), "{e}");
     }
 
     /// The tolerance, event, observer and fallback window are stored, read back into the

@@ -132,6 +132,13 @@ impl Field {
                         "the webhook URL must start with http:// or https://, not '{value}'"
                     ));
                 }
+                // The dossier goes to the partner and into CI logs: a credential in the URL
+                // is kept there as a reference to the environment, never written out.
+                if let Some(param) = crate::checks::literal_credential(value) {
+                    return Err(format!(
+                        "the URL's {param} parameter holds a credential, which the dossier would keep: put the value in an environment variable and write {param}=${{VAR}}"
+                    ));
+                }
                 w.url = value.to_owned();
             }
             // The checks' own validators, so the popup refuses what a check would refuse.
@@ -249,5 +256,11 @@ mod tests {
             assert!(d.settings.webhook.scheme.parse::<Scheme>().is_ok());
         }
         assert_eq!(d.settings.webhook.scheme, "hmac-sha256", "the cycle goes through every scheme");
+
+        // A listener URL with its token written out is refused; as a reference it is kept.
+        let err = Field::WebhookUrl.set(&mut d, "https://h.example/hook?token=tok-123").expect_err("literal");
+        assert!(err.contains("token=${VAR}") && !err.contains("tok-123"), "{err}");
+        Field::WebhookUrl.set(&mut d, "https://h.example/hook?token=${HOOK_TOKEN}").expect("a reference");
+        assert_eq!(d.settings.webhook.url, "https://h.example/hook?token=${HOOK_TOKEN}");
     }
 }

@@ -38,6 +38,12 @@ pub enum TargetError {
     BadDeadline(#[from] BadDeadline),
     #[error("the tolerance must be between 20 and {max} seconds, got {0}", max = MAX_TOLERANCE.as_secs())]
     BadTolerance(String),
+    #[error(
+        "the webhook URL's {0} parameter reads *** (its credential was masked when it was saved): put the value in an environment variable and write {0}=${{VAR}} in the URL"
+    )]
+    MaskedCredential(String),
+    #[error("the webhook URL: {0}")]
+    EnvRef(#[from] crate::checks::ExpandError),
     #[error("the observer URL '{url}' is not valid: {reason}")]
     BadObserver { url: String, reason: String },
     #[error(transparent)]
@@ -164,7 +170,13 @@ fn parse_url(url: &str) -> Result<Url, TargetError> {
         return Err(TargetError::NoUrl);
     }
     let bad = |reason: String| TargetError::BadUrl { url: shown(trimmed), reason };
-    let parsed = Url::parse(trimmed).map_err(|e| bad(e.to_string()))?;
+    if let Some(param) = masked_credential(trimmed) {
+        return Err(TargetError::MaskedCredential(param));
+    }
+    // `?token=${HOOK_TOKEN}`: the credential from the environment, never from the dossier.
+    // Errors below show the URL as written, with the reference, not the value.
+    let expanded = crate::checks::expand_env(trimmed)?;
+    let parsed = Url::parse(&expanded).map_err(|e| bad(e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(bad(format!("the scheme must be http or https, not {}", parsed.scheme())));
     }
@@ -179,6 +191,16 @@ fn parse_url(url: &str) -> Result<Url, TargetError> {
         ));
     }
     Ok(parsed)
+}
+
+/// The name of a credential parameter whose value is the mask `***`, as a URL recorded by
+/// [`crate::checks::masked_url`] has it: sending it would only earn a 401 and a wrong verdict.
+fn masked_credential(url: &str) -> Option<String> {
+    let query = url.split_once('#').map_or(url, |(h, _)| h).split_once('?')?.1;
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (v == "***" && crate::checks::api::is_secret_name(k)).then(|| crate::text::short(k))
+    })
 }
 
 /// A URL as typed, for an error: any `user:password@` masked (the text may not even parse as
@@ -217,6 +239,26 @@ mod tests {
         assert!(
             err(WebhookTarget::new("http://h/", Scheme::HmacSha256, None, f64::NAN)).contains("deadline")
         );
+    }
+
+    /// A credential the URL needs comes from the environment (`${VAR}`), and one masked when
+    /// saved is refused with what to do rather than sent as `***`.
+    #[test]
+    fn env_references_in_the_url_are_expanded_and_masked_ones_refused() {
+        let path = std::env::var("PATH").expect("PATH");
+        let t = WebhookTarget::new("https://h.example/hook?token=${PATH}", Scheme::HmacSha256, None, 1.0)
+            .expect("expanded");
+        assert_eq!(t.url.query_pairs().find(|(k, _)| k == "token").map(|(_, v)| v.into_owned()), Some(path));
+        let err = |r: Result<WebhookTarget, TargetError>| r.expect_err("should fail").to_string();
+        let e = err(WebhookTarget::new("https://h.example/hook?token=***", Scheme::HmacSha256, None, 1.0));
+        assert!(e.contains("token=${VAR}") && e.contains("masked"), "{e}");
+        let e = err(WebhookTarget::new(
+            "https://h/hook?token=${CERTCOCKPIT_UNSET_VAR}",
+            Scheme::HmacSha256,
+            None,
+            1.0,
+        ));
+        assert!(e.contains("CERTCOCKPIT_UNSET_VAR") && e.contains("not set"), "{e}");
     }
 
     /// Credentials in a URL would reach the HAR file, the JUnit properties and the report:
