@@ -46,6 +46,11 @@ mod tests {
         assert_eq!(w.auth.token_path, "/v1/oauth2/token");
         assert_eq!((w.limit_per_minute, w.limit_per_second), (5000, Some(200)));
         assert!(w.collection_for("/v1/licenses/7/flows").is_some());
+        // A trailing slash is the same endpoint, for the token path as for collections.
+        assert!(w.is_token_path("/v1/oauth2/token") && w.is_token_path("/v1/oauth2/token/"));
+        assert!(!w.is_token_path("/v1/oauth2/token//") && !w.is_token_path("/v1/oauth2/tokens"));
+        assert_eq!(w.template_of("/v1/oauth2/token/").as_deref(), Some("/v1/oauth2/token"));
+        assert!(w.collection_for("/v1/licenses/7/flows/").is_some());
         assert_eq!(builtin("uniwise-wiseflow-api-key").map(|p| p.auth.kind), Some(AuthKind::ApiKey));
         let g = generic();
         assert_eq!(

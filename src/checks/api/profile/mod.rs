@@ -154,9 +154,13 @@ impl Profile {
         self.collections.iter().enumerate().find(|(_, c)| c.path.matches(path))
     }
 
-    /// Whether `path` is the token endpoint (OAuth 2 profiles only).
+    /// Whether `path` is the token endpoint (OAuth 2 profiles only). A trailing slash is
+    /// the same endpoint (`/v1/oauth2/token/`), as it is for collections: many HTTP stacks
+    /// add one, and a client that got a 404 for it would be judged on a fault of ours.
     pub fn is_token_path(&self, path: &str) -> bool {
-        self.auth.kind == AuthKind::OAuth2ClientCredentials && path == self.auth.token_path
+        let token_path = self.auth.token_path.trim_end_matches('/');
+        self.auth.kind == AuthKind::OAuth2ClientCredentials
+            && (path == self.auth.token_path || path.strip_suffix('/') == Some(token_path))
     }
 
     /// The template a request path is an instance of: the token path, a collection's
