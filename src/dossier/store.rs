@@ -155,10 +155,10 @@ pub fn save_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Runs `write` until it succeeds, sleeping `delays` between attempts. Returns the result of
 /// the last attempt and how many attempts were made.
-fn with_retries(
+fn with_retries<T>(
     delays: &[Duration],
-    mut write: impl FnMut() -> std::io::Result<()>,
-) -> (std::io::Result<()>, usize) {
+    mut write: impl FnMut() -> std::io::Result<T>,
+) -> (std::io::Result<T>, usize) {
     let mut attempts = 1;
     let mut result = write();
     for delay in delays {
@@ -337,13 +337,25 @@ impl DossierStore {
             return Err(DossierError::ChangedOnDisk { path: name, saved_to: side.display().to_string() });
         }
         let started = std::time::Instant::now();
-        let (result, attempts) = with_retries(&RETRY_DELAYS, || save_atomic(&self.real, &bytes));
-        result.map_err(|cause| write_error(&self.path, attempts, cause))?;
+        let (result, attempts) =
+            with_retries(&RETRY_DELAYS, || files::write_atomic_durably(&self.real, &bytes));
+        let unconfirmed = result.map_err(|cause| write_error(&self.path, attempts, cause))?;
+        let mut notes = Vec::new();
         if attempts > 1 {
-            self.note = Some(format!(
+            notes.push(format!(
                 "saved {name} at attempt {attempts}, after {:.1} s of retrying",
                 started.elapsed().as_secs_f64()
             ));
+        }
+        if let Some(e) = unconfirmed {
+            // The file is replaced; only its durability is unknown. Not an error: the next
+            // save must not take this file for someone else's change.
+            notes.push(format!(
+                "saved {name}, but its folder could not be synced ({e}): a power cut now could undo the save"
+            ));
+        }
+        if !notes.is_empty() {
+            self.note = Some(notes.join("; "));
         }
         self.on_disk = Some(bytes);
         Ok(())
@@ -604,7 +616,7 @@ mod tests {
         assert!(result.is_ok());
         assert_eq!(attempts, 3);
         let (result, attempts) =
-            with_retries(&delays, || Err(std::io::Error::from(std::io::ErrorKind::StorageFull)));
+            with_retries(&delays, || Err::<(), _>(std::io::Error::from(std::io::ErrorKind::StorageFull)));
         assert_eq!(attempts, 4);
         let err = write_error(Path::new("d.toml"), attempts, result.expect_err("full"));
         let text = err.to_string();

@@ -60,27 +60,38 @@ pub fn remove_stale_temps(path: &Path) -> usize {
 }
 
 /// Writes `bytes` to `path` atomically (see the module doc). A symlink at `path` is followed:
-/// its target is replaced, the link stays.
+/// its target is replaced, the link stays. Once the rename is done the file *is* replaced, so
+/// a failed `fsync` of the folder after it is not an error of the write (see
+/// [`write_atomic_durably`] for a caller that says so).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_durably(path, bytes).map(drop)
+}
+
+/// [`write_atomic`], telling whether the replacement is known to be durable: `Ok(None)` when
+/// the folder's `fsync` confirmed it, `Ok(Some(e))` when the file was replaced but that
+/// `fsync` failed (some network and FUSE file systems refuse it; a power cut could then undo
+/// the rename). Reporting such a write as failed would be untrue, and a caller that believed
+/// it would take its own file for someone else's change.
+pub fn write_atomic_durably(path: &Path, bytes: &[u8]) -> io::Result<Option<io::Error>> {
     let target = super::resolve(path)?;
     remove_stale_temps(&target);
     let mode = fs::metadata(&target).ok().map(|m| m.permissions().mode() & 0o7777);
     let tmp = temp_path(&target);
     let mut f = super::create_new(&tmp)?;
-    let result = (|| {
+    let written = (|| {
         if let Some(mode) = mode {
             f.set_permissions(fs::Permissions::from_mode(mode))?;
         }
         f.write_all(bytes)?;
         f.sync_all()?;
-        fs::rename(&tmp, &target)?;
-        File::open(folder(&target))?.sync_all()
+        fs::rename(&tmp, &target)
     })();
     drop(f);
-    if result.is_err() {
+    if let Err(e) = written {
         let _ = fs::remove_file(&tmp);
+        return Err(e);
     }
-    result
+    Ok(File::open(folder(&target)).and_then(|d| d.sync_all()).err())
 }
 
 #[cfg(test)]
@@ -103,7 +114,10 @@ mod tests {
         let path = dir.path().join("d.toml");
         fs::write(&path, "old").expect("write");
         fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).expect("chmod");
-        write_atomic(&path, b"new").expect("write");
+        // A local file system syncs the folder: the replacement is confirmed durable.
+        let unconfirmed = write_atomic_durably(&path, b"new").expect("write");
+        assert!(unconfirmed.is_none(), "{unconfirmed:?}");
+        assert_eq!(fs::read(&path).expect("read"), b"new");
         assert_eq!(fs::metadata(&path).expect("stat").permissions().mode() & 0o777, 0o600);
         let fresh = dir.path().join("r.md");
         write_atomic(&fresh, b"report").expect("write");

@@ -12,7 +12,7 @@
 
 mod atomic;
 
-pub use atomic::{TEMP_MARK, remove_stale_temps, temp_path, write_atomic};
+pub use atomic::{TEMP_MARK, remove_stale_temps, temp_path, write_atomic, write_atomic_durably};
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read};
