@@ -15,7 +15,7 @@
 
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -62,6 +62,14 @@ pub fn default_dir() -> Result<PathBuf, TlsError> {
     Ok(base.join("certcockpit").join("ca"))
 }
 
+/// Refuses a CA file or folder that another user owns (as ssh refuses such keys): that user
+/// could swap in a CA of their own. Root's own files are root's, so root passes too.
+fn own(owner: u32, what: &'static str, path: &Path) -> Result<(), TlsError> {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if owner == me { Ok(()) } else { Err(TlsError::NotOwned { what, path: path.to_owned(), owner }) }
+}
+
 impl LocalCa {
     /// Loads the CA kept in `dir`, or creates it there on first use.
     pub fn load_or_create(dir: &Path) -> Result<Self, TlsError> {
@@ -70,6 +78,13 @@ impl LocalCa {
             move |source| TlsError::Io { what, path, source }
         };
         fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(io("create", dir))?;
+        // `create` leaves a folder that already existed as it was: one made by hand (or by an
+        // older version) with 0755 is tightened, one owned by someone else refused.
+        let meta = fs::metadata(dir).map_err(io("read", dir))?;
+        own(meta.uid(), "folder", dir)?;
+        if meta.permissions().mode() & 0o077 != 0 {
+            fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(io("chmod 700", dir))?;
+        }
         let key_path = dir.join(CA_KEY_FILE);
         let pem_path = dir.join(CA_CERT_FILE);
         if !key_path.exists() {
@@ -84,6 +99,7 @@ impl LocalCa {
             path: key_path.to_owned(),
             source,
         })?;
+        own(meta.uid(), "private key", key_path)?;
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             return Err(TlsError::KeyPermissions { path: key_path.to_owned(), mode });
@@ -288,6 +304,32 @@ mod tests {
         fs::copy(other.join(CA_CERT_FILE), ca.join(CA_CERT_FILE)).expect("copy");
         let e = LocalCa::load_or_create(&ca).expect_err("mismatch");
         assert!(e.to_string().contains("does not match"), "{e}");
+    }
+
+    /// A folder that existed before (made by hand, 0755) is tightened to 0700; one owned by
+    /// another user is refused, as a key of another user's is (checked only when the tests run
+    /// as root, the one user who can hand a file to someone else).
+    #[test]
+    fn a_loose_folder_is_tightened_and_another_users_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ca = dir.path().join("ca");
+        fs::create_dir(&ca).expect("mkdir");
+        fs::set_permissions(&ca, fs::Permissions::from_mode(0o755)).expect("chmod");
+        LocalCa::load_or_create(&ca).expect("create");
+        assert_eq!(fs::metadata(&ca).expect("dir").permissions().mode() & 0o777, 0o700);
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            eprintln!("not root: the ownership refusal is not exercised");
+            return;
+        }
+        let nobody = 65534;
+        std::os::unix::fs::chown(ca.join(CA_KEY_FILE), Some(nobody), None).expect("chown key");
+        let e = LocalCa::load_or_create(&ca).expect_err("another user's key").to_string();
+        assert!(e.contains("private key") && e.contains("uid 65534"), "{e}");
+        std::os::unix::fs::chown(ca.join(CA_KEY_FILE), Some(0), None).expect("chown back");
+        std::os::unix::fs::chown(&ca, Some(nobody), None).expect("chown folder");
+        let e = LocalCa::load_or_create(&ca).expect_err("another user's folder").to_string();
+        assert!(e.contains("folder") && e.contains("another user"), "{e}");
     }
 
     /// The key published, the certificate not (its creator killed between the two, or the

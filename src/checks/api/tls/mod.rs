@@ -35,6 +35,10 @@ pub enum TlsError {
     )]
     KeyPermissions { path: PathBuf, mode: u32 },
     #[error(
+        "the local CA's {what} {path} belongs to another user (uid {owner}): whoever owns it can replace the CA your clients trust; delete it, or set XDG_CONFIG_HOME to a folder of your own"
+    )]
+    NotOwned { what: &'static str, path: PathBuf, owner: u32 },
+    #[error(
         "the local CA in {path} is damaged ({why}): delete its folder to get a new CA (clients must then trust the new one)"
     )]
     Corrupt { path: PathBuf, why: String },
