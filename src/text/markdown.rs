@@ -12,26 +12,48 @@ use super::neutralise;
 pub const REPORT_TEXT: usize = 20_000;
 
 /// User text on one line: newlines folded, neutralised, and the characters that would turn
-/// into Markdown structure, links or HTML escaped, so an answer can never inject markup into
-/// the report. Backslash escapes (CommonMark) rather than entities, so the plain text stays
-/// readable. `_`, `>` and `&` stay as they are: intraword `_` is not emphasis in CommonMark,
-/// `>` only matters at a line start (see [`quote`]), and an escaped `&` would make the plain
-/// text (pasted into an email) hard to read.
+/// into Markdown structure, formatting, links, HTML or entities escaped, so an answer can
+/// never inject markup into the report. Backslash escapes (CommonMark) rather than entities,
+/// so the plain text stays readable, and only where the character would do something:
+/// - `_` only at a word's edge (`_x_` is emphasis; intraword `token_required` is not);
+/// - `~` only when the text holds two or more (GFM strikes through `~x~` and `~~x~~`; a lone
+///   `~5 s` stays as typed);
+/// - `&` only where it opens a character reference (`&#x202E;`, `&lt;`), which a renderer
+///   would turn into the very character the neutraliser made visible; `A & B` stays;
+/// - `>` is left alone: it only matters at a line start (see [`quote`]).
 pub fn inline(s: &str) -> String {
     let folded: String =
         s.trim().split(['\n']).map(|l| l.strip_suffix('\r').unwrap_or(l)).collect::<Vec<_>>().join(" ");
     let safe = neutralise(&folded, REPORT_TEXT);
+    let strikes = safe.matches('~').nth(1).is_some();
+    let chars: Vec<char> = safe.chars().collect();
+    let word = |i: Option<usize>| i.and_then(|i| chars.get(i)).is_some_and(|c| c.is_alphanumeric());
     let mut out = String::with_capacity(safe.len());
-    for ch in safe.chars() {
-        match ch {
-            '\\' | '`' | '*' | '[' | ']' | '|' | '<' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            _ => out.push(ch),
+    for (i, &ch) in chars.iter().enumerate() {
+        let escape = match ch {
+            '\\' | '`' | '*' | '[' | ']' | '|' | '<' => true,
+            '_' => !(word(i.checked_sub(1)) && word(Some(i + 1))),
+            '~' => strikes,
+            '&' => opens_reference(&chars[i + 1..]),
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
         }
+        out.push(ch);
     }
     out
+}
+
+/// Whether the text after an `&` makes it a character reference: `#` and digits or `x` and
+/// hex digits, or a name, then `;`.
+fn opens_reference(after: &[char]) -> bool {
+    let body = match after.first() {
+        Some('#') => &after[1..],
+        _ => after,
+    };
+    let run = body.iter().take(32).take_while(|c| c.is_ascii_alphanumeric()).count();
+    run > 0 && body.get(run) == Some(&';')
 }
 
 /// An id as a code span. Ids come from files a user edits; one that is not a plain id (letters,
@@ -86,6 +108,11 @@ mod tests {
         assert_eq!(code("x`<b>"), "x\\`\\<b>");
         assert_eq!(inline("token_required & [link](u)"), "token_required & \\[link\\](u)");
         assert_eq!(inline("a\u{1b}[2Jb\u{202e}"), "a\\\\e\\[2Jb\\<U+202E>");
+        // Emphasis, strikethrough and character references, escaped only where they would act.
+        assert_eq!(inline("_approved_ by token_required"), "\\_approved\\_ by token_required");
+        assert_eq!(inline("~~not~~ compliant"), "\\~\\~not\\~\\~ compliant");
+        assert_eq!(inline("retries after ~5 s"), "retries after ~5 s");
+        assert_eq!(inline("R&D &#x202E;x &lt;b&gt; A & B"), "R&D \\&#x202E;x \\&lt;b\\&gt; A & B");
     }
 
     #[test]
