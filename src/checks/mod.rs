@@ -23,6 +23,6 @@ pub use registry::{
 };
 pub use result::{CheckResult, Figure, Figures, Verdict};
 pub use secret::{
-    ExpandError, Secret, SecretError, expand_env, forbid_core_dumps, literal_credential, masked_url,
+    ExpandError, Secret, SecretError, env_refs, expand_env, forbid_core_dumps, literal_credential, masked_url,
 };
 pub use timeline::RetryTimeline;

@@ -122,6 +122,24 @@ pub fn expand_env(text: &str) -> Result<String, ExpandError> {
     Ok(out)
 }
 
+/// The names of the environment variables `text` references as `${NAME}` (those
+/// [`expand_env`] would read), in order, each once: a consent prompt names them, since their
+/// values go wherever the URL points.
+pub fn env_refs(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("${") {
+        let after = &rest[at + 2..];
+        let Some(end) = after.find('}') else { break };
+        let name = &after[..end];
+        if !name.is_empty() && !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
+        }
+        rest = &after[end + 1..];
+    }
+    names
+}
+
 /// The name of the first query parameter of `url` that holds a credential written out
 /// (`token=abc`, not `token=${HOOK_TOKEN}`), or `None`. A setting that would be saved in a
 /// dossier is refused with it, since the dossier travels to the partner and into CI logs.
@@ -194,6 +212,7 @@ mod tests {
         assert_eq!(expand_env("${1X}"), Err(ExpandError::BadName("1X".into())));
         assert_eq!(expand_env("${}"), Err(ExpandError::BadName(String::new())));
 
+        assert_eq!(env_refs("https://h/${A}/x?t=${B}&u=${A}&v=${"), ["A", "B"]);
         assert_eq!(literal_credential("https://h/hook?token=abc").as_deref(), Some("token"));
         assert_eq!(literal_credential("https://h/hook?page=1&sig=abc#x").as_deref(), Some("sig"));
         assert_eq!(literal_credential("https://h/hook?token=${HOOK_TOKEN}"), None);

@@ -148,6 +148,25 @@ fn asking_before_sending_a_secret_80x24() {
     insta::assert_snapshot!(t.backend());
 }
 
+/// The dossier's URL reads an environment variable too (`${PATH}`, set wherever tests run):
+/// the question names it as sent as well.
+#[test]
+fn asking_names_the_variables_the_url_reads_80x24() {
+    let mut a = app();
+    let w = &mut a.dossier.settings.webhook;
+    w.url = "https://collector.example/hook?t=${PATH}".into();
+    w.secret_env = "WEBHOOK_SECRET".into();
+    while a.current_question().is_some_and(|q| q.id != "webhooks.events") {
+        key(&mut a, KeyCode::Char('j'));
+    }
+    key(&mut a, KeyCode::Char('r'));
+    assert_eq!(a.mode, certcockpit::ui::Mode::ConfirmSecret);
+    let t = render(&a, 80, 24);
+    let screen = format!("{:?}", t.backend());
+    assert!(screen.contains("Also sent") && screen.contains("$PATH"), "{screen}");
+    insta::assert_snapshot!(t.backend());
+}
+
 #[test]
 fn save_error_is_shown_80x24() {
     let mut a = app();

@@ -13,7 +13,10 @@ pub struct ConsentPopup<'a>(pub &'a App);
 
 /// Where the popup goes in `body` (`None`: nothing pending, nothing drawn).
 pub(crate) fn area(app: &App, body: Rect) -> Option<Rect> {
-    app.consent.pending.as_ref().map(|_| centered(body, 76, 13))
+    app.consent.pending.as_ref().map(|p| {
+        let extra = u16::from(!crate::checks::env_refs(&p.url).is_empty());
+        centered(body, 76, 13 + extra)
+    })
 }
 
 impl Widget for ConsentPopup<'_> {
@@ -30,12 +33,20 @@ impl Widget for ConsentPopup<'_> {
                 Span::styled(value, theme::key()),
             ])
         };
-        let lines = vec![
+        let mut lines = vec![
             Line::from(" This question's webhook checks sign with the value of an environment"),
             Line::from(" variable and send it to the target in this dossier's settings:"),
             Line::default(),
             row("Variable", format!("${}", text::short(&p.var))),
             row("Target", text::short(&p.url)),
+        ];
+        // `${NAME}` in the URL is expanded from the environment: those values go there too.
+        let refs = crate::checks::env_refs(&p.url);
+        if !refs.is_empty() {
+            let names: Vec<String> = refs.iter().map(|n| format!("${}", text::short(n))).collect();
+            lines.push(row("Also sent", format!("{} (in the target URL)", names.join(" "))));
+        }
+        lines.extend([
             Line::default(),
             Line::styled(
                 " Both come from the dossier file, not from you in this session: a dossier",
@@ -51,7 +62,7 @@ impl Widget for ConsentPopup<'_> {
                 Span::styled("Esc", theme::key()),
                 Span::raw(" do not send"),
             ]),
-        ];
+        ]);
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(block).render(popup, buf);
     }
 }
