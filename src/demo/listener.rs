@@ -173,11 +173,20 @@ fn fetch_announced(shared: &Shared, body: &[u8]) {
     let event: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
     let Some(url) = event.pointer("/resource/url").and_then(|u| u.as_str()) else { return };
     let Some(api) = shared.api.lock().unwrap_or_else(|p| p.into_inner()).clone() else { return };
-    // Only the API's own resources: a forged event must not make the demo call elsewhere.
-    if !url.starts_with(&origin(&api.base_url())) {
+    // Only the API's own resources: a forged event must not make the demo call elsewhere
+    // with the API's token (`http://127.0.0.1:8080@elsewhere/` starts with the origin too).
+    if !same_origin(url, &api.base_url()) {
         return;
     }
     tokio::spawn(fetch(api, url.to_owned()));
+}
+
+/// Whether `url` parses and has `base`'s scheme, host and port (and no user information).
+fn same_origin(url: &str, base: &str) -> bool {
+    match (reqwest::Url::parse(url), reqwest::Url::parse(base)) {
+        (Ok(u), Ok(b)) => u.username().is_empty() && u.password().is_none() && u.origin() == b.origin(),
+        _ => false,
+    }
 }
 
 /// `GET url` with a token from the client-credentials grant; the outcome is the API's journal.
@@ -208,6 +217,23 @@ mod tests {
     use super::*;
 
     const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    /// A forged event's resource URL is fetched only on the API's own origin: a prefix match
+    /// let user information or a longer port through.
+    #[test]
+    fn only_the_apis_own_origin_is_fetched() {
+        let base = "http://127.0.0.1:8080/v1";
+        assert!(same_origin("http://127.0.0.1:8080/v1/items/3", base));
+        for forged in [
+            "http://127.0.0.1:8080@elsewhere.example/x",
+            "http://127.0.0.1:80801/x",
+            "http://127.0.0.1:8080.elsewhere.example/x",
+            "https://127.0.0.1:8080/x",
+            "not a url",
+        ] {
+            assert!(!same_origin(forged, base), "{forged}");
+        }
+    }
 
     async fn deliver(url: &str, id: &str, signature: Option<String>, ts: i64, body: &str) -> u16 {
         let mut req = reqwest::Client::new()
