@@ -31,8 +31,13 @@ impl PathTemplate {
         }
         let mut segments = Vec::new();
         let mut at = 1;
-        for raw in text[1..].split('/') {
-            let seg = if let Some(inner) = raw.strip_prefix('{') {
+        // A trailing slash (`/api/items/`) is the same path, as `matches` treats a request's:
+        // kept as an empty last segment, no request could ever match the template.
+        let inner = if text.len() > 1 { text[1..].strip_suffix('/').unwrap_or(&text[1..]) } else { "" };
+        for raw in inner.split('/') {
+            let seg = if raw.is_empty() && text.len() > 1 {
+                return Err((at, format!("a path holds no empty segment (\"//\"): {text:?}")));
+            } else if let Some(inner) = raw.strip_prefix('{') {
                 let Some(name) = inner.strip_suffix('}') else {
                     return Err((at, format!("the parameter {raw:?} is not closed with \"}}\"")));
                 };
@@ -110,6 +115,24 @@ mod tests {
         assert!(!t.matches("/v1/licenses/42"));
         assert_eq!(t.example(), "/v1/licenses/1/flows");
         assert!(PathTemplate::parse("/items").expect("t").matches("/items"));
+    }
+
+    /// A template written with a trailing slash (`/api/items/`, as Django REST and many
+    /// others spell their paths) matches the requests a client sends to it, with the slash or
+    /// without, as a template without one does; an empty segment inside is refused (no request
+    /// could ever match it, so every call would be a 404 the client is blamed for).
+    #[test]
+    fn a_trailing_slash_in_a_template_matches_and_an_empty_segment_is_refused() {
+        let t = PathTemplate::parse("/api/items/").expect("template");
+        assert!(t.matches("/api/items/"), "{t:?}");
+        assert!(t.matches("/api/items"));
+        assert!(!t.matches("/api/items/7"));
+        assert_eq!(t.as_str(), "/api/items/");
+        assert_eq!(t.example(), "/api/items");
+        let p = PathTemplate::parse("/v1/{id}/flows/").expect("template");
+        assert!(p.matches("/v1/9/flows/") && p.matches("/v1/9/flows"));
+        assert!(PathTemplate::parse("/").expect("root").matches("/"));
+        assert_eq!(PathTemplate::parse("/a//b").map_err(|e| e.0), Err(3));
     }
 
     #[test]
