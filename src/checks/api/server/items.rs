@@ -110,18 +110,18 @@ pub async fn items(state: Arc<ServerState>, req: Request, index: usize) -> Respo
             insert_dotted(&mut fields, field, next_value.map_or(Value::Null, Value::from).into());
         }
         if scenario.extended_fields {
-            fields.push((
-                Cow::Borrowed("meta"),
-                object(
-                    vec![
-                        ("total", total.into()),
-                        ("page", pos.page.into()),
-                        ("api_version", "2026-11".into()),
-                    ],
-                    true,
-                ),
-            ));
-            fields.push((Cow::Borrowed("deprecations"), Node::Array(vec![])));
+            // New fields only: a key the profile's body already uses (`meta.next_cursor`) is
+            // left alone, else a second `meta` would hide the profile's from a parser.
+            let meta = object(
+                vec![("total", total.into()), ("page", pos.page.into()), ("api_version", "2026-11".into())],
+                true,
+            );
+            let new_fields = [("meta", meta), ("deprecations", Node::Array(vec![]))];
+            for (key, value) in new_fields {
+                if !fields.iter().any(|(k, _)| k == key) {
+                    fields.push((Cow::Borrowed(key), value));
+                }
+            }
         }
         response(StatusCode::OK, &object_owned(fields, scenario.extended_fields))
     };
@@ -445,6 +445,34 @@ mod tests {
         let c = &p.collections[0];
         assert_eq!(position(c, Some("offset=4294967295&limit=1"), 5).map(|p| p.page), Ok(u32::MAX));
         assert_eq!(position(c, Some("offset=10&limit=5"), 5).map(|p| p.page), Ok(3));
+    }
+
+    /// A profile whose body says what comes next under `meta` (`meta.next_cursor`, as JSON:API
+    /// and many others do): the compat scenario's new fields do not take that key. It wrote a
+    /// second top-level `meta` after the profile's, so a JSON parser (last key wins) lost the
+    /// cursor and a correct client stopped after page 1. Over loopback HTTP, as a client sees it.
+    #[tokio::test]
+    async fn new_fields_never_take_a_key_the_profile_uses() {
+        use crate::checks::api::session::EvidenceApi;
+        let src = "[api.auth]\nkind = \"api-key\"\n[[api.collections]]\npath = \"/things\"\npagination = \"cursor\"\nnext_field = \"meta.next_cursor\"\nitems_field = \"data\"\n";
+        let profile = crate::checks::api::profile::parse("p.toml", "p", src).expect("profile");
+        let api = EvidenceApi::start_with("127.0.0.1:0", profile).await.expect("api");
+        api.arm("compat.unknown_fields").expect("armed");
+        let key = api.credentials().1.expose().to_owned();
+        let body = reqwest::Client::new()
+            .get(format!("{}/things", api.base_url()))
+            .header("x-api-key", key)
+            .send()
+            .await
+            .expect("sent")
+            .text()
+            .await
+            .expect("body");
+        assert_eq!(body.matches("\"meta\":").count(), 1, "one meta key: {body}");
+        let v: Value = serde_json::from_str(&body).expect("json");
+        let cursor = v.pointer("/meta/next_cursor").and_then(Value::as_str);
+        assert_eq!(cursor.and_then(decode_cursor), Some(2), "{body}");
+        assert!(v.get("deprecations").is_some(), "the new fields are still added: {body}");
     }
 
     #[test]
