@@ -366,15 +366,16 @@ fn token_response(
 
 /// New fields added to upstream's JSON (top level and each object in the first array found),
 /// and its keys reordered (serde_json writes keys sorted, unlike upstream's order; the new
-/// keys sort among them).
+/// keys sort among them). Only new ones: a field upstream already sends (`tags`,
+/// `api_version`) keeps upstream's value, which the client rightly relies on.
 fn extend(mut v: Value) -> Vec<u8> {
     if let Some(obj) = v.as_object_mut() {
-        obj.insert("x_certcockpit_new".into(), serde_json::json!({"rotation": "none", "v": 2}));
-        obj.insert("api_version".into(), Value::from("2026-11"));
+        obj.entry("x_certcockpit_new").or_insert_with(|| serde_json::json!({"rotation": "none", "v": 2}));
+        obj.entry("api_version").or_insert_with(|| Value::from("2026-11"));
         if let Some(items) = obj.values_mut().find_map(Value::as_array_mut) {
             for item in items.iter_mut().filter_map(Value::as_object_mut) {
-                item.insert("x_extension".into(), serde_json::json!({"score": 0.5, "flags": null}));
-                item.insert("tags".into(), serde_json::json!(["new", "beta"]));
+                item.entry("x_extension").or_insert_with(|| serde_json::json!({"score": 0.5, "flags": null}));
+                item.entry("tags").or_insert_with(|| serde_json::json!(["new", "beta"]));
             }
         }
     }
@@ -460,6 +461,20 @@ pub fn mask_secret_params(path_and_query: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The compat scenario adds fields to upstream's JSON and never changes one upstream sent:
+    /// an item's own `tags` (objects here) were replaced by `["new","beta"]`, and upstream's
+    /// `api_version` by ours, which broke a correct client reading them.
+    #[test]
+    fn extend_adds_fields_and_keeps_upstreams() {
+        let up =
+            serde_json::json!({"api_version": "v7", "items": [{"id": 1, "tags": [{"k": "a"}]}, {"id": 2}]});
+        let out: Value = serde_json::from_slice(&extend(up)).expect("json");
+        assert_eq!(out["api_version"], "v7");
+        assert_eq!(out["items"][0]["tags"], serde_json::json!([{"k": "a"}]));
+        assert_eq!(out["items"][1]["tags"], serde_json::json!(["new", "beta"]));
+        assert!(out["items"][0]["x_extension"].is_object() && out["x_certcockpit_new"].is_object());
+    }
 
     #[test]
     fn upstream_urls_and_masking() {
