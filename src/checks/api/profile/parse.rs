@@ -337,6 +337,23 @@ pub fn parse(file: &str, name: &str, src: &str) -> Result<Profile, ProfileError>
                 "next_field must be a dotted path like \"next\" or \"meta.next_cursor\"",
             );
         }
+        // One field inside the other (`data` and `data.next`, or the same path twice): the
+        // imitation would write one over the other, and serve pages without items or without
+        // what comes next.
+        if let Some(n) = &c.next_field {
+            let (items, next) = (c.items_field.get_ref().as_str(), n.get_ref().as_str());
+            let within = |outer: &str, inner: &str| {
+                inner == outer || inner.strip_prefix(outer).is_some_and(|rest| rest.starts_with('.'))
+            };
+            if within(items, next) || within(next, items) {
+                diag.push(
+                    Some(n.span()),
+                    format!(
+                        "next_field {next:?} and items_field {items:?} overlap: name two separate fields"
+                    ),
+                );
+            }
+        }
         collections.push(Collection {
             path,
             pagination,
@@ -413,6 +430,22 @@ mod tests {
         assert_eq!(p.client_name_header, "X-Client-Name");
         assert_eq!(p.collections[0].items_field, "data");
         assert!(p.collection_for("/v1/things").is_some());
+    }
+
+    /// Items and what comes next at overlapping places in the body are refused with the place:
+    /// the imitation served one over the other (pages without items, or without a next).
+    #[test]
+    fn overlapping_items_and_next_fields_are_refused() {
+        let with = |items: &str, next: &str| {
+            format!("{MINIMAL}items_field = \"{items}\"\nnext_field = \"{next}\"\n")
+        };
+        for (items, next) in [("data", "data"), ("data", "data.next"), ("page.next.items", "page.next")] {
+            let e = errors(&with(items, next));
+            assert!(e[0].starts_with("p.toml:8:14:") && e[0].contains("overlap"), "{items} {next}: {e:?}");
+        }
+        for (items, next) in [("data", "dataset"), ("meta.items", "meta.next"), ("data", "next")] {
+            assert!(parse("p.toml", "p", &with(items, next)).is_ok(), "{items} {next}");
+        }
     }
 
     #[test]
