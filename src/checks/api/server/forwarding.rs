@@ -76,16 +76,14 @@ impl Forwarder {
         Ok(Self { client, timeout, max_body })
     }
 
-    /// Sends one request to `url` (absolute) and reads the answer whole.
+    /// Sends one request to `uri` (absolute) and reads the answer whole.
     pub async fn exchange(
         &self,
         method: Method,
-        url: &str,
+        uri: Uri,
         headers: HeaderMap,
         body: Bytes,
     ) -> Result<Answer, Failure> {
-        let uri: Uri =
-            url.parse().map_err(|e| Failure::Unreachable(format!("the URL {url:?} is not valid: {e}")))?;
         let mut req = Request::new(Body::from(body));
         *req.method_mut() = method;
         *req.uri_mut() = uri;
