@@ -62,9 +62,7 @@ pub async fn items(state: Arc<ServerState>, req: Request, index: usize) -> Respo
     let decision = state.arm().decide(pos.page, now, SystemTime::now());
     match decision {
         Decision::Serve => {}
-        Decision::Unauthorized => {
-            return served(key_refused(&state, "the API key was refused (the cockpit's scripted 401)"), None);
-        }
+        Decision::Unauthorized => return served(refused(&state), None),
         Decision::Fail { status, retry_after } => {
             let code = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
             let body = object(
@@ -152,7 +150,7 @@ pub(super) fn check_credentials(state: &ServerState, now: Instant) -> Option<Res
             let why = format!("the {} header is required", state.profile.auth.api_key_header);
             Some(key_refused(state, &why))
         }
-        (Some(_), AuthKind::ApiKey) => Some(key_refused(state, "the API key is not valid")),
+        (Some(_), AuthKind::ApiKey) => Some(refused(state)),
         (None, _) => {
             let mut resp =
                 oauth_error(StatusCode::UNAUTHORIZED, "invalid_request", "a bearer token is required");
@@ -160,21 +158,32 @@ pub(super) fn check_credentials(state: &ServerState, now: Instant) -> Option<Res
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"certcockpit\""));
             Some(resp)
         }
-        (Some(st), _) => {
-            let why = if st == TokenState::Expired {
-                "the access token expired"
-            } else {
-                "the access token is unknown"
-            };
-            let mut resp = oauth_error(StatusCode::UNAUTHORIZED, "invalid_token", why);
-            let challenge =
-                format!("Bearer realm=\"certcockpit\", error=\"invalid_token\", error_description=\"{why}\"");
-            if let Ok(v) = HeaderValue::from_str(&challenge) {
-                resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
-            }
-            Some(resp)
+        (Some(TokenState::Expired), _) => Some(token_refused("the access token expired")),
+        (Some(_), _) => Some(refused(state)),
+    }
+}
+
+/// The `401` for a presented key or token that is not valid, in the profile's terms. The
+/// scripted 401 of `auth.token_reuse` is this very response: one that said it was scripted
+/// told the client it was under test, and a client may then behave well only under test.
+fn refused(state: &ServerState) -> Response {
+    match state.profile.auth.kind {
+        AuthKind::ApiKey => key_refused(state, "the API key is not valid"),
+        AuthKind::OAuth2ClientCredentials | AuthKind::BearerStatic => {
+            token_refused("the access token is unknown")
         }
     }
+}
+
+/// `401 invalid_token` with the challenge RFC 6750 §3 asks for.
+fn token_refused(why: &str) -> Response {
+    let mut resp = oauth_error(StatusCode::UNAUTHORIZED, "invalid_token", why);
+    let challenge =
+        format!("Bearer realm=\"certcockpit\", error=\"invalid_token\", error_description=\"{why}\"");
+    if let Ok(v) = HeaderValue::from_str(&challenge) {
+        resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    }
+    resp
 }
 
 /// `401` for an API key missing or refused.
@@ -473,6 +482,45 @@ mod tests {
         let cursor = v.pointer("/meta/next_cursor").and_then(Value::as_str);
         assert_eq!(cursor.and_then(decode_cursor), Some(2), "{body}");
         assert!(v.get("deprecations").is_some(), "the new fields are still added: {body}");
+    }
+
+    /// The scripted 401 of `auth.token_reuse` on a key profile (call 2) is byte for byte the
+    /// answer to a key that is not valid: it said "the cockpit's scripted 401", which told the
+    /// client it was under test. On a static bearer profile both are RFC 6750 `invalid_token`
+    /// with its challenge (it was `invalid_api_key` without one). Over loopback HTTP.
+    #[tokio::test]
+    async fn the_scripted_401_is_the_401_of_a_wrong_credential() {
+        use crate::checks::api::session::EvidenceApi;
+        for (name, header) in [("uniwise-wiseflow-api-key", "x-api-key"), ("okra", "authorization")] {
+            let api =
+                EvidenceApi::start_with("127.0.0.1:0", builtin(name).expect("profile")).await.expect("api");
+            api.arm("auth.token_reuse").expect("armed");
+            let key = api.credentials().1.expose().to_owned();
+            let value =
+                |k: &str| if header == "authorization" { format!("Bearer {k}") } else { k.to_owned() };
+            let url = format!("{}/licenses/3/flows", api.base_url());
+            let url = if name == "okra" { format!("{}/transactions", api.base_url()) } else { url };
+            let client = reqwest::Client::new();
+            let get = |k: String| {
+                let req = client.get(&url).header(header, value(&k));
+                async move {
+                    let resp = req.send().await.expect("sent");
+                    let status = resp.status().as_u16();
+                    let challenge =
+                        resp.headers().get("www-authenticate").map(|v| v.to_str().unwrap_or("?").to_owned());
+                    (status, challenge, resp.text().await.expect("body"))
+                }
+            };
+            assert_eq!(get(key.clone()).await.0, 200, "{name}: call 1");
+            let scripted = get(key.clone()).await;
+            let wrong = get(format!("{key}x")).await;
+            assert_eq!(scripted.0, 401, "{name}: call 2 is the scripted 401");
+            assert_eq!(scripted, wrong, "{name}");
+            assert!(!scripted.2.contains("scripted"), "{name}: {}", scripted.2);
+            if header == "authorization" {
+                assert!(scripted.1.is_some_and(|c| c.contains("invalid_token")), "{name}");
+            }
+        }
     }
 
     #[test]
