@@ -23,6 +23,7 @@ pub use registry::{
 };
 pub use result::{CheckResult, Figure, Figures, Verdict};
 pub use secret::{
-    ExpandError, Secret, SecretError, env_refs, expand_env, forbid_core_dumps, literal_credential, masked_url,
+    ExpandError, Secret, SecretError, credential_params, env_refs, expand_env, forbid_core_dumps,
+    literal_credential, masked_url,
 };
 pub use timeline::RetryTimeline;

@@ -102,13 +102,11 @@ pub enum ExpandError {
 pub fn expand_env(text: &str) -> Result<String, ExpandError> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find("${") {
+    while let Some((at, found)) = next_ref(rest) {
         out.push_str(&rest[..at]);
-        let after = &rest[at + 2..];
-        let Some(end) = after.find('}') else {
+        let Some((name, after)) = found else {
             return Err(ExpandError::Unclosed(text[..text.len() - rest.len() + at].chars().count() + 1));
         };
-        let name = &after[..end];
         let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
@@ -116,7 +114,7 @@ pub fn expand_env(text: &str) -> Result<String, ExpandError> {
         }
         let value = std::env::var(name).map_err(|_| ExpandError::Unset(name.to_owned()))?;
         out.extend(form_urlencoded::byte_serialize(value.as_bytes()));
-        rest = &after[end + 1..];
+        rest = after;
     }
     out.push_str(rest);
     Ok(out)
@@ -128,27 +126,39 @@ pub fn expand_env(text: &str) -> Result<String, ExpandError> {
 pub fn env_refs(text: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     let mut rest = text;
-    while let Some(at) = rest.find("${") {
-        let after = &rest[at + 2..];
-        let Some(end) = after.find('}') else { break };
-        let name = &after[..end];
+    while let Some((_, Some((name, after)))) = next_ref(rest) {
         if !name.is_empty() && !names.iter().any(|n| n == name) {
             names.push(name.to_owned());
         }
-        rest = &after[end + 1..];
+        rest = after;
     }
     names
+}
+
+/// The next `${…}` in `rest`: where it starts, and its name and what follows it (`None` when
+/// it is not closed). The one reading of the syntax, for [`expand_env`] and [`env_refs`].
+fn next_ref(rest: &str) -> Option<(usize, Option<(&str, &str)>)> {
+    let at = rest.find("${")?;
+    let after = &rest[at + 2..];
+    Some((at, after.find('}').map(|end| (&after[..end], &after[end + 1..]))))
+}
+
+/// The query parameters of `url` whose names say they hold a credential, as (name, value).
+pub fn credential_params(url: &str) -> impl Iterator<Item = (&str, &str)> {
+    let query = url.split_once('#').map_or(url, |(h, _)| h).split_once('?').map_or("", |(_, q)| q);
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .filter(|(k, _)| crate::checks::api::is_secret_name(k))
 }
 
 /// The name of the first query parameter of `url` that holds a credential written out
 /// (`token=abc`, not `token=${HOOK_TOKEN}`), or `None`. A setting that would be saved in a
 /// dossier is refused with it, since the dossier travels to the partner and into CI logs.
 pub fn literal_credential(url: &str) -> Option<String> {
-    let query = url.split_once('#').map_or(url, |(h, _)| h).split_once('?')?.1;
-    query.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
+    credential_params(url).find_map(|(k, v)| {
         let is_ref = v.starts_with("${") && v.ends_with('}') && v.matches("${").count() == 1;
-        (crate::checks::api::is_secret_name(k) && !v.is_empty() && !is_ref).then(|| crate::text::short(k))
+        (!v.is_empty() && !is_ref).then(|| crate::text::short(k))
     })
 }
 

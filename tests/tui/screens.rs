@@ -131,19 +131,26 @@ fn settings_80x24() {
     insta::assert_snapshot!(t.backend());
 }
 
-/// `r` on a question with webhook checks, in a dossier that names its own target and
-/// variable: the cockpit asks before sending the secret (issue 11 item 4).
-#[test]
-fn asking_before_sending_a_secret_80x24() {
+/// The cockpit asking before it sends `$var` to `url`, both named by the dossier: `r` on
+/// `webhooks.events`.
+fn asking(url: &str, var: &str) -> App {
     let mut a = app();
     let w = &mut a.dossier.settings.webhook;
-    w.url = "https://collector.example/hook".into();
-    w.secret_env = "AWS_SECRET_ACCESS_KEY".into();
+    w.url = url.into();
+    w.secret_env = var.into();
     while a.current_question().is_some_and(|q| q.id != "webhooks.events") {
         key(&mut a, KeyCode::Char('j'));
     }
     key(&mut a, KeyCode::Char('r'));
     assert_eq!(a.mode, certcockpit::ui::Mode::ConfirmSecret);
+    a
+}
+
+/// `r` on a question with webhook checks, in a dossier that names its own target and
+/// variable: the cockpit asks before sending the secret (issue 11 item 4).
+#[test]
+fn asking_before_sending_a_secret_80x24() {
+    let a = asking("https://collector.example/hook", "AWS_SECRET_ACCESS_KEY");
     let t = render(&a, 80, 24);
     insta::assert_snapshot!(t.backend());
 }
@@ -152,15 +159,7 @@ fn asking_before_sending_a_secret_80x24() {
 /// the question names it as sent as well.
 #[test]
 fn asking_names_the_variables_the_url_reads_80x24() {
-    let mut a = app();
-    let w = &mut a.dossier.settings.webhook;
-    w.url = "https://collector.example/hook?t=${PATH}".into();
-    w.secret_env = "WEBHOOK_SECRET".into();
-    while a.current_question().is_some_and(|q| q.id != "webhooks.events") {
-        key(&mut a, KeyCode::Char('j'));
-    }
-    key(&mut a, KeyCode::Char('r'));
-    assert_eq!(a.mode, certcockpit::ui::Mode::ConfirmSecret);
+    let a = asking("https://collector.example/hook?t=${PATH}", "WEBHOOK_SECRET");
     let t = render(&a, 80, 24);
     let screen = format!("{:?}", t.backend());
     assert!(screen.contains("Also sent") && screen.contains("$PATH"), "{screen}");

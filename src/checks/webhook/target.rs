@@ -196,11 +196,7 @@ fn parse_url(url: &str) -> Result<Url, TargetError> {
 /// The name of a credential parameter whose value is the mask `***`, as a URL recorded by
 /// [`crate::checks::masked_url`] has it: sending it would only earn a 401 and a wrong verdict.
 fn masked_credential(url: &str) -> Option<String> {
-    let query = url.split_once('#').map_or(url, |(h, _)| h).split_once('?')?.1;
-    query.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        (v == "***" && crate::checks::api::is_secret_name(k)).then(|| crate::text::short(k))
-    })
+    crate::checks::credential_params(url).find_map(|(k, v)| (v == "***").then(|| crate::text::short(k)))
 }
 
 /// A URL as typed, for an error: any `user:password@` masked (the text may not even parse as

@@ -158,9 +158,11 @@ impl Profile {
     /// the same endpoint (`/v1/oauth2/token/`), as it is for collections: many HTTP stacks
     /// add one, and a client that got a 404 for it would be judged on a fault of ours.
     pub fn is_token_path(&self, path: &str) -> bool {
-        let token_path = self.auth.token_path.trim_end_matches('/');
-        self.auth.kind == AuthKind::OAuth2ClientCredentials
-            && (path == self.auth.token_path || path.strip_suffix('/') == Some(token_path))
+        // One trailing slash off either side, as `PathTemplate::matches` does.
+        fn bare(p: &str) -> &str {
+            if p.len() > 1 { p.strip_suffix('/').unwrap_or(p) } else { p }
+        }
+        self.auth.kind == AuthKind::OAuth2ClientCredentials && bare(path) == bare(&self.auth.token_path)
     }
 
     /// The template a request path is an instance of: the token path, a collection's
