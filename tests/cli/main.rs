@@ -31,6 +31,7 @@ mod evidence_api_session;
 mod hostile_api;
 mod journal_overflow;
 mod network_exposure;
+mod proxy_connections;
 
 // The webhook checks.
 mod webhook_cli;

@@ -15,8 +15,14 @@ urllib3.util.SKIP_HEADER aside). Started with `--cursor-always`, `next_cursor` i
 every page, the last included (where a later sync would start, as Plaid's
 /transactions/sync does), and only `has_more: false` says the walk is over.
 
-Usage: sandbox_provider.py CLIENT_ID CLIENT_SECRET [--link] [--gzip] [--cursor-always]. Binds 127.0.0.1 on a free port
-and prints "LISTENING <n>" on its first line of output.
+For the proxy's connection handling: `--conn-id` adds `X-Sandbox-Connection: <the peer's
+port>` to every answer (which TCP connection carried the request), and `--close-after N` closes
+a connection after its Nth answer without saying so (no `Connection: close`), as a server whose
+keep-alive timeout ran out does: the close arrives while the connection sits idle.
+
+Usage: sandbox_provider.py CLIENT_ID CLIENT_SECRET [--link] [--gzip] [--cursor-always]
+[--conn-id] [--close-after N]. Binds 127.0.0.1 on a free port and prints "LISTENING <n>" on
+its first line of output.
 """
 
 import base64
@@ -31,6 +37,8 @@ CLIENT_ID, CLIENT_SECRET = sys.argv[1], sys.argv[2]
 LINK_MODE = "--link" in sys.argv[3:]
 GZIP_MODE = "--gzip" in sys.argv[3:]
 CURSOR_ALWAYS = "--cursor-always" in sys.argv[3:]
+CONN_ID = "--conn-id" in sys.argv[3:]
+CLOSE_AFTER = int(sys.argv[sys.argv.index("--close-after") + 1]) if "--close-after" in sys.argv else 0
 RECORDS = [{"record_id": f"r{n:03}", "title": f"Record {n}"} for n in range(1, 15)]
 TOKENS = set()
 CURSORS = {}
@@ -41,6 +49,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+    def setup(self):
+        super().setup()
+        self.answered = 0
 
     def send_json(self, status, body, headers=()):
         data = json.dumps(body).encode()
@@ -55,8 +67,14 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         for k, v in headers:
             self.send_header(k, v)
+        if CONN_ID:
+            self.send_header("X-Sandbox-Connection", str(self.client_address[1]))
         self.end_headers()
         self.wfile.write(data)
+        self.answered += 1
+        if CLOSE_AFTER and self.answered >= CLOSE_AFTER:
+            # handle() stops reading this connection; finish() closes it, with no header said.
+            self.close_connection = True
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))

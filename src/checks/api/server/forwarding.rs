@@ -1,28 +1,60 @@
-//! The forwarding client of proxy mode: hyper's pooled client (HTTP/1.1 and, over TLS, HTTP/2
-//! by ALPN) with rustls and the platform's trust (as reqwest's, so `SSL_CERT_FILE` is honoured),
-//! rather than reqwest. reqwest parsed each request's URL three times (its own `Url`, its
-//! redirect policy even when it follows none, and its hyper request) and went through its
-//! redirect and retry layers: a fifth of the proxy's instructions per request (BENCHMARKS.md,
-//! "Proxy mode's added latency"). What the proxy needs from a client is kept: no redirects
-//! followed (a redirect is the client's to follow), no system proxy (loopback sandboxes stay
-//! loopback), one deadline for the whole exchange, and a cap on the body read.
+//! The forwarding client of proxy mode. Each client connection has **one upstream connection
+//! of its own**, driven inside that connection's task, as nginx keeps an upstream connection
+//! per request in flight: no pool (its lock and key hashing), no task per upstream connection
+//! (two hand-offs between tasks per request). HTTP/1.1 upstream (ALPN offers `http/1.1`, as
+//! nginx's `proxy_http_version 1.1`), since the client side is HTTP/1.1 too; TLS by rustls with
+//! the platform's trust (as reqwest's, so `SSL_CERT_FILE` is honoured).
+//!
+//! Lifecycle. The upstream connection is opened on the client connection's first forwarded
+//! request and kept in a task-local slot ([`connection_scope`]) between requests; it closes
+//! with the client connection, when upstream closes it (`Connection: close`, its own idle
+//! timeout), after [`IDLE`] unused, or when an exchange is cut short (a half-read HTTP/1 answer
+//! cannot be reused). A kept connection that upstream closed while it was idle is noticed
+//! before the next request; a request hyper could not even start writing on it (the close
+//! arrived just then) goes once more on a new connection, as hyper's pooled client retries
+//! such requests. Outside a connection task (no scope), each exchange has a connection of its
+//! own. What the proxy needs from a client is kept: no redirects followed (a redirect is the
+//! client's to follow), no system proxy (loopback sandboxes stay loopback), one deadline for
+//! the whole exchange (connecting included), and a cap on the body read.
 
+use std::cell::RefCell;
+use std::future::{Future, poll_fn};
+use std::pin::{Pin, pin};
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, Method, Request, StatusCode, Uri};
-use http_body_util::BodyExt;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, Uri, header, uri::PathAndQuery};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
-use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::Client;
+use hyper::client::conn::http1;
+use hyper_rustls::{HttpsConnector, MaybeHttpsStream};
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
+use hyper_util::rt::TokioIo;
 use rustls_platform_verifier::BuilderVerifierExt;
+use tokio::net::TcpStream;
+use tokio::time::Instant;
 use tokio_rustls::rustls;
+use tower_service::Service;
 
-/// Idle pooled connections to upstream are closed after this.
-const POOL_IDLE: Duration = Duration::from_secs(90);
+/// A kept upstream connection unused this long is closed rather than reused (upstream has
+/// likely closed it by then; nginx's `keepalive_timeout` and hyper's pool use 60 to 90 s).
+const IDLE: Duration = Duration::from_secs(90);
+
+type Stream = MaybeHttpsStream<TokioIo<TcpStream>>;
+type Connection = http1::Connection<Stream, Full<Bytes>>;
+
+tokio::task_local! {
+    /// The upstream connection of the client connection whose task this is.
+    static LINK: RefCell<Option<Link>>;
+}
+
+/// Runs `serve` (one client connection) with a slot for its upstream connection: the
+/// exchanges forwarded for it reuse one upstream connection, which closes with it.
+pub async fn connection_scope<F: Future>(serve: F) -> F::Output {
+    LINK.scope(RefCell::new(None), serve).await
+}
 
 /// What upstream answered: status, headers and the whole body.
 pub struct Answer {
@@ -39,18 +71,34 @@ pub enum Failure {
     BrokeOff(String),
 }
 
-/// A pooled client for one upstream.
+/// The client for one upstream origin.
 #[derive(Debug, Clone)]
 pub struct Forwarder {
-    client: Client<HttpsConnector<HttpConnector>, Body>,
+    connector: HttpsConnector<HttpConnector>,
+    /// `scheme://authority`, what the connector dials (and the TLS server name).
+    origin: Uri,
+    /// The `Host` every forwarded request carries: upstream's authority.
+    host: HeaderValue,
     timeout: Duration,
     max_body: usize,
 }
 
+/// One upstream connection: the handle requests are sent on and the connection itself, which
+/// the exchange polls alongside (`None` once it has ended).
+struct Link {
+    send: http1::SendRequest<Full<Bytes>>,
+    conn: Option<Pin<Box<Connection>>>,
+    idle_since: Instant,
+}
+
 impl Forwarder {
-    /// A client whose exchanges (connecting, sending, reading the whole body) must end within
-    /// `timeout` and whose response bodies may be at most `max_body` bytes.
-    pub fn new(timeout: Duration, max_body: usize) -> Result<Self, String> {
+    /// A client for `origin` (`scheme://authority`) whose exchanges (connecting, sending,
+    /// reading the whole body) must end within `timeout` and whose response bodies may be at
+    /// most `max_body` bytes.
+    pub fn new(origin: Uri, timeout: Duration, max_body: usize) -> Result<Self, String> {
+        let authority = origin.authority().ok_or_else(|| format!("{origin} names no host"))?;
+        let host = HeaderValue::from_str(authority.as_str())
+            .map_err(|e| format!("{origin}: its authority cannot be a Host header: {e}"))?;
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let tls = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
@@ -62,47 +110,116 @@ impl Forwarder {
         http.enforce_http(false);
         http.set_nodelay(true);
         http.set_connect_timeout(Some(timeout));
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
             .https_or_http()
-            // HTTP/2 where upstream offers it by ALPN (as reqwest did), HTTP/1.1 otherwise.
-            .enable_all_versions()
+            .enable_http1()
             .wrap_connector(http);
-        let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(POOL_IDLE)
-            .pool_timer(TokioTimer::new())
-            .timer(TokioTimer::new())
-            .build(https);
-        Ok(Self { client, timeout, max_body })
+        Ok(Self { connector, origin, host, timeout, max_body })
     }
 
-    /// Sends one request to `uri` (absolute) and reads the answer whole.
+    /// Sends one request for `path` (origin-form) with upstream's `Host` and reads the answer
+    /// whole, on this client connection's upstream connection.
     pub async fn exchange(
         &self,
         method: Method,
-        uri: Uri,
-        headers: HeaderMap,
+        path: PathAndQuery,
+        mut headers: HeaderMap,
         body: Bytes,
     ) -> Result<Answer, Failure> {
-        let mut req = Request::new(Body::from(body));
+        headers.insert(header::HOST, self.host.clone());
+        let mut req = Request::new(Full::new(body));
         *req.method_mut() = method;
-        *req.uri_mut() = uri;
+        *req.uri_mut() = Uri::from(path);
         *req.headers_mut() = headers;
-        let deadline = tokio::time::Instant::now() + self.timeout;
         let secs = self.timeout.as_secs();
-        let resp = match tokio::time::timeout_at(deadline, self.client.request(req)).await {
-            Ok(Ok(resp)) => resp,
-            Ok(Err(e)) => return Err(Failure::Unreachable(error_chain(&e))),
-            Err(_) => return Err(Failure::Unreachable(format!("no answer within {secs} s"))),
+        match tokio::time::timeout(self.timeout, self.round_trip(req)).await {
+            Ok(answer) => answer,
+            Err(_) => Err(Failure::Unreachable(format!("no answer within {secs} s"))),
+        }
+    }
+
+    /// The exchange itself; the upstream connection goes back to the slot only when it ended
+    /// cleanly and upstream keeps it open.
+    async fn round_trip(&self, req: Request<Full<Bytes>>) -> Result<Answer, Failure> {
+        let kept = LINK.try_with(|slot| slot.borrow_mut().take()).ok().flatten();
+        let (mut link, reused) = match kept.and_then(Link::usable) {
+            Some(link) => (link, true),
+            None => (self.connect().await?, false),
+        };
+        let sent = drive(&mut link.conn, link.send.try_send_request(req)).await;
+        let resp = match sent {
+            Ok(resp) => resp,
+            // Upstream closed the kept connection before hyper began writing the request: it
+            // has not seen it, so it goes once more on a new connection.
+            Err(mut e) => match e.take_message() {
+                Some(req) if reused => {
+                    link = self.connect().await?;
+                    drive(&mut link.conn, link.send.send_request(req)).await.map_err(|e| no_answer(&e))?
+                }
+                _ => return Err(no_answer(e.error())),
+            },
         };
         let (parts, body) = resp.into_parts();
-        let body = match tokio::time::timeout_at(deadline, read_limited(body, self.max_body)).await {
-            Ok(Ok(body)) => body,
-            Ok(Err(e)) => return Err(Failure::BrokeOff(e)),
-            Err(_) => return Err(Failure::BrokeOff(format!("the body was not complete within {secs} s"))),
-        };
+        let body =
+            drive(&mut link.conn, read_limited(body, self.max_body)).await.map_err(Failure::BrokeOff)?;
+        if link.conn.is_some() && !link.send.is_closed() {
+            link.idle_since = Instant::now();
+            // Outside a connection scope there is no slot, and the connection closes here.
+            let _ = LINK.try_with(|slot| *slot.borrow_mut() = Some(link));
+        }
         Ok(Answer { status: parts.status, headers: parts.headers, body })
     }
+
+    /// Opens a new upstream connection (TCP, TLS when `https`, the HTTP/1.1 handshake).
+    async fn connect(&self) -> Result<Link, Failure> {
+        let mut connector = self.connector.clone();
+        poll_fn(|cx| connector.poll_ready(cx)).await.map_err(|e| Failure::Unreachable(error_chain(&*e)))?;
+        let io =
+            connector.call(self.origin.clone()).await.map_err(|e| Failure::Unreachable(error_chain(&*e)))?;
+        let (send, conn) = http1::handshake(io).await.map_err(|e| no_answer(&e))?;
+        Ok(Link { send, conn: Some(Box::pin(conn)), idle_since: Instant::now() })
+    }
+}
+
+impl Link {
+    /// The kept connection if it can take the next request: not idle too long, and not closed
+    /// by upstream meanwhile (polling it once reads the close, if one came).
+    fn usable(mut self) -> Option<Self> {
+        if self.idle_since.elapsed() >= IDLE {
+            return None;
+        }
+        let conn = self.conn.as_mut()?;
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        if conn.as_mut().poll(&mut cx).is_ready() || self.send.is_closed() {
+            return None;
+        }
+        Some(self)
+    }
+}
+
+/// Runs `fut` (a request or its body, which the connection feeds) while polling the connection
+/// that carries it, in this task. When the connection ends, the request's future resolves by
+/// itself (with what arrived, or the connection's error), and `conn` becomes `None`.
+async fn drive<T>(conn: &mut Option<Pin<Box<Connection>>>, fut: impl Future<Output = T>) -> T {
+    let mut fut = pin!(fut);
+    poll_fn(|cx| {
+        if let Poll::Ready(v) = fut.as_mut().poll(cx) {
+            return Poll::Ready(v);
+        }
+        if let Some(c) = conn.as_mut()
+            && c.as_mut().poll(cx).is_ready()
+        {
+            *conn = None;
+            return fut.as_mut().poll(cx);
+        }
+        Poll::Pending
+    })
+    .await
+}
+
+fn no_answer(e: &hyper::Error) -> Failure {
+    Failure::Unreachable(error_chain(e))
 }
 
 /// Reads a response body up to `max` bytes. A body that arrives in one chunk (most do) is

@@ -19,6 +19,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
+use super::forwarding::connection_scope;
 use super::middleware::journal_and_trace;
 use super::slots::{Admission, Slot, Slots};
 use super::{ServerState, router};
@@ -130,6 +131,7 @@ where
         .header_read_timeout(HEADER_READ_TIMEOUT)
         .max_header_size(MAX_HEADER_BYTES)
         .max_buf_size(MAX_BUF_BYTES);
-    // A connection error (reset, malformed request) only ends that connection.
-    let _ = builder.serve_connection(TokioIo::new(io), service).await;
+    // A connection error (reset, malformed request) only ends that connection. In proxy mode
+    // its upstream connection lives (and closes) with it.
+    let _ = connection_scope(builder.serve_connection(TokioIo::new(io), service)).await;
 }

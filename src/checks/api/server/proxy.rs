@@ -20,7 +20,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
-use axum::http::uri::{Authority, PathAndQuery, Scheme};
+use axum::http::uri::PathAndQuery;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use compact_str::CompactString;
@@ -64,11 +64,6 @@ const HOP_BY_HOP: [HeaderName; 9] = [
 pub struct Upstream {
     /// `scheme://host[:port]`, no trailing slash.
     pub origin: String,
-    /// `origin` as the scheme and authority of every forwarded request's URI, parsed once:
-    /// formatting each request's URL and parsing it back was a percent of the proxy's time
-    /// per request, for the same URI.
-    scheme: Scheme,
-    authority: Authority,
     /// The URL's path (`/v1`), the base the client is given after the proxy's origin.
     pub base_path: String,
     client: Forwarder,
@@ -99,15 +94,10 @@ impl Upstream {
             Some(p) => format!("{}://{host}:{p}", parsed.scheme()),
             None => format!("{}://{host}", parsed.scheme()),
         };
-        let client = Forwarder::new(UPSTREAM_TIMEOUT, MAX_RESPONSE_BYTES)?;
         let uri: Uri =
             origin.parse().map_err(|e| format!("{url:?}: its origin {origin} is not a valid URI: {e}"))?;
-        let (Some(scheme), Some(authority)) = (uri.scheme().cloned(), uri.authority().cloned()) else {
-            return Err(format!("{url:?}: give the upstream as scheme://host[:port][/base]"));
-        };
+        let client = Forwarder::new(uri, UPSTREAM_TIMEOUT, MAX_RESPONSE_BYTES)?;
         Ok(Self {
-            scheme,
-            authority,
             origin_finder: memchr::memmem::Finder::new(origin.as_bytes()).into_owned(),
             origin,
             base_path: parsed.path().trim_end_matches('/').to_owned(),
@@ -227,20 +217,9 @@ pub async fn forward(state: Arc<ServerState>, req: Request) -> Response {
         CompactString::default()
     };
 
-    // Upstream's scheme and authority with the request's own path and query (already parsed:
-    // cloning them shares their bytes).
-    let mut target = axum::http::uri::Parts::default();
-    target.scheme = Some(up.scheme.clone());
-    target.authority = Some(up.authority.clone());
-    target.path_and_query =
-        Some(parts.uri.path_and_query().cloned().unwrap_or_else(|| PathAndQuery::from_static("/")));
-    let uri = match Uri::from_parts(target) {
-        Ok(uri) => uri,
-        Err(e) => {
-            let why = format!("cannot forward {} {path} to upstream {}: {e}", parts.method, up.origin);
-            return bad_gateway(&why);
-        }
-    };
+    // The request's own path and query, already parsed (cloning shares their bytes); the
+    // forwarder adds upstream's `Host`.
+    let target = parts.uri.path_and_query().cloned().unwrap_or_else(|| PathAndQuery::from_static("/"));
     // The request's own headers go upstream (moved, not copied), less the connection's own;
     // its `Host` says which origin the client reached the proxy by.
     let mut headers = std::mem::take(&mut parts.headers);
@@ -253,7 +232,7 @@ pub async fn forward(state: Arc<ServerState>, req: Request) -> Response {
     // gzip body passed through would hide every page and send absolute next links past the
     // proxy. The client then gets an uncompressed answer, which every HTTP client accepts.
     headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("identity"));
-    let sent = up.client.exchange(parts.method.clone(), uri, headers, body).await;
+    let sent = up.client.exchange(parts.method.clone(), target, headers, body).await;
     let at_us = state.journal.now_us();
     let Answer { status, headers: mut resp_headers, body: bytes } = match sent {
         Ok(answer) => answer,
