@@ -1,8 +1,9 @@
 //! The forwarding client of proxy mode. Each client connection has **one upstream connection
 //! of its own**, driven inside that connection's task, as nginx keeps an upstream connection
 //! per request in flight: no pool (its lock and key hashing), no task per upstream connection
-//! (two hand-offs between tasks per request). HTTP/1.1 upstream (ALPN offers `http/1.1`, as
-//! nginx's `proxy_http_version 1.1`), since the client side is HTTP/1.1 too; TLS by rustls with
+//! (two hand-offs between tasks per request). HTTP/1.1 upstream (no ALPN offered, so a TLS
+//! upstream speaks HTTP/1.1, as behind nginx's `proxy_http_version 1.1`), since the client side
+//! is HTTP/1.1 too; TLS by rustls with
 //! the platform's trust (as reqwest's, so `SSL_CERT_FILE` is honoured).
 //!
 //! Lifecycle. The upstream connection is opened on the client connection's first forwarded
