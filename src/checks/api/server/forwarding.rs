@@ -133,16 +133,32 @@ impl Forwarder {
         *req.method_mut() = method;
         *req.uri_mut() = Uri::from(path);
         *req.headers_mut() = headers;
+        let deadline = Instant::now() + self.timeout;
         let secs = self.timeout.as_secs();
-        match tokio::time::timeout(self.timeout, self.round_trip(req)).await {
-            Ok(answer) => answer,
-            Err(_) => Err(Failure::Unreachable(format!("no answer within {secs} s"))),
+        let sent = tokio::time::timeout_at(deadline, self.send(req)).await;
+        let Ok(sent) = sent else { return Err(Failure::Unreachable(format!("no answer within {secs} s"))) };
+        let (mut link, resp) = sent?;
+        let (parts, body) = resp.into_parts();
+        let read =
+            tokio::time::timeout_at(deadline, drive(&mut link.conn, read_limited(body, self.max_body)));
+        let body = match read.await {
+            Ok(Ok(body)) => body,
+            Ok(Err(e)) => return Err(Failure::BrokeOff(e)),
+            Err(_) => return Err(Failure::BrokeOff(format!("the body was not complete within {secs} s"))),
+        };
+        // The upstream connection goes back to the slot only when the exchange ended cleanly
+        // and upstream keeps it open.
+        if link.conn.is_some() && !link.send.is_closed() {
+            link.idle_since = Instant::now();
+            // Outside a connection scope there is no slot, and the connection closes here.
+            let _ = LINK.try_with(|slot| *slot.borrow_mut() = Some(link));
         }
+        Ok(Answer { status: parts.status, headers: parts.headers, body })
     }
 
-    /// The exchange itself; the upstream connection goes back to the slot only when it ended
-    /// cleanly and upstream keeps it open.
-    async fn round_trip(&self, req: Request<Full<Bytes>>) -> Result<Answer, Failure> {
+    /// Sends the request on this client connection's upstream connection (or a new one) and
+    /// waits for the answer's head.
+    async fn send(&self, req: Request<Full<Bytes>>) -> Result<(Link, hyper::Response<Incoming>), Failure> {
         let kept = LINK.try_with(|slot| slot.borrow_mut().take()).ok().flatten();
         let (mut link, reused) = match kept.and_then(Link::usable) {
             Some(link) => (link, true),
@@ -161,15 +177,7 @@ impl Forwarder {
                 _ => return Err(no_answer(e.error())),
             },
         };
-        let (parts, body) = resp.into_parts();
-        let body =
-            drive(&mut link.conn, read_limited(body, self.max_body)).await.map_err(Failure::BrokeOff)?;
-        if link.conn.is_some() && !link.send.is_closed() {
-            link.idle_since = Instant::now();
-            // Outside a connection scope there is no slot, and the connection closes here.
-            let _ = LINK.try_with(|slot| *slot.borrow_mut() = Some(link));
-        }
-        Ok(Answer { status: parts.status, headers: parts.headers, body })
+        Ok((link, resp))
     }
 
     /// Opens a new upstream connection (TCP, TLS when `https`, the HTTP/1.1 handshake).
