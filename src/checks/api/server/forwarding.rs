@@ -3,8 +3,8 @@
 //! per request in flight: no pool (its lock and key hashing), no task per upstream connection
 //! (two hand-offs between tasks per request). HTTP/1.1 upstream (no ALPN offered, so a TLS
 //! upstream speaks HTTP/1.1, as behind nginx's `proxy_http_version 1.1`), since the client side
-//! is HTTP/1.1 too; TLS by rustls with
-//! the platform's trust (as reqwest's, so `SSL_CERT_FILE` is honoured).
+//! is HTTP/1.1 too; TLS by rustls with the platform's trust (as reqwest's, so `SSL_CERT_FILE`
+//! is honoured).
 //!
 //! Lifecycle. The upstream connection is opened on the client connection's first forwarded
 //! request and kept in a task-local slot ([`connection_scope`]) between requests; it closes
@@ -183,9 +183,9 @@ impl Forwarder {
     /// Opens a new upstream connection (TCP, TLS when `https`, the HTTP/1.1 handshake).
     async fn connect(&self) -> Result<Link, Failure> {
         let mut connector = self.connector.clone();
-        poll_fn(|cx| connector.poll_ready(cx)).await.map_err(|e| Failure::Unreachable(error_chain(&*e)))?;
-        let io =
-            connector.call(self.origin.clone()).await.map_err(|e| Failure::Unreachable(error_chain(&*e)))?;
+        let refused = |e: Box<dyn std::error::Error + Send + Sync>| Failure::Unreachable(error_chain(&*e));
+        poll_fn(|cx| connector.poll_ready(cx)).await.map_err(refused)?;
+        let io = connector.call(self.origin.clone()).await.map_err(refused)?;
         let (send, conn) = http1::handshake(io).await.map_err(|e| no_answer(&e))?;
         Ok(Link { send, conn: Some(Box::pin(conn)), idle_since: Instant::now() })
     }

@@ -139,25 +139,16 @@ where
         }),
         state: state.clone(),
     };
-    // Proxy mode has one handler for every request, so it is called directly: the router's
-    // matching, its boxed future and its extensions were a cost on every forwarded request.
     // axum's `Router` is always ready (`poll_ready` returns `Ready` unconditionally), so
     // calling it straight away keeps the `Service` contract. Cloning it is an `Arc` clone.
-    let router = state.upstream.is_none().then(|| router.clone());
-    let proxied = state.clone();
-    let routed = async move {
-        match router {
-            None => super::proxy::forward(proxied, req).await,
-            Some(mut router) => match router.call(req).await {
-                Ok(resp) => resp,
-                Err(never) => match never {},
-            },
-        }
-    };
+    let routed = router.clone().call(req);
     let trace_name = state.trace_header.clone();
 
     CURRENT.scope(RefCell::new(pending), async move {
-        let mut resp = routed.await;
+        let mut resp = match routed.await {
+            Ok(resp) => resp,
+            Err(never) => match never {},
+        };
         // A response with its own trace id (upstream's, in proxy mode) keeps it, and the
         // journal names that one.
         let own = resp
