@@ -166,6 +166,42 @@ fn asking_names_the_variables_the_url_reads_80x24() {
     insta::assert_snapshot!(t.backend());
 }
 
+/// A dossier written to attack the reviewer's terminal: escape sequences (an OSC 52 clipboard
+/// write) and a bidi override inside a `${…}` name in its webhook URL. Such a name is not an
+/// environment variable's, so `r` asks nothing (the launcher refuses the target, saying why);
+/// the reason shows the characters made visible, and no cell of the screen holds them raw.
+#[test]
+fn escapes_in_a_dossiers_variable_name_never_reach_the_screen_raw() {
+    let mut a = app();
+    let w = &mut a.dossier.settings.webhook;
+    w.url = "https://collector.example/hook?t=${A\u{1b}]52;c;ZXZpbA==\u{7}\u{202e}B}".into();
+    w.secret_env = "WEBHOOK_SECRET".into();
+    while a.current_question().is_some_and(|q| q.id != "webhooks.events") {
+        key(&mut a, KeyCode::Char('j'));
+    }
+    key(&mut a, KeyCode::Char('r'));
+    assert_ne!(
+        a.mode,
+        certcockpit::ui::Mode::ConfirmSecret,
+        "no consent asked for a name that is no variable's"
+    );
+    let t = render(&a, 120, 30);
+    let raw = t
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .find(|c| c.symbol().chars().any(|ch| ch.is_control() || ch == '\u{202e}'));
+    assert!(raw.is_none(), "a raw control or bidi character reached the screen: {raw:?}");
+    // What the launcher will say of the target: the name made visible.
+    let why = match a.dossier.settings.webhook.target() {
+        Ok(_) => panic!("a `${{…}}` name with escapes is not a valid target"),
+        Err(e) => e.to_string(),
+    };
+    assert!(!why.chars().any(|ch| ch.is_control() || ch == '\u{202e}'), "raw characters in {why:?}");
+    assert!(why.contains("\\e]52;c;ZXZpbA==\\x07"), "the OSC 52 made visible: {why}");
+}
+
 #[test]
 fn save_error_is_shown_80x24() {
     let mut a = app();
