@@ -88,6 +88,9 @@ impl PageTracker {
 /// `path?query` with the query pairs sorted, so the same request matches however its
 /// parameters are ordered.
 pub fn url_key(path: &str, query: Option<&str>) -> String {
+    if let Some(key) = plain_key(path, query.unwrap_or_default()) {
+        return key;
+    }
     let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
@@ -100,6 +103,43 @@ pub fn url_key(path: &str, query: Option<&str>) -> String {
         ser.append_pair(k, v);
     }
     format!("{path}?{}", ser.finish())
+}
+
+/// [`url_key`] without decoding and re-encoding the query, when that would change nothing:
+/// every pair is `name=value` made only of what the serializer writes as it is (letters,
+/// digits, `*-._`), so each pair comes back as its own bytes. Most queries are (`page=2`,
+/// `limit=50&after=k3`), and this runs on every collection request and page (decoding, sorting
+/// and re-encoding owned copies was a twentieth of the proxy's instructions per request).
+/// `None`: the query needs the general way.
+fn plain_key(path: &str, query: &str) -> Option<String> {
+    if query.is_empty() {
+        return Some(path.to_owned());
+    }
+    let plain = |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric() || b"*-._".contains(&b));
+    let mut sorted = true;
+    let mut prev: Option<(&str, &str)> = None;
+    for pair in query.split('&') {
+        let (k, v) = pair.split_once('=')?;
+        if !plain(k) || !plain(v) {
+            return None;
+        }
+        sorted &= prev.is_none_or(|p| p <= (k, v));
+        prev = Some((k, v));
+    }
+    if sorted {
+        return Some(format!("{path}?{query}"));
+    }
+    let mut pairs: Vec<(&str, &str)> = query.split('&').filter_map(|p| p.split_once('=')).collect();
+    pairs.sort_unstable();
+    let mut key = String::with_capacity(path.len() + 1 + query.len());
+    key.push_str(path);
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        key.push(if i == 0 { '?' } else { '&' });
+        key.push_str(k);
+        key.push('=');
+        key.push_str(v);
+    }
+    Some(key)
 }
 
 /// The `rel="next"` URL of a `Link` header, if any.
@@ -342,6 +382,28 @@ mod tests {
             prop_assert_eq!(next_of(link, view.as_ref(), field), next_of(link, whole.as_ref(), field));
             let broken = &bytes[..bytes.len().saturating_sub(cut + 1)];
             prop_assert_eq!(next_view(broken, field).is_some(), serde_json::from_slice::<Value>(broken).is_ok());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// The short way to a request's key gives what decoding, sorting and re-encoding give,
+        /// for any query (escapes, `+`, empty pairs and names, pairs without `=`, repeats).
+        #[test]
+        fn plain_keys_are_the_general_keys(query in "([a-cA-C0-9*._~+% -]{0,4}(=[a-c0-9*._%+-]{0,3})?&?){0,5}") {
+            let general = {
+                let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect();
+                pairs.sort();
+                let mut ser = form_urlencoded::Serializer::new(String::new());
+                for (k, v) in &pairs {
+                    ser.append_pair(k, v);
+                }
+                if pairs.is_empty() { "/c".to_owned() } else { format!("/c?{}", ser.finish()) }
+            };
+            prop_assert_eq!(url_key("/c", Some(&query)), general);
         }
     }
 
