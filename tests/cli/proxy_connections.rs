@@ -10,6 +10,11 @@
 //! - An upstream that closes a kept connection while it is idle, without saying so (a
 //!   keep-alive timeout: `--close-after 2`), costs the client nothing: the next request goes
 //!   on a new upstream connection and is answered by upstream, not with a 502.
+//! - An upstream that closes a kept connection just as a request crosses it (`--drop-after 2`:
+//!   the request is read and the connection closed with no answer) costs a GET nothing either:
+//!   it goes once more on a new connection (RFC 9110 §9.2.2, as nginx's `proxy_next_upstream
+//!   error`). A POST is not sent twice (upstream may have acted on it): the client gets a 502
+//!   that names upstream, which the verdicts read as the environment's trouble.
 
 use std::collections::BTreeSet;
 use std::process::Stdio;
@@ -76,5 +81,37 @@ async fn an_upstream_closing_an_idle_connection_costs_the_client_nothing() {
     for pair in ids.chunks(2) {
         assert_eq!(pair[0], pair[1], "two answers per upstream connection: {ids:?}");
     }
+    api.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upstream_closing_a_connection_under_a_request_costs_a_get_nothing_and_a_post_its_answer() {
+    let sb = sandbox(&["--conn-id", "--drop-after", "2"]);
+    let upstream = format!("http://127.0.0.1:{}/api", sb.port);
+    let api = EvidenceApi::start_proxy("127.0.0.1:0", &upstream, None).await.expect("proxy");
+    let http = client();
+    // Back to back: every third request on an upstream connection is the one it closes under.
+    let mut ids = Vec::new();
+    for _ in 0..REQUESTS {
+        ids.push(upstream_connection(&http, &api).await);
+    }
+    let distinct: BTreeSet<_> = ids.iter().collect();
+    assert_eq!(distinct.len(), REQUESTS / 2, "each dropped GET went again on a new connection: {ids:?}");
+    for pair in ids.chunks(2) {
+        assert_eq!(pair[0], pair[1], "two answers per upstream connection: {ids:?}");
+    }
+
+    // The kept connection has answered two requests: the POST is the one it closes under.
+    let token = format!("http://{}/api/oauth2/token", api.local_addr());
+    let resp = http
+        .post(&token)
+        .form(&[("grant_type", "client_credentials")])
+        .basic_auth("partner-app", Some("sandbox-secret"))
+        .send()
+        .await
+        .expect("an answer through the proxy");
+    assert_eq!(resp.status(), 502, "a POST is not sent twice");
+    let body = resp.text().await.expect("body");
+    assert!(body.contains("upstream") && body.contains("POST"), "the 502 says what happened: {body}");
     api.shutdown().await;
 }

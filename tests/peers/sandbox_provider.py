@@ -19,9 +19,12 @@ For the proxy's connection handling: `--conn-id` adds `X-Sandbox-Connection: <th
 port>` to every answer (which TCP connection carried the request), and `--close-after N` closes
 a connection after its Nth answer without saying so (no `Connection: close`), as a server whose
 keep-alive timeout ran out does: the close arrives while the connection sits idle.
+`--drop-after N` answers N requests on a connection and then reads the next one whole and
+closes the connection without answering it: the same timeout running out just as a request
+crossed it on the wire, which no client can see coming.
 
 Usage: sandbox_provider.py CLIENT_ID CLIENT_SECRET [--link] [--gzip] [--cursor-always]
-[--conn-id] [--close-after N]. Binds 127.0.0.1 on a free port and prints "LISTENING <n>" on
+[--conn-id] [--close-after N] [--drop-after N]. Binds 127.0.0.1 on a free port and prints "LISTENING <n>" on
 its first line of output.
 """
 
@@ -39,6 +42,7 @@ GZIP_MODE = "--gzip" in sys.argv[3:]
 CURSOR_ALWAYS = "--cursor-always" in sys.argv[3:]
 CONN_ID = "--conn-id" in sys.argv[3:]
 CLOSE_AFTER = int(sys.argv[sys.argv.index("--close-after") + 1]) if "--close-after" in sys.argv else 0
+DROP_AFTER = int(sys.argv[sys.argv.index("--drop-after") + 1]) if "--drop-after" in sys.argv else 0
 RECORDS = [{"record_id": f"r{n:03}", "title": f"Record {n}"} for n in range(1, 15)]
 TOKENS = set()
 CURSORS = {}
@@ -76,9 +80,19 @@ class Handler(BaseHTTPRequestHandler):
             # handle() stops reading this connection; finish() closes it, with no header said.
             self.close_connection = True
 
+    def dropped(self):
+        """Whether this request is the one the connection closes under (`--drop-after`)."""
+        if DROP_AFTER and self.answered >= DROP_AFTER:
+            # handle() stops reading; finish() closes the connection with nothing sent.
+            self.close_connection = True
+            return True
+        return False
+
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))
         form = parse_qs(self.rfile.read(length).decode())
+        if self.dropped():
+            return
         if urlparse(self.path).path != "/api/oauth2/token":
             return self.send_json(404, {"message": "not found"})
         cid, secret = form.get("client_id", [None])[0], form.get("client_secret", [None])[0]
@@ -94,6 +108,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_json(200, {"access_token": token, "token_type": "bearer", "expires_in": 3600})
 
     def do_GET(self):
+        if self.dropped():
+            return
         url = urlparse(self.path)
         if url.path != "/api/v3/records":
             return self.send_json(404, {"message": "not found"})

@@ -13,7 +13,12 @@
 //! cannot be reused). A kept connection that upstream closed while it was idle is noticed
 //! before the next request; a request hyper could not even start writing on it (the close
 //! arrived just then) goes once more on a new connection, as hyper's pooled client retries
-//! such requests. Outside a connection task (no scope), each exchange has a connection of its
+//! such requests. So does an idempotent request (RFC 9110 §9.2.2: GET, HEAD, OPTIONS, TRACE,
+//! PUT, DELETE) that was written but got no answer because upstream closed the kept connection
+//! under it (its keep-alive timeout crossing the request): as nginx's `proxy_next_upstream
+//! error` does, it goes once more on a new connection, since upstream may close an idle
+//! connection at any moment and the client must not pay for that with a 502. A POST is not
+//! sent twice: upstream may have acted on it. Outside a connection task (no scope), each exchange has a connection of its
 //! own. What the proxy needs from a client is kept: no redirects followed (a redirect is the
 //! client's to follow), no system proxy (loopback sandboxes stay loopback), one deadline for
 //! the whole exchange (connecting included), and a cap on the body read.
@@ -129,13 +134,10 @@ impl Forwarder {
         body: Bytes,
     ) -> Result<Answer, Failure> {
         headers.insert(header::HOST, self.host.clone());
-        let mut req = Request::new(Full::new(body));
-        *req.method_mut() = method;
-        *req.uri_mut() = Uri::from(path);
-        *req.headers_mut() = headers;
         let deadline = Instant::now() + self.timeout;
         let secs = self.timeout.as_secs();
-        let sent = tokio::time::timeout_at(deadline, self.send(req)).await;
+        let sent =
+            tokio::time::timeout_at(deadline, self.send(Outgoing { method, path, headers, body })).await;
         let Ok(sent) = sent else { return Err(Failure::Unreachable(format!("no answer within {secs} s"))) };
         let (mut link, resp) = sent?;
         let (parts, body) = resp.into_parts();
@@ -158,24 +160,32 @@ impl Forwarder {
 
     /// Sends the request on this client connection's upstream connection (or a new one) and
     /// waits for the answer's head.
-    async fn send(&self, req: Request<Full<Bytes>>) -> Result<(Link, hyper::Response<Incoming>), Failure> {
+    async fn send(&self, out: Outgoing) -> Result<(Link, hyper::Response<Incoming>), Failure> {
         let kept = LINK.try_with(|slot| slot.borrow_mut().take()).ok().flatten();
         let (mut link, reused) = match kept.and_then(Link::usable) {
             Some(link) => (link, true),
             None => (self.connect().await?, false),
         };
-        let sent = drive(&mut link.conn, link.send.try_send_request(req)).await;
+        // On a kept connection an idempotent request keeps a copy (its body is shared, not
+        // copied), in case upstream closes the connection under it.
+        let again = (reused && out.method.is_idempotent()).then(|| out.clone());
+        let sent = drive(&mut link.conn, link.send.try_send_request(out.request())).await;
         let resp = match sent {
             Ok(resp) => resp,
-            // Upstream closed the kept connection before hyper began writing the request: it
-            // has not seen it, so it goes once more on a new connection.
-            Err(mut e) => match e.take_message() {
-                Some(req) if reused => {
-                    link = self.connect().await?;
-                    drive(&mut link.conn, link.send.send_request(req)).await.map_err(|e| no_answer(&e))?
-                }
-                _ => return Err(no_answer(e.error())),
-            },
+            Err(mut e) => {
+                let retry = match (e.take_message(), again) {
+                    // Upstream closed the kept connection before hyper began writing the
+                    // request: it has not seen it, so it goes once more on a new connection.
+                    (Some(req), _) if reused => req,
+                    // Written, and the connection closed or was reset before any answer: an
+                    // idempotent request may go again. An answer upstream garbled is upstream's
+                    // to answer for, not a race, and is not asked twice.
+                    (None, Some(copy)) if closed_under(e.error()) => copy.request(),
+                    _ => return Err(no_answer(e.error())),
+                };
+                link = self.connect().await?;
+                drive(&mut link.conn, link.send.send_request(retry)).await.map_err(|e| no_answer(&e))?
+            }
         };
         Ok((link, resp))
     }
@@ -189,6 +199,32 @@ impl Forwarder {
         let (send, conn) = http1::handshake(io).await.map_err(|e| no_answer(&e))?;
         Ok(Link { send, conn: Some(Box::pin(conn)), idle_since: Instant::now() })
     }
+}
+
+/// A request to forward, in the parts it is built from (so an idempotent one can be built
+/// again for a second connection).
+#[derive(Clone)]
+struct Outgoing {
+    method: Method,
+    path: PathAndQuery,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Outgoing {
+    fn request(self) -> Request<Full<Bytes>> {
+        let mut req = Request::new(Full::new(self.body));
+        *req.method_mut() = self.method;
+        *req.uri_mut() = Uri::from(self.path);
+        *req.headers_mut() = self.headers;
+        req
+    }
+}
+
+/// Whether a request's failure is its connection going away under it (closed or reset before
+/// an answer), rather than an answer upstream sent that hyper could not read.
+fn closed_under(e: &hyper::Error) -> bool {
+    !(e.is_parse() || e.is_parse_status() || e.is_parse_too_large() || e.is_user() || e.is_timeout())
 }
 
 impl Link {
