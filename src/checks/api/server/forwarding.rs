@@ -164,7 +164,7 @@ impl Forwarder {
         let kept = LINK.try_with(|slot| slot.borrow_mut().take()).ok().flatten();
         let (mut link, reused) = match kept.and_then(Link::usable) {
             Some(link) => (link, true),
-            None => (self.connect().await?, false),
+            None => (Box::pin(self.connect()).await?, false),
         };
         // On a kept connection an idempotent request keeps a copy (its body is shared, not
         // copied), in case upstream closes the connection under it.
@@ -183,7 +183,7 @@ impl Forwarder {
                     (None, Some(copy)) if closed_under(e.error()) => copy.request(),
                     _ => return Err(no_answer(e.error())),
                 };
-                link = self.connect().await?;
+                link = Box::pin(self.connect()).await?;
                 drive(&mut link.conn, link.send.send_request(retry)).await.map_err(|e| no_answer(&e))?
             }
         };

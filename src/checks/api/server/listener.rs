@@ -9,7 +9,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -19,10 +18,10 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
+use super::ServerState;
 use super::forwarding::connection_scope;
 use super::middleware::journal_and_trace;
 use super::slots::{Admission, Slot, Slots};
-use super::{ServerState, router};
 use crate::checks::api::journal::ConnectionEvent;
 
 /// Request headers must be complete within this.
@@ -35,7 +34,7 @@ const MAX_BUF_BYTES: usize = 64 * 1024;
 /// holds a slot no longer than one that stalls its headers).
 const HANDSHAKE_TIMEOUT: Duration = HEADER_READ_TIMEOUT;
 
-/// Serves `router` on `listener` (over TLS with `tls`) until `shutdown` turns true.
+/// Serves the evidence API on `listener` (over TLS with `tls`) until `shutdown` turns true.
 /// Connection tasks live in a `JoinSet`, so they end with the loop.
 pub(crate) async fn serve(
     listener: TcpListener,
@@ -43,7 +42,6 @@ pub(crate) async fn serve(
     tls: Option<TlsAcceptor>,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let router = router(state.clone());
     let slots = Arc::new(Slots::default());
     let mut conns = JoinSet::new();
     loop {
@@ -71,18 +69,18 @@ pub(crate) async fn serve(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let (state, router, tls) = (state.clone(), router.clone(), tls.clone());
+                let (state, tls) = (state.clone(), tls.clone());
                 conns.spawn(async move {
                     let slot = guard.slot.clone();
                     let serve = async {
                         match tls {
-                            None => serve_connection(stream, state, router, slot.clone()).await,
+                            None => serve_connection(stream, state, slot.clone()).await,
                             Some(tls) => {
                                 // A failed or stalled handshake only ends that connection.
                                 let accepted =
                                     tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(stream)).await;
                                 if let Ok(Ok(stream)) = accepted {
-                                    serve_connection(stream, state, router, slot.clone()).await;
+                                    serve_connection(stream, state, slot.clone()).await;
                                 }
                             }
                         }
@@ -107,14 +105,14 @@ pub(crate) async fn serve(
 }
 
 /// Serves HTTP/1 on one connection, plain or TLS, with the header limits above.
-async fn serve_connection<IO>(io: IO, state: Arc<ServerState>, router: Router, slot: Arc<Slot>)
+async fn serve_connection<IO>(io: IO, state: Arc<ServerState>, slot: Arc<Slot>)
 where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let service = service_fn(move |req| {
         // Busy from complete headers until the response is ready: not displaceable then.
         slot.busy();
-        let response = journal_and_trace(&state, &router, req);
+        let response = journal_and_trace(&state, req);
         let slot = slot.clone();
         async move {
             let response = response.await;

@@ -10,13 +10,11 @@ use std::time::Duration;
 use std::cell::RefCell;
 use std::convert::Infallible;
 
-use axum::Router;
 use axum::body::Body;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, Request, header};
 use axum::response::Response;
 use compact_str::CompactString;
-use tower_service::Service;
 
 use super::{RetryAfter, ServerState};
 use crate::checks::Secret;
@@ -86,13 +84,12 @@ pub(crate) fn record_served(kind: RequestKind, retry_after: Option<RetryAfter>) 
     });
 }
 
-/// Wraps `router` for one request: the journal entry is started here, before the router runs,
-/// and finished when the response is ready (or dropped). A plain function around the router
+/// Wraps [`super::dispatch`] for one request: the journal entry is started here, before the
+/// request is routed, and finished when the response is ready (or dropped). A plain function
 /// rather than an axum `from_fn` layer, which boxes and clones the inner service on every
 /// request — a tenth of the server's time per request under load (BENCHMARKS.md).
 pub(crate) fn journal_and_trace<B>(
     state: &Arc<ServerState>,
-    router: &Router,
     req: Request<B>,
 ) -> impl Future<Output = Result<Response, Infallible>> + Send + use<B>
 where
@@ -139,16 +136,13 @@ where
         }),
         state: state.clone(),
     };
-    // axum's `Router` is always ready (`poll_ready` returns `Ready` unconditionally), so
-    // calling it straight away keeps the `Service` contract. Cloning it is an `Arc` clone.
-    let routed = router.clone().call(req);
+    // Boxed: a handler's future is kilobytes (the upstream exchange's state), and hyper moves
+    // the future it is given several times per request; a box is moved as a pointer.
+    let routed = Box::pin(super::dispatch(state.clone(), req));
     let trace_name = state.trace_header.clone();
 
     CURRENT.scope(RefCell::new(pending), async move {
-        let mut resp = match routed.await {
-            Ok(resp) => resp,
-            Err(never) => match never {},
-        };
+        let mut resp = routed.await;
         // A response with its own trace id (upstream's, in proxy mode) keeps it, and the
         // journal names that one.
         let own = resp
@@ -269,7 +263,7 @@ mod tests {
     #[tokio::test]
     async fn a_request_dropped_mid_way_is_still_journaled() {
         use crate::checks::api::scenario::Scenario;
-        use crate::checks::api::server::{ArmState, router};
+        use crate::checks::api::server::ArmState;
         use crate::checks::api::tokens::Credentials;
 
         let state = Arc::new(ServerState::new(Credentials::generate(), "http://127.0.0.1:9".into()));
@@ -280,7 +274,7 @@ mod tests {
             .header(header::AUTHORIZATION, format!("Bearer {}", issued.access_token.expose()))
             .body(Body::empty())
             .expect("request");
-        let served = journal_and_trace(&state, &router(state.clone()), req);
+        let served = journal_and_trace(&state, req);
         let cut_short = tokio::time::timeout(Duration::from_millis(100), served).await;
         assert!(cut_short.is_err(), "the page takes 700 ms");
 

@@ -126,13 +126,16 @@ fn plain_key(path: &str, query: &str) -> Option<String> {
         sorted &= prev.is_none_or(|p| p <= (k, v));
         prev = Some((k, v));
     }
+    // Built by hand: `format!` cost more than the rest of this together.
+    let mut key = String::with_capacity(path.len() + 1 + query.len());
+    key.push_str(path);
     if sorted {
-        return Some(format!("{path}?{query}"));
+        key.push('?');
+        key.push_str(query);
+        return Some(key);
     }
     let mut pairs: Vec<(&str, &str)> = query.split('&').filter_map(|p| p.split_once('=')).collect();
     pairs.sort_unstable();
-    let mut key = String::with_capacity(path.len() + 1 + query.len());
-    key.push_str(path);
     for (i, (k, v)) in pairs.iter().enumerate() {
         key.push(if i == 0 { '?' } else { '&' });
         key.push_str(k);
@@ -177,13 +180,20 @@ pub fn next_of(link: Option<&str>, body: Option<&Value>, next_field: Option<&str
     let Some(body) = body else {
         return if link.is_some() { Next::End } else { Next::Unknown };
     };
-    let fields: Vec<&str> = match next_field {
-        Some(f) => vec![f],
-        None => COMMON_NEXT_FIELDS.to_vec(),
+    let one;
+    let fields: &[&str] = match next_field {
+        Some(f) => {
+            one = [f];
+            &one
+        }
+        None => &COMMON_NEXT_FIELDS,
     };
     let no_more = |parent: Option<&str>| {
-        let at = parent.map_or_else(|| "has_more".to_owned(), |p| format!("{p}.has_more"));
-        dotted(body, &at) == Some(&Value::Bool(false))
+        let within = match parent {
+            Some(p) => dotted(body, p),
+            None => Some(body),
+        };
+        within.and_then(|v| v.get("has_more")) == Some(&Value::Bool(false))
     };
     if no_more(None) || next_field.and_then(|f| f.rsplit_once('.')).is_some_and(|(p, _)| no_more(Some(p))) {
         return Next::End;
@@ -241,6 +251,29 @@ pub fn next_view(body: &[u8], next_field: Option<&str>) -> Option<Value> {
     Some(view)
 }
 
+/// An object's key, borrowed from the body when it can be (no escapes in it): most keys are
+/// only compared and skipped, and serde's own `Cow<str>` always copies.
+struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(s.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 /// Reads a JSON value keeping only the dotted `paths` (relative to it) within objects; any other
 /// value reads as `null`, which [`dotted`] treats as an object would its missing keys.
 struct Wanted<'p>(&'p [&'p str]);
@@ -262,7 +295,7 @@ impl<'de> serde::de::Visitor<'de> for Wanted<'_> {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = serde_json::Map::new();
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             let whole = self.0.iter().any(|p| *p == key);
             let deeper: Vec<&str> = if whole {
                 Vec::new()
