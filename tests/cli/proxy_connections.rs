@@ -15,6 +15,7 @@
 //!   it goes once more on a new connection (RFC 9110 §9.2.2, as nginx's `proxy_next_upstream
 //!   error`). A POST is not sent twice (upstream may have acted on it): the client gets a 502
 //!   that names upstream, which the verdicts read as the environment's trouble.
+//! - An answer to HEAD keeps upstream's `Content-Length`.
 
 use std::collections::BTreeSet;
 use std::process::Stdio;
@@ -113,5 +114,24 @@ async fn an_upstream_closing_a_connection_under_a_request_costs_a_get_nothing_an
     assert_eq!(resp.status(), 502, "a POST is not sent twice");
     let body = resp.text().await.expect("body");
     assert!(body.contains("upstream") && body.contains("POST"), "the 502 says what happened: {body}");
+    api.shutdown().await;
+}
+
+/// An answer to HEAD comes back with upstream's `Content-Length` (the length a GET's body
+/// would have) and no body, not with the empty body's length.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_head_answer_keeps_upstreams_length() {
+    let sb = sandbox(&[]);
+    let upstream = format!("http://127.0.0.1:{}/api", sb.port);
+    let api = EvidenceApi::start_proxy("127.0.0.1:0", &upstream, None).await.expect("proxy");
+    let http = client();
+    let url = format!("http://{}/api/v3/records", api.local_addr());
+    let get = http.get(&url).send().await.expect("GET");
+    let get_len = get.bytes().await.expect("GET body").len();
+    let head = http.head(&url).send().await.expect("HEAD");
+    assert_eq!(head.status(), 401, "upstream's own answer");
+    let length = head.headers().get("content-length").map(|v| v.to_str().unwrap_or_default().to_owned());
+    assert_eq!(length, Some(get_len.to_string()), "upstream's length, as for the GET");
+    assert!(head.bytes().await.expect("HEAD body").is_empty(), "no body to a HEAD");
     api.shutdown().await;
 }

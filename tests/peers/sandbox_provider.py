@@ -74,7 +74,9 @@ class Handler(BaseHTTPRequestHandler):
         if CONN_ID:
             self.send_header("X-Sandbox-Connection", str(self.client_address[1]))
         self.end_headers()
-        self.wfile.write(data)
+        if not getattr(self, "head_only", False):
+            self.wfile.write(data)
+        self.head_only = False
         self.answered += 1
         if CLOSE_AFTER and self.answered >= CLOSE_AFTER:
             # handle() stops reading this connection; finish() closes it, with no header said.
@@ -106,6 +108,11 @@ class Handler(BaseHTTPRequestHandler):
         token = "sbx_" + secrets.token_hex(16)
         TOKENS.add(token)
         self.send_json(200, {"access_token": token, "token_type": "bearer", "expires_in": 3600})
+
+    def do_HEAD(self):
+        """GET's status and headers, no body (as http.server leaves to the handler)."""
+        self.head_only = True
+        self.do_GET()
 
     def do_GET(self):
         if self.dropped():

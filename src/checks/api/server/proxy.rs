@@ -266,7 +266,14 @@ pub async fn forward(state: Arc<ServerState>, req: Request) -> Response {
             format!("upstream {} answered {status} to {} {path}", up.origin, parts.method),
         );
     }
+    // An answer to HEAD has no body, and its length is the one a GET's body would have
+    // (RFC 9110 §9.3.2): upstream's is passed on, not replaced by the empty body's.
+    let head_length =
+        if parts.method == Method::HEAD { resp_headers.get(header::CONTENT_LENGTH).cloned() } else { None };
     drop_hop_by_hop(&mut resp_headers);
+    if let Some(length) = head_length {
+        resp_headers.insert(header::CONTENT_LENGTH, length);
+    }
 
     // Upstream's origin becomes the proxy's, so the client's next request comes here.
     let mut own: Option<String> = None;
