@@ -48,6 +48,16 @@ async fn upstream_connection(http: &reqwest::Client, api: &EvidenceApi) -> Strin
     id.to_str().expect("a port number").to_owned()
 }
 
+/// `ids` (upstream's connection per answer, in order) are pairs: each upstream connection
+/// carried two answers, then a new one took over (`why` says what that shows).
+fn assert_two_answers_per_connection(ids: &[String], why: &str) {
+    let distinct: BTreeSet<_> = ids.iter().collect();
+    assert_eq!(distinct.len(), ids.len() / 2, "{why}: {ids:?}");
+    for pair in ids.chunks(2) {
+        assert_eq!(pair[0], pair[1], "two answers per upstream connection: {ids:?}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_client_connection_keeps_an_upstream_connection_of_its_own() {
     let sb = sandbox(&["--conn-id"]);
@@ -77,11 +87,7 @@ async fn an_upstream_closing_an_idle_connection_costs_the_client_nothing() {
         // Upstream's close arrives while the kept connection is idle.
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let distinct: BTreeSet<_> = ids.iter().collect();
-    assert_eq!(distinct.len(), REQUESTS / 2, "a new upstream connection every 2 answers: {ids:?}");
-    for pair in ids.chunks(2) {
-        assert_eq!(pair[0], pair[1], "two answers per upstream connection: {ids:?}");
-    }
+    assert_two_answers_per_connection(&ids, "a new upstream connection every 2 answers");
     api.shutdown().await;
 }
 
@@ -96,11 +102,7 @@ async fn an_upstream_closing_a_connection_under_a_request_costs_a_get_nothing_an
     for _ in 0..REQUESTS {
         ids.push(upstream_connection(&http, &api).await);
     }
-    let distinct: BTreeSet<_> = ids.iter().collect();
-    assert_eq!(distinct.len(), REQUESTS / 2, "each dropped GET went again on a new connection: {ids:?}");
-    for pair in ids.chunks(2) {
-        assert_eq!(pair[0], pair[1], "two answers per upstream connection: {ids:?}");
-    }
+    assert_two_answers_per_connection(&ids, "each dropped GET went again on a new connection");
 
     // The kept connection has answered two requests: the POST is the one it closes under.
     let token = format!("http://{}/api/oauth2/token", api.local_addr());

@@ -18,10 +18,10 @@
 //! under it (its keep-alive timeout crossing the request): as nginx's `proxy_next_upstream
 //! error` does, it goes once more on a new connection, since upstream may close an idle
 //! connection at any moment and the client must not pay for that with a 502. A POST is not
-//! sent twice: upstream may have acted on it. Outside a connection task (no scope), each exchange has a connection of its
-//! own. What the proxy needs from a client is kept: no redirects followed (a redirect is the
-//! client's to follow), no system proxy (loopback sandboxes stay loopback), one deadline for
-//! the whole exchange (connecting included), and a cap on the body read.
+//! sent twice: upstream may have acted on it. Outside a connection task (no scope), each exchange
+//! has a connection of its own. What the proxy needs from a client is kept: no redirects followed
+//! (a redirect is the client's to follow), no system proxy (loopback sandboxes stay loopback), one
+//! deadline for the whole exchange (connecting included), and a cap on the body read.
 
 use std::cell::RefCell;
 use std::future::{Future, poll_fn};
